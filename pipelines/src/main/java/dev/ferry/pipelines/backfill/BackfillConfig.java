@@ -1,0 +1,334 @@
+package dev.ferry.pipelines.backfill;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.map.MappingSpec;
+import dev.ferry.pipelines.spec.JobSpec;
+import dev.ferry.pipelines.spec.QualifiedName;
+import dev.ferry.pipelines.spec.Secrets;
+import dev.ferry.pipelines.spec.SpecException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * A backfill's settings after the spec and the flags were merged and checked: everything typed,
+ * secrets resolved, nothing left to parse. Built at the edge, before any pipeline exists, so an
+ * invalid spec fails naming the file, the field and the reason.
+ */
+public final class BackfillConfig {
+  private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,200}");
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  public final String origin;
+  public final String job;
+  public final JdbcEndpoint source;
+  public final List<String> sourceTable;
+  public final String sourceQuery;
+  public final List<String> sourceKey;
+  public final boolean zeroDatesAsNull;
+  public final JdbcEndpoint target;
+  public final List<String> targetTable;
+  public final List<String> targetKey;
+  public final List<String> stateSchema;
+  public final MappingSpec mapping;
+  public final int partitions;
+  public final int batchSize;
+  public final double maxRowsPerSecond;
+  public final long maxDeadLetters;
+  public final String sinceColumn;
+  public final String since;
+  public final String deadLetterFile;
+  public final String summaryFile;
+  public final boolean restart;
+  public final int progressIntervalSeconds;
+
+  private BackfillConfig(Builder b) {
+    this.origin = b.origin;
+    this.job = b.job;
+    this.source = b.source;
+    this.sourceTable = b.sourceTable;
+    this.sourceQuery = b.sourceQuery;
+    this.sourceKey = b.sourceKey;
+    this.zeroDatesAsNull = b.zeroDatesAsNull;
+    this.target = b.target;
+    this.targetTable = b.targetTable;
+    this.targetKey = b.targetKey;
+    this.stateSchema = b.stateSchema;
+    this.mapping = b.mapping;
+    this.partitions = b.partitions;
+    this.batchSize = b.batchSize;
+    this.maxRowsPerSecond = b.maxRowsPerSecond;
+    this.maxDeadLetters = b.maxDeadLetters;
+    this.sinceColumn = b.sinceColumn;
+    this.since = b.since;
+    this.deadLetterFile = b.deadLetterFile;
+    this.summaryFile = b.summaryFile;
+    this.restart = b.restart;
+    this.progressIntervalSeconds = b.progressIntervalSeconds;
+  }
+
+  private static final class Builder {
+    String origin;
+    String job;
+    JdbcEndpoint source;
+    List<String> sourceTable;
+    String sourceQuery;
+    List<String> sourceKey;
+    boolean zeroDatesAsNull;
+    JdbcEndpoint target;
+    List<String> targetTable;
+    List<String> targetKey;
+    List<String> stateSchema;
+    MappingSpec mapping;
+    int partitions;
+    int batchSize;
+    double maxRowsPerSecond;
+    long maxDeadLetters;
+    String sinceColumn;
+    String since;
+    String deadLetterFile;
+    String summaryFile;
+    boolean restart;
+    int progressIntervalSeconds;
+  }
+
+  /** Reads the spec named by the options (if any) and applies the flags over it. */
+  public static BackfillConfig from(BackfillOptions options, Secrets secrets) {
+    JobSpec spec;
+    String origin;
+    Path specDir;
+    if (options.getSpec() != null) {
+      Path file = Path.of(options.getSpec());
+      origin = file.toString();
+      specDir = file.toAbsolutePath().getParent();
+      spec = readSpec(file);
+    } else {
+      origin = "flags";
+      specDir = Path.of("").toAbsolutePath();
+      spec = new JobSpec();
+    }
+    if (spec.source == null) {
+      spec.source = new JobSpec.Endpoint();
+    }
+    if (spec.target == null) {
+      spec.target = new JobSpec.Endpoint();
+    }
+    Builder b = new Builder();
+    b.origin = origin;
+    b.job = first(options.getJob(), spec.job);
+    if (b.job == null) {
+      throw new SpecException(origin, "job", "required (a name such as orders-to-pg)");
+    }
+    if (!JOB_NAME.matcher(b.job).matches()) {
+      throw new SpecException(origin, "job", "'" + b.job + "' may only contain letters, digits,"
+          + " '_', '-' and '.' (at most 200)");
+    }
+    b.source = endpoint(origin, "source", spec.source, options.getSourceUrl(),
+        options.getSourceUser(), options.getSourcePasswordEnv(), options.getSourcePasswordFile(),
+        secrets);
+    b.target = endpoint(origin, "target", spec.target, options.getTargetUrl(),
+        options.getTargetUser(), options.getTargetPasswordEnv(), options.getTargetPasswordFile(),
+        secrets);
+    String table = first(options.getSourceTable(), spec.source.table);
+    b.sourceQuery = first(options.getSourceQuery(), spec.source.query);
+    if (table == null && b.sourceQuery == null) {
+      throw new SpecException(origin, "source.table", "required (or source.query)");
+    }
+    if (table != null && b.sourceQuery != null) {
+      throw new SpecException(origin, "source", "give either table or query, not both");
+    }
+    b.sourceTable = table == null ? null : name(origin, "source.table", table);
+    b.sourceKey = options.getSourceKey() != null ? list(options.getSourceKey()) : spec.source.key;
+    if (b.sourceQuery != null && b.sourceKey.isEmpty()) {
+      throw new SpecException(origin, "source.key", "required when reading a query");
+    }
+    String zeroDates = first(options.getZeroDates(), spec.source.zeroDates, "reject");
+    if (!zeroDates.equals("reject") && !zeroDates.equals("null")) {
+      throw new SpecException(origin, "source.zeroDates", "must be reject or null, not '"
+          + zeroDates + "'");
+    }
+    b.zeroDatesAsNull = zeroDates.equals("null");
+    String targetTable = first(options.getTargetTable(), spec.target.table);
+    if (targetTable == null) {
+      if (b.sourceTable == null) {
+        throw new SpecException(origin, "target.table", "required when reading a query");
+      }
+      targetTable = b.sourceTable.get(b.sourceTable.size() - 1);
+      b.targetTable = List.of(targetTable);
+    } else {
+      b.targetTable = name(origin, "target.table", targetTable);
+    }
+    b.targetKey = options.getTargetKey() != null ? list(options.getTargetKey()) : spec.target.key;
+    String stateSchema = first(options.getStateSchema(), spec.target.stateSchema);
+    b.stateSchema = stateSchema == null ? List.of() : name(origin, "target.stateSchema",
+        stateSchema);
+    b.mapping = mapping(origin, specDir, options.getMappingFile(), spec.mapping);
+    b.partitions = positive(origin, "partitions", first(options.getPartitions(), spec.partitions,
+        16));
+    b.batchSize = positive(origin, "batchSize", first(options.getBatchSize(), spec.batchSize,
+        1000));
+    b.maxRowsPerSecond = first(options.getMaxRowsPerSecond(), spec.maxRowsPerSecond, 0.0);
+    if (b.maxRowsPerSecond < 0) {
+      throw new SpecException(origin, "maxRowsPerSecond", "must not be negative");
+    }
+    b.maxDeadLetters = first(options.getMaxDeadLetters(), spec.maxDeadLetters, 0L);
+    if (b.maxDeadLetters < 0) {
+      throw new SpecException(origin, "maxDeadLetters", "must not be negative");
+    }
+    JobSpec.Since since = spec.since == null ? new JobSpec.Since() : spec.since;
+    b.sinceColumn = first(options.getSinceColumn(), since.column);
+    b.since = first(options.getSince(), since.value);
+    if (b.since != null && b.sinceColumn == null) {
+      throw new SpecException(origin, "since.column", "required when since.value is given");
+    }
+    b.deadLetterFile = first(options.getDeadLetterFile(), spec.deadLetterFile);
+    b.summaryFile = first(options.getSummaryFile(), spec.summaryFile);
+    b.restart = options.getRestart();
+    b.progressIntervalSeconds = Math.max(1, options.getProgressIntervalSeconds());
+    return new BackfillConfig(b);
+  }
+
+  private static JobSpec readSpec(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new SpecException(file.toString(), "(file)", "does not exist or is not a file");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      JobSpec spec = YAML.readValue(in, JobSpec.class);
+      if (spec == null) {
+        throw new SpecException(file.toString(), "(file)", "is empty");
+      }
+      return spec;
+    } catch (UnrecognizedPropertyException e) {
+      throw new SpecException(file.toString(), path(e.getPath()), "unknown field '"
+          + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")");
+    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+      throw new SpecException(file.toString(), path(e.getPath()), e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new SpecException(file.toString(), "(file)", "is not valid YAML: "
+          + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  private static String path(List<com.fasterxml.jackson.databind.JsonMappingException.Reference>
+      refs) {
+    StringBuilder sb = new StringBuilder();
+    for (var r : refs) {
+      if (r.getFieldName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.length() == 0 ? "(root)" : sb.toString();
+  }
+
+  private static JdbcEndpoint endpoint(String origin, String side, JobSpec.Endpoint spec,
+      String urlFlag, String userFlag, String passwordEnv, String passwordFile, Secrets secrets) {
+    String url = first(urlFlag, spec.url);
+    if (url == null) {
+      throw new SpecException(origin, side + ".url", "required (a JDBC URL)");
+    }
+    url = secrets.resolve(url, origin, side + ".url");
+    String user = secrets.resolve(first(userFlag, spec.user), origin, side + ".user");
+    String password;
+    if (passwordEnv != null) {
+      password = secrets.resolve("${env:" + passwordEnv + "}", "flags", side + "PasswordEnv");
+    } else if (passwordFile != null) {
+      password = secrets.resolve("${file:" + passwordFile + "}", "flags", side + "PasswordFile");
+    } else if (spec.password != null) {
+      if (!Secrets.isReference(spec.password)) {
+        throw new SpecException(origin, side + ".password", "write ${env:NAME} or ${file:PATH};"
+            + " ferry never reads a password from the spec itself");
+      }
+      password = secrets.resolve(spec.password, origin, side + ".password");
+    } else {
+      password = null;
+    }
+    try {
+      return new JdbcEndpoint(url, user, password);
+    } catch (IllegalArgumentException e) {
+      throw new SpecException(origin, side + ".url", e.getMessage());
+    }
+  }
+
+  private static MappingSpec mapping(String origin, Path specDir, String fileFlag,
+      JsonNode inline) {
+    String file = fileFlag;
+    JsonNode node = inline;
+    if (file == null && node != null && node.isObject() && node.has("file")) {
+      if (node.size() != 1) {
+        throw new SpecException(origin, "mapping", "give either file or inline rules, not both");
+      }
+      file = node.get("file").asText();
+    }
+    try {
+      if (file != null) {
+        Path path = specDir.resolve(file);
+        if (!Files.isRegularFile(path)) {
+          path = Path.of(file);
+        }
+        if (!Files.isRegularFile(path)) {
+          throw new SpecException(origin, "mapping.file", "no such file: " + file);
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+          return MappingSpec.fromYaml(in);
+        }
+      }
+      if (node == null || node.isNull()) {
+        return MappingSpec.identity();
+      }
+      return YAML.treeToValue(node, MappingSpec.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new SpecException(origin, "mapping." + path(e.getPath()), "unknown field '"
+          + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")");
+    } catch (IOException e) {
+      throw new SpecException(origin, "mapping", e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  private static List<String> name(String origin, String field, String text) {
+    try {
+      return QualifiedName.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new SpecException(origin, field, e.getMessage());
+    }
+  }
+
+  private static int positive(String origin, String field, int value) {
+    if (value < 1) {
+      throw new SpecException(origin, field, "must be at least 1, got " + value);
+    }
+    return value;
+  }
+
+  private static List<String> list(String commaSeparated) {
+    List<String> out = new ArrayList<>();
+    for (String s : Arrays.asList(commaSeparated.split(","))) {
+      if (!s.isBlank()) {
+        out.add(s.trim());
+      }
+    }
+    return out;
+  }
+
+  @SafeVarargs
+  private static <T> T first(T... values) {
+    for (T v : values) {
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,155 @@
+package dev.ferry.pipelines.backfill;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * Flags of the backfill job. Every spec field has a flag that overrides it, so schedulers
+ * (Airflow, Dataflow templates) can pass everything as flags; a flag left unset takes the spec's
+ * value, then the default named in its description. Passwords are never flags: name an
+ * environment variable or a file instead.
+ */
+public interface BackfillOptions extends PipelineOptions {
+  @Description("Job spec (YAML). Flags override its fields.")
+  String getSpec();
+
+  void setSpec(String value);
+
+  @Description("Job name; progress and dead letters are kept under it.")
+  String getJob();
+
+  void setJob(String value);
+
+  @Description("Source JDBC URL (jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb:).")
+  String getSourceUrl();
+
+  void setSourceUrl(String value);
+
+  @Description("Source user.")
+  String getSourceUser();
+
+  void setSourceUser(String value);
+
+  @Description("Environment variable that holds the source password.")
+  String getSourcePasswordEnv();
+
+  void setSourcePasswordEnv(String value);
+
+  @Description("File that holds the source password.")
+  String getSourcePasswordFile();
+
+  void setSourcePasswordFile(String value);
+
+  @Description("Source table, optionally schema.table.")
+  String getSourceTable();
+
+  void setSourceTable(String value);
+
+  @Description("Source query instead of a table (trusted input: it is run as written).")
+  String getSourceQuery();
+
+  void setSourceQuery(String value);
+
+  @Description("Source key column(s), comma-separated.")
+  String getSourceKey();
+
+  void setSourceKey(String value);
+
+  @Description("MySQL zero dates: reject (dead-letter the row, default) or null.")
+  String getZeroDates();
+
+  void setZeroDates(String value);
+
+  @Description("Target JDBC URL.")
+  String getTargetUrl();
+
+  void setTargetUrl(String value);
+
+  @Description("Target user.")
+  String getTargetUser();
+
+  void setTargetUser(String value);
+
+  @Description("Environment variable that holds the target password.")
+  String getTargetPasswordEnv();
+
+  void setTargetPasswordEnv(String value);
+
+  @Description("File that holds the target password.")
+  String getTargetPasswordFile();
+
+  void setTargetPasswordFile(String value);
+
+  @Description("Target table, optionally schema.table. Default: the source table's name.")
+  String getTargetTable();
+
+  void setTargetTable(String value);
+
+  @Description("Target key column(s) for the upsert. Default: the mapped source key.")
+  String getTargetKey();
+
+  void setTargetKey(String value);
+
+  @Description("Schema for ferry's state tables in the target. Default: the connection's.")
+  String getStateSchema();
+
+  void setStateSchema(String value);
+
+  @Description("Mapping file (YAML); replaces the spec's mapping.")
+  String getMappingFile();
+
+  void setMappingFile(String value);
+
+  @Description("Number of key ranges to plan. Default 16.")
+  Integer getPartitions();
+
+  void setPartitions(Integer value);
+
+  @Description("Rows per chunk (one write transaction and checkpoint). Default 1000.")
+  Integer getBatchSize();
+
+  void setBatchSize(Integer value);
+
+  @Description("Cap on rows read per second from the source, per worker JVM. Default 0: none.")
+  Double getMaxRowsPerSecond();
+
+  void setMaxRowsPerSecond(Double value);
+
+  @Description("Exit non-zero when more rows than this were dead-lettered. Default 0.")
+  Long getMaxDeadLetters();
+
+  void setMaxDeadLetters(Long value);
+
+  @Description("Incremental catch-up column (e.g. updated_at).")
+  String getSinceColumn();
+
+  void setSinceColumn(String value);
+
+  @Description("Catch-up start: 'last' (the previous successful run's watermark) or a value.")
+  String getSince();
+
+  void setSince(String value);
+
+  @Description("Also write this run's dead letters to a JSONL file.")
+  String getDeadLetterFile();
+
+  void setDeadLetterFile(String value);
+
+  @Description("Write the run summary as JSON to this file.")
+  String getSummaryFile();
+
+  void setSummaryFile(String value);
+
+  @Description("Forget saved progress of this job and copy everything again.")
+  @Default.Boolean(false)
+  boolean getRestart();
+
+  void setRestart(boolean value);
+
+  @Description("Seconds between progress lines on the console.")
+  @Default.Integer(10)
+  int getProgressIntervalSeconds();
+
+  void setProgressIntervalSeconds(int value);
+}

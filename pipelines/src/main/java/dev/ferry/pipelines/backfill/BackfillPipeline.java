@@ -1,0 +1,482 @@
+package dev.ferry.pipelines.backfill;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.jdbc.Describe;
+import dev.ferry.jdbc.Dialect;
+import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.map.MapChunks;
+import dev.ferry.map.RecordMapper;
+import dev.ferry.pipelines.spec.SpecException;
+import dev.ferry.pipelines.spec.Secrets;
+import dev.ferry.plan.KeyRangePlanner;
+import dev.ferry.plan.SourceRelation;
+import dev.ferry.progress.ProgressStore;
+import dev.ferry.progress.StateTables;
+import dev.ferry.read.ColumnReader;
+import dev.ferry.read.RangeTask;
+import dev.ferry.read.ReadRanges;
+import dev.ferry.record.Column;
+import dev.ferry.record.ConversionException;
+import dev.ferry.record.Conversions;
+import dev.ferry.record.KeyCodec;
+import dev.ferry.record.Layout;
+import dev.ferry.record.ValueKind;
+import dev.ferry.write.TargetTable;
+import dev.ferry.write.WriteChunks;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backfill job: plan key ranges on the source (or resume the saved plan), read each range,
+ * map its rows to the target schema and upsert them, checkpointing every chunk in the target.
+ *
+ * <pre>
+ * java -cp ferry-direct.jar dev.ferry.pipelines.backfill.BackfillPipeline --spec=job.yaml
+ * </pre>
+ */
+public final class BackfillPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(BackfillPipeline.class);
+
+  private BackfillPipeline() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args).exitCode);
+  }
+
+  /** Parses flags, runs, prints the summary; never throws for a failed run (see exit code). */
+  public static RunSummary run(String[] args) {
+    PipelineOptionsFactory.register(BackfillOptions.class);
+    BackfillOptions options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(BackfillOptions.class);
+    } catch (IllegalArgumentException e) {
+      return invalid("flags", e.getMessage());
+    }
+    return run(options, Secrets.fromSystem());
+  }
+
+  public static RunSummary run(BackfillOptions options, Secrets secrets) {
+    BackfillConfig config;
+    try {
+      config = BackfillConfig.from(options, secrets);
+    } catch (SpecException e) {
+      return invalid(options.getJob(), e.getMessage());
+    }
+    return new Run(options, config).execute();
+  }
+
+  private static RunSummary invalid(String job, String message) {
+    RunSummary s = new RunSummary();
+    s.job = job;
+    s.status = "invalid";
+    s.exitCode = RunSummary.EXIT_INVALID_SPEC;
+    s.error = message;
+    LOG.error("invalid job spec: {}", message);
+    return s;
+  }
+
+  /** One execution of a configured job. */
+  private static final class Run {
+    private final BackfillOptions options;
+    private final BackfillConfig config;
+    private final RunSummary summary = new RunSummary();
+    private final long startNanos = System.nanoTime();
+
+    Run(BackfillOptions options, BackfillConfig config) {
+      this.options = options;
+      this.config = config;
+      summary.job = config.job;
+      summary.source = config.source.toString();
+      summary.target = config.target.toString();
+      summary.maxDeadLetters = config.maxDeadLetters;
+      summary.runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+          .format(ZonedDateTime.now(ZoneOffset.UTC)) + "-"
+          + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    RunSummary execute() {
+      ProgressStore store = new ProgressStore(config.target, config.stateSchema);
+      boolean started = false;
+      try {
+        Prepared prepared = prepare();
+        store.ensureTables();
+        String since = resolveSince(store, prepared);
+        summary.since = since;
+        summary.kind = since == null ? "backfill" : "catch-up";
+        summary.fingerprint = fingerprint(prepared, since);
+        summary.deadLetterTable = new StateTables(config.target.dialect(), config.stateSchema)
+            .table(StateTables.DEAD_LETTER);
+        if (config.restart) {
+          store.forget(config.job, summary.fingerprint);
+        }
+        summary.watermark = captureWatermark(prepared);
+        ProgressStore.Work work = store.planOrResume(config.job, summary.fingerprint,
+            () -> plan(prepared));
+        summary.resumed = work.resumed;
+        summary.rangesThisRun = work.pending.size();
+        store.startRun(config.job, summary.runId, summary.fingerprint, summary.kind, since);
+        started = true;
+        if (work.resumed) {
+          LOG.info("{}: resuming: {} of {} ranges already done, {} to go", config.job,
+              work.doneRanges, work.totalRanges, work.pending.size());
+        }
+        if (!work.pending.isEmpty()) {
+          runPipeline(prepared, work.pending, store, since);
+        }
+        finish(store, "succeeded", null);
+      } catch (SpecException e) {
+        summary.status = "invalid";
+        summary.exitCode = RunSummary.EXIT_INVALID_SPEC;
+        summary.error = e.getMessage();
+      } catch (Exception e) {
+        summary.status = "failed";
+        summary.exitCode = RunSummary.EXIT_FAILED;
+        summary.error = describe(e);
+        if (started) {
+          try {
+            finish(store, "failed", null);
+          } catch (Exception ignored) {
+            // the summary already carries the original error
+          }
+        }
+      }
+      summary.seconds = (System.nanoTime() - startNanos) / 1e9;
+      summary.rowsPerSecond = summary.rowsRead / Math.max(summary.seconds, 1e-3);
+      report();
+      return summary;
+    }
+
+    private String describe(Throwable e) {
+      Throwable root = e;
+      StringBuilder sb = new StringBuilder();
+      while (root != null) {
+        if (root.getMessage() != null && !sb.toString().contains(root.getMessage())) {
+          sb.append(sb.length() == 0 ? "" : " <- ").append(root.getMessage());
+        }
+        root = root.getCause() == root ? null : root.getCause();
+      }
+      String text = sb.length() == 0 ? e.getClass().getName() : sb.toString();
+      return config.target.redact(config.source.redact(text));
+    }
+
+    /** What the source and target look like, checked against the mapping before any work. */
+    private final class Prepared {
+      SourceRelation relation;
+      Layout sourceLayout;
+      RecordMapper mapper;
+      TargetTable target;
+    }
+
+    private Prepared prepare() throws SQLException {
+      Prepared p = new Prepared();
+      Dialect dialect = config.source.dialect();
+      try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
+        List<String> key = config.sourceKey;
+        if (key.isEmpty()) {
+          key = primaryKey(c, config.sourceTable);
+        }
+        p.relation = config.sourceQuery != null
+            ? SourceRelation.query(config.sourceQuery, key)
+            : SourceRelation.table(config.sourceTable, key);
+        try {
+          p.sourceLayout = Describe.relation(c, p.relation.fromClause(dialect));
+        } catch (SQLException e) {
+          throw new SpecException(config.origin, config.sourceQuery != null ? "source.query"
+              : "source.table", "cannot be read at " + config.source + ": "
+              + config.source.redact(e.getMessage()));
+        }
+      }
+      for (String k : p.relation.keyColumns()) {
+        if (!p.sourceLayout.has(k)) {
+          throw new SpecException(config.origin, "source.key", "no column '" + k + "' in "
+              + p.relation.displayName() + " (columns: " + p.sourceLayout.names() + ")");
+        }
+      }
+      if (config.sinceColumn != null && !p.sourceLayout.has(config.sinceColumn)) {
+        throw new SpecException(config.origin, "since.column", "no column '"
+            + config.sinceColumn + "' in " + p.relation.displayName());
+      }
+      try {
+        p.mapper = RecordMapper.compile(config.mapping, p.sourceLayout);
+      } catch (IllegalArgumentException e) {
+        throw new SpecException(config.origin, "mapping", e.getMessage());
+      }
+      List<String> targetKey = config.targetKey;
+      if (targetKey.isEmpty()) {
+        targetKey = new ArrayList<>();
+        for (String k : p.relation.keyColumns()) {
+          String out = p.mapper.outputFor(k);
+          if (out == null) {
+            throw new SpecException(config.origin, "target.key", "required: the mapping does"
+                + " not carry source key column '" + k + "' to a single target column");
+          }
+          targetKey.add(out);
+        }
+      }
+      try {
+        p.target = TargetTable.describe(config.target, config.targetTable,
+            p.mapper.targetLayout().names(), targetKey);
+      } catch (IllegalArgumentException e) {
+        throw new SpecException(config.origin, "target.table", e.getMessage());
+      }
+      return p;
+    }
+
+    private List<String> primaryKey(Connection c, List<String> table) throws SQLException {
+      DatabaseMetaData md = c.getMetaData();
+      String name = table.get(table.size() - 1);
+      String schema = table.size() > 1 ? table.get(table.size() - 2) : null;
+      boolean mysql = config.source.dialect() == Dialect.MYSQL;
+      List<String> columns = new ArrayList<>();
+      List<Short> positions = new ArrayList<>();
+      try (ResultSet rs = md.getPrimaryKeys(mysql ? (schema != null ? schema : c.getCatalog())
+          : null, mysql ? null : (schema != null ? schema : c.getSchema()), name)) {
+        while (rs.next()) {
+          columns.add(rs.getString("COLUMN_NAME"));
+          positions.add(rs.getShort("KEY_SEQ"));
+        }
+      }
+      if (columns.isEmpty()) {
+        throw new SpecException(config.origin, "source.key", "table " + String.join(".", table)
+            + " has no primary key; name the key column(s) that identify a row");
+      }
+      String[] ordered = new String[columns.size()];
+      for (int i = 0; i < columns.size(); i++) {
+        ordered[positions.get(i) - 1] = columns.get(i);
+      }
+      return List.of(ordered);
+    }
+
+    private String resolveSince(ProgressStore store, Prepared p) throws SQLException {
+      if (config.since == null) {
+        return null;
+      }
+      if (config.since.equals("last")) {
+        String watermark = store.lastWatermark(config.job);
+        if (watermark == null) {
+          throw new SpecException(config.origin, "since.value", "'last' needs an earlier"
+              + " successful run of job " + config.job + " that recorded a watermark");
+        }
+        return watermark;
+      }
+      Column column = p.sourceLayout.column(p.sourceLayout.indexOf(config.sinceColumn));
+      try {
+        Object value = Conversions.convert(config.since, sinceKind(column));
+        return KeyCodec.encode(new Object[] {value});
+      } catch (ConversionException e) {
+        throw new SpecException(config.origin, "since.value", e.getMessage());
+      }
+    }
+
+    private ValueKind sinceKind(Column c) {
+      switch (c.jdbcType()) {
+        case Types.DATE:
+          return ValueKind.DATE;
+        case Types.TIMESTAMP:
+          boolean instant = c.typeName().equals("timestamptz")
+              || config.source.dialect() == Dialect.MYSQL && c.typeName().equals("timestamp");
+          return instant ? ValueKind.TIMESTAMPTZ : ValueKind.TIMESTAMP;
+        case Types.TIMESTAMP_WITH_TIMEZONE:
+          return ValueKind.TIMESTAMPTZ;
+        case Types.BIGINT:
+        case Types.INTEGER:
+        case Types.SMALLINT:
+          return ValueKind.LONG;
+        case Types.NUMERIC:
+        case Types.DECIMAL:
+          return ValueKind.DECIMAL;
+        default:
+          return ValueKind.TEXT;
+      }
+    }
+
+    /**
+     * The highest value of the catch-up column before reading starts. The next catch-up reads
+     * from it inclusively, so rows changed while this run was reading are copied again, never
+     * missed.
+     */
+    private String captureWatermark(Prepared p) throws SQLException {
+      if (config.sinceColumn == null) {
+        return null;
+      }
+      Dialect d = config.source.dialect();
+      try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE);
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT max(" + d.quote(config.sinceColumn) + ") FROM "
+              + p.relation.fromClause(d))) {
+        rs.next();
+        Column column = p.sourceLayout.column(p.sourceLayout.indexOf(config.sinceColumn));
+        Object value = ColumnReader.forColumn(column.jdbcType(), column.typeName(), d)
+            .read(rs, 1);
+        return value == null ? null : KeyCodec.encode(new Object[] {value});
+      }
+    }
+
+    private List<dev.ferry.plan.KeyRange> plan(Prepared p) throws SQLException {
+      try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
+        c.setReadOnly(true);
+        return new KeyRangePlanner(config.source.dialect(), p.relation, config.partitions)
+            .plan(c);
+      }
+    }
+
+    private String fingerprint(Prepared p, String since) {
+      String canonical = String.join("\n", config.job, dev.ferry.jdbc.Redaction.url(
+          config.source.url()), p.relation.toString(), String.valueOf(config.sourceQuery),
+          dev.ferry.jdbc.Redaction.url(config.target.url()), p.target.displayName(),
+          p.target.keyColumns().toString(), config.mapping.fingerprint(),
+          String.valueOf(config.sinceColumn), String.valueOf(since),
+          String.valueOf(config.zeroDatesAsNull));
+      try {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+            .digest(canonical.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private void runPipeline(Prepared p, List<RangeTask> pending, ProgressStore store,
+        String since) {
+      String step = "Table." + p.target.displayName().replaceAll("[^A-Za-z0-9_.]", "_");
+      ReadRanges read = ReadRanges.from(config.source, p.relation, p.sourceLayout)
+          .withChunkSize(config.batchSize)
+          .withZeroDatesAsNull(config.zeroDatesAsNull);
+      if (config.maxRowsPerSecond > 0) {
+        read = read.withMaxRowsPerSecond(config.maxRowsPerSecond, config.job);
+      }
+      if (since != null) {
+        read = read.withSince(config.sinceColumn, KeyCodec.decode(since)[0]);
+      }
+      Pipeline pipeline = Pipeline.create(options);
+      pipeline
+          .apply(step + ".Ranges", Create.of(pending).withCoder(SerializableCoder.of(
+              RangeTask.class)))
+          .apply(step + ".Distribute", Reshuffle.viaRandomKey())
+          .apply(step + ".Read", read)
+          .apply(step + ".Map", MapChunks.with(p.mapper, p.relation.keyColumns(),
+              p.relation.displayName()))
+          .apply(step + ".Upsert", WriteChunks.into(config.target, p.target, p.sourceLayout,
+                  p.relation.keyColumns())
+              .forJob(config.job, summary.fingerprint, summary.runId)
+              .withStateSchema(config.stateSchema));
+      LOG.info("{}: copying {} ranges of {} to {}", config.job, pending.size(),
+          p.relation.displayName(), p.target.displayName());
+      try (ProgressReporter reporter = new ProgressReporter(store, config.job,
+          summary.fingerprint, config.progressIntervalSeconds)) {
+        PipelineResult result = pipeline.run();
+        result.waitUntilFinish();
+        summary.rowsRead = counter(result, ReadRanges.class, "rowsRead");
+        summary.rowsWritten = counter(result, WriteChunks.class, "rowsWritten");
+        summary.rowsDeadLettered = counter(result, WriteChunks.class, "rowsDeadLettered");
+      }
+    }
+
+    private long counter(PipelineResult result, Class<?> namespace, String name) {
+      MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder()
+          .addNameFilter(MetricNameFilter.named(namespace, name)).build());
+      long total = 0;
+      for (MetricResult<Long> c : metrics.getCounters()) {
+        Long v = c.getAttempted();
+        total += v == null ? 0 : v;
+      }
+      return total;
+    }
+
+    private void finish(ProgressStore store, String status, String error) throws Exception {
+      ProgressStore.Totals totals = store.totals(config.job, summary.fingerprint);
+      summary.rangesTotal = totals.ranges;
+      summary.rangesDone = totals.rangesDone;
+      summary.jobRowsRead = totals.rowsRead;
+      summary.jobRowsWritten = totals.rowsWritten;
+      summary.jobRowsDeadLettered = totals.rowsDead;
+      boolean complete = totals.rangesDone == totals.ranges;
+      String finalStatus = status;
+      if (status.equals("succeeded") && !complete) {
+        finalStatus = "failed";
+        summary.error = (totals.ranges - totals.rangesDone) + " ranges did not complete";
+      }
+      summary.status = finalStatus;
+      summary.exitCode = finalStatus.equals("succeeded") ? RunSummary.EXIT_OK
+          : RunSummary.EXIT_FAILED;
+      if (finalStatus.equals("succeeded") && totals.rowsDead > config.maxDeadLetters) {
+        summary.exitCode = RunSummary.EXIT_TOO_MANY_DEAD_LETTERS;
+        summary.status = "too-many-dead-letters";
+      }
+      store.finishRun(config.job, summary.runId, finalStatus,
+          finalStatus.equals("succeeded") ? summary.watermark : null, summary.rowsRead,
+          summary.rowsWritten, summary.rowsDeadLettered);
+      if (config.deadLetterFile != null) {
+        exportDeadLetters(store, Path.of(config.deadLetterFile));
+      }
+    }
+
+    private void exportDeadLetters(ProgressStore store, Path file) throws Exception {
+      ObjectMapper json = new ObjectMapper();
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+        for (String[] d : store.deadLetters(config.job, summary.fingerprint)) {
+          ObjectNode node = json.createObjectNode();
+          node.put("job", config.job);
+          node.set("key", json.readTree(d[0]));
+          node.put("stage", d[1]);
+          node.put("column", d[2]);
+          node.put("error", d[3]);
+          node.set("sourceRow", json.readTree(d[4]));
+          node.put("runId", d[5]);
+          w.write(node.toString());
+          w.newLine();
+        }
+      }
+    }
+
+    private void report() {
+      String text = summary.toConsole();
+      if (summary.exitCode == RunSummary.EXIT_OK) {
+        LOG.info(text);
+      } else {
+        LOG.error(text);
+      }
+      if (config.summaryFile != null) {
+        try {
+          summary.writeTo(Path.of(config.summaryFile));
+        } catch (IOException e) {
+          LOG.error("cannot write summary file {}: {}", config.summaryFile, e.getMessage());
+        }
+      }
+    }
+  }
+}

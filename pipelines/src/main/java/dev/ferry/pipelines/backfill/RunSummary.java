@@ -1,0 +1,78 @@
+package dev.ferry.pipelines.backfill;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** What a backfill run did, for the console and (as JSON) for schedulers. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class RunSummary {
+  /** Process exit codes; documented in the README. */
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILED = 1;
+  public static final int EXIT_INVALID_SPEC = 2;
+  public static final int EXIT_TOO_MANY_DEAD_LETTERS = 3;
+
+  @JsonProperty public String job;
+  @JsonProperty public String runId;
+  @JsonProperty public String fingerprint;
+  @JsonProperty public String status;
+  @JsonProperty public int exitCode;
+  @JsonProperty public String error;
+  @JsonProperty public String source;
+  @JsonProperty public String target;
+  @JsonProperty public String kind;
+  @JsonProperty public boolean resumed;
+  @JsonProperty public String since;
+  @JsonProperty public String watermark;
+  @JsonProperty public long rangesTotal;
+  @JsonProperty public long rangesDone;
+  @JsonProperty public long rangesThisRun;
+  @JsonProperty public long rowsRead;
+  @JsonProperty public long rowsWritten;
+  @JsonProperty public long rowsDeadLettered;
+  @JsonProperty public long jobRowsRead;
+  @JsonProperty public long jobRowsWritten;
+  @JsonProperty public long jobRowsDeadLettered;
+  @JsonProperty public long maxDeadLetters;
+  @JsonProperty public String deadLetterTable;
+  @JsonProperty public double seconds;
+  @JsonProperty public double rowsPerSecond;
+
+  public void writeTo(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+  }
+
+  /** The human summary printed at the end of a run. */
+  public String toConsole() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("%n== ferry backfill %s: %s ==%n", job, status.toUpperCase()));
+    sb.append(String.format("  source        %s%n  target        %s%n", source, target));
+    sb.append(String.format("  ranges        %d of %d done (%d processed in this run%s)%n",
+        rangesDone, rangesTotal, rangesThisRun, resumed ? ", resumed" : ""));
+    sb.append(String.format("  this run      %,d read, %,d written, %,d dead-lettered in %.1f s"
+        + " (%,.0f rows/s)%n", rowsRead, rowsWritten, rowsDeadLettered, seconds, rowsPerSecond));
+    sb.append(String.format("  whole job     %,d read, %,d written, %,d dead-lettered%n",
+        jobRowsRead, jobRowsWritten, jobRowsDeadLettered));
+    if (jobRowsDeadLettered > 0) {
+      sb.append(String.format("  dead letters  in %s (limit %d)%n", deadLetterTable,
+          maxDeadLetters));
+    }
+    if (watermark != null) {
+      sb.append(String.format("  watermark     %s (next catch-up: --since=last)%n", watermark));
+    }
+    if (error != null) {
+      sb.append(String.format("  error         %s%n", error));
+    }
+    sb.append(String.format("  exit code     %d%n", exitCode));
+    return sb.toString();
+  }
+}

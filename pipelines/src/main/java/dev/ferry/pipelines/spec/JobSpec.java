@@ -1,0 +1,61 @@
+package dev.ferry.pipelines.spec;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A job spec as written in YAML. Field names are the manual: see {@code pipelines/demo.yaml} and
+ * the README. Unknown fields are errors, so a typo never silently falls back to a default.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public final class JobSpec {
+  @JsonProperty public String job;
+  @JsonProperty public Endpoint source;
+  @JsonProperty public Endpoint target;
+
+  /** Inline mapping (a {@link dev.ferry.map.MappingSpec}) or {@code {file: path}}. */
+  @JsonProperty public JsonNode mapping;
+
+  @JsonProperty public Integer partitions;
+  @JsonProperty public Integer batchSize;
+  @JsonProperty public Double maxRowsPerSecond;
+  @JsonProperty public Long maxDeadLetters;
+  @JsonProperty public Since since;
+  @JsonProperty public String deadLetterFile;
+  @JsonProperty public String summaryFile;
+
+  /** One side of a job: where it is and what to read or write there. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class Endpoint {
+    @JsonProperty public String url;
+    @JsonProperty public String user;
+
+    /** Only {@code ${env:NAME}} or {@code ${file:PATH}}; literal passwords are refused. */
+    @JsonProperty public String password;
+
+    @JsonProperty public String table;
+
+    /** Source only: a trusted SQL query instead of a table. */
+    @JsonProperty public String query;
+
+    @JsonProperty public List<String> key = new ArrayList<>();
+
+    /** Source only (MySQL): {@code reject} (default: dead-letter the row) or {@code null}. */
+    @JsonProperty public String zeroDates;
+
+    /** Target only: schema for the ferry_* state tables. */
+    @JsonProperty public String stateSchema;
+  }
+
+  /** Incremental catch-up: only rows whose {@code column} is at or after a value. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class Since {
+    @JsonProperty public String column;
+
+    /** {@code last} (the watermark of the last successful run) or a literal value. */
+    @JsonProperty public String value;
+  }
+}

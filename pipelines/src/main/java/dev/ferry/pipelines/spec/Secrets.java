@@ -1,0 +1,62 @@
+package dev.ferry.pipelines.spec;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Resolves {@code ${env:NAME}} and {@code ${file:PATH}} references. Secrets never live in a spec
+ * or on a command line (both end up in shell history, CI logs and Airflow's UI); they come from
+ * the environment or from a file such as a mounted Kubernetes or Docker secret.
+ */
+public final class Secrets {
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):([^}]+)}");
+
+  private final Map<String, String> environment;
+
+  public Secrets(Map<String, String> environment) {
+    this.environment = environment;
+  }
+
+  public static Secrets fromSystem() {
+    return new Secrets(System.getenv());
+  }
+
+  public static boolean isReference(String value) {
+    return value != null && REFERENCE.matcher(value.trim()).matches();
+  }
+
+  /** Replaces every reference in {@code value}; {@code where} names the field in errors. */
+  public String resolve(String value, String file, String field) {
+    if (value == null) {
+      return null;
+    }
+    Matcher m = REFERENCE.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String kind = m.group(1);
+      String name = m.group(2).trim();
+      String resolved;
+      if (kind.equals("env")) {
+        resolved = environment.get(name);
+        if (resolved == null) {
+          throw new SpecException(file, field, "environment variable " + name + " is not set");
+        }
+      } else {
+        try {
+          resolved = Files.readString(Path.of(name), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+          throw new SpecException(file, field, "cannot read secret file " + name + " ("
+              + e.getClass().getSimpleName() + ")");
+        }
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(resolved));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+}

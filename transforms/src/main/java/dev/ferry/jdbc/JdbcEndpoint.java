@@ -1,0 +1,129 @@
+package dev.ferry.jdbc;
+
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Where and as whom to connect. The password is held here only after it was resolved from an
+ * environment variable or file; {@link #toString()} and every error message show the URL with
+ * secrets removed and never the password.
+ */
+public final class JdbcEndpoint implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Whether a connection reads a source or writes a target; each gets its own settings. */
+  public enum Role {
+    SOURCE,
+    TARGET
+  }
+
+  private final String url;
+  private final String user;
+  private final String password;
+
+  public JdbcEndpoint(String url, String user, String password) {
+    this.url = Objects.requireNonNull(url, "url");
+    this.user = user;
+    this.password = password;
+    Dialect.fromUrl(url);
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  /** The resolved secret; only for handing to the driver or to redaction. */
+  public String password() {
+    return password;
+  }
+
+  public Dialect dialect() {
+    return Dialect.fromUrl(url);
+  }
+
+  /**
+   * Opens a connection with the settings ferry relies on: UTC sessions so instants survive the
+   * trip, server-side streaming for sources, batched multi-row inserts and strict SQL modes for
+   * targets (a MySQL target that is not strict silently truncates values).
+   */
+  public Connection connect(Role role) throws SQLException {
+    Properties props = new Properties();
+    if (user != null) {
+      props.setProperty("user", user);
+    }
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    Dialect dialect = dialect();
+    if (dialect == Dialect.MYSQL) {
+      props.setProperty("connectionTimeZone", "UTC");
+      props.setProperty("forceConnectionTimeZoneToSession", "true");
+      props.setProperty("yearIsDateType", "false");
+      props.setProperty("characterEncoding", "UTF-8");
+      if (role == Role.TARGET) {
+        props.setProperty("rewriteBatchedStatements", "true");
+      }
+    } else if (role == Role.TARGET) {
+      props.setProperty("reWriteBatchedInserts", "true");
+    }
+    Connection connection;
+    try {
+      connection = DriverManager.getConnection(url, props);
+    } catch (SQLException e) {
+      throw new SQLException(
+          "cannot connect to " + this + ": " + Redaction.text(e.getMessage(), secrets()),
+          e.getSQLState(),
+          e.getErrorCode());
+    }
+    try (Statement s = connection.createStatement()) {
+      if (dialect == Dialect.POSTGRESQL) {
+        s.execute("SET TIME ZONE 'UTC'");
+      } else if (role == Role.TARGET) {
+        s.execute(
+            "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@sql_mode, ''), "
+                + "'STRICT_ALL_TABLES', 'NO_ZERO_DATE', 'NO_ZERO_IN_DATE', 'ERROR_FOR_DIVISION_BY_ZERO')");
+      }
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return connection;
+  }
+
+  java.util.List<String> secrets() {
+    return password == null ? java.util.List.of() : java.util.List.of(password);
+  }
+
+  /** Message text of an exception with this endpoint's secrets removed. */
+  public String redact(String message) {
+    return Redaction.text(message, secrets());
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof JdbcEndpoint)) {
+      return false;
+    }
+    JdbcEndpoint e = (JdbcEndpoint) o;
+    return url.equals(e.url) && Objects.equals(user, e.user) && Objects.equals(password, e.password);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(url, user);
+  }
+
+  @Override
+  public String toString() {
+    return Redaction.url(url) + (user == null ? "" : " as " + user);
+  }
+}

@@ -1,0 +1,233 @@
+package dev.ferry.plan;
+
+import dev.ferry.jdbc.Dialect;
+import dev.ferry.read.ColumnReader;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Splits a source's key space into ranges of roughly equal row counts.
+ *
+ * <p>A single integer key is split by value: equal-width buckets between its min and max,
+ * counted with one grouped query, then buckets holding more than twice the mean are split again
+ * (skewed ids are common: a few tenants or a bulk import own most rows) and neighbouring small
+ * buckets are merged. Any other key (text, UUID, timestamp, decimal, composite) is split by row
+ * position: the database numbers the keys in order and returns every n-th one as a boundary.
+ *
+ * <p>The first range has no lower bound and the last no upper bound, so keys below the minimum
+ * or above the maximum seen at planning time are still covered. When a key column is nullable a
+ * separate range collects rows with NULL keys, which are reported, never skipped.
+ */
+public final class KeyRangePlanner {
+  private static final Logger LOG = LoggerFactory.getLogger(KeyRangePlanner.class);
+  private static final int MAX_SPLIT_ROUNDS = 3;
+
+  private final Dialect dialect;
+  private final SourceRelation source;
+  private final int partitions;
+
+  public KeyRangePlanner(Dialect dialect, SourceRelation source, int partitions) {
+    if (partitions < 1) {
+      throw new IllegalArgumentException("partitions must be at least 1, got " + partitions);
+    }
+    this.dialect = dialect;
+    this.source = source;
+    this.partitions = partitions;
+  }
+
+  public List<KeyRange> plan(Connection connection) throws SQLException {
+    KeyTypes keyTypes = keyTypes(connection);
+    List<KeyRange> ranges =
+        keyTypes.integral.length == 1 && keyTypes.integral[0]
+            ? planIntegerKey(connection)
+            : planByPosition(connection);
+    if (keyTypes.anyNullable) {
+      long nulls = count(connection, new RangeSql(dialect, source.keyColumns()).where(
+          KeyRange.ofNullKeys(0, 0), null, new ArrayList<>()), List.of());
+      if (nulls > 0) {
+        LOG.warn("{}: {} rows have a NULL key; they are read as their own range and reported",
+            source.displayName(), nulls);
+      }
+      ranges.add(KeyRange.ofNullKeys(ranges.size(), nulls));
+    }
+    LOG.info("{}: planned {} key ranges", source.displayName(), ranges.size());
+    return ranges;
+  }
+
+  private static final class KeyTypes {
+    boolean[] integral;
+    boolean anyNullable;
+  }
+
+  private KeyTypes keyTypes(Connection connection) throws SQLException {
+    String sql = "SELECT " + dialect.columnList(source.keyColumns()) + " FROM "
+        + source.fromClause(dialect) + " WHERE 1 = 0";
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      ResultSetMetaData md = rs.getMetaData();
+      KeyTypes types = new KeyTypes();
+      types.integral = new boolean[md.getColumnCount()];
+      for (int i = 1; i <= md.getColumnCount(); i++) {
+        int t = md.getColumnType(i);
+        boolean unsignedBig = md.getColumnTypeName(i).toUpperCase().contains("BIGINT UNSIGNED");
+        types.integral[i - 1] =
+            !unsignedBig
+                && (t == Types.BIGINT || t == Types.INTEGER || t == Types.SMALLINT
+                    || t == Types.TINYINT);
+        types.anyNullable |= md.isNullable(i) != ResultSetMetaData.columnNoNulls;
+      }
+      return types;
+    }
+  }
+
+  private List<KeyRange> planIntegerKey(Connection connection) throws SQLException {
+    String key = dialect.quote(source.keyColumns().get(0));
+    long min;
+    long max;
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(
+            "SELECT min(" + key + "), max(" + key + ") FROM " + source.fromClause(dialect))) {
+      rs.next();
+      if (rs.getObject(1) == null) {
+        List<KeyRange> single = new ArrayList<>();
+        single.add(KeyRange.between(0, null, null, 0));
+        return single;
+      }
+      min = rs.getLong(1);
+      max = rs.getLong(2);
+    }
+    if (max == Long.MAX_VALUE || max - min < 0) {
+      // The bucket arithmetic would overflow; positional planning has no such limit.
+      return planByPosition(connection);
+    }
+    // Bucket start -> row count, over [min, max]; refined where a bucket is too heavy.
+    TreeMap<Long, Long> buckets = countBuckets(connection, key, min, max + 1, partitions);
+    long total = buckets.values().stream().mapToLong(Long::longValue).sum();
+    double mean = Math.max(1.0, (double) total / partitions);
+    for (int round = 0; round < MAX_SPLIT_ROUNDS; round++) {
+      boolean split = false;
+      for (Long start : new ArrayList<>(buckets.keySet())) {
+        long rows = buckets.get(start);
+        Long next = buckets.higherKey(start);
+        long end = next == null ? max + 1 : next;
+        if (rows > 2 * mean && end - start > 1) {
+          int parts = (int) Math.min(Math.ceil(rows / mean), end - start);
+          buckets.remove(start);
+          TreeMap<Long, Long> finer = countBuckets(connection, key, start, end, parts);
+          if (!finer.containsKey(start)) {
+            finer.put(start, 0L);
+          }
+          buckets.putAll(finer);
+          split = true;
+        }
+      }
+      if (!split) {
+        break;
+      }
+    }
+    // Merge neighbours while they stay under the mean; boundaries are bucket starts.
+    List<Long> boundaries = new ArrayList<>();
+    List<Long> estimates = new ArrayList<>();
+    long acc = 0;
+    for (var e : buckets.entrySet()) {
+      if (!boundaries.isEmpty() && acc > 0 && acc + e.getValue() > mean) {
+        boundaries.add(e.getKey());
+        estimates.add(acc);
+        acc = 0;
+      } else if (boundaries.isEmpty()) {
+        boundaries.add(e.getKey());
+      }
+      acc += e.getValue();
+    }
+    estimates.add(acc);
+    List<KeyRange> ranges = new ArrayList<>();
+    for (int i = 0; i < boundaries.size(); i++) {
+      Object[] lower = i == 0 ? null : new Object[] {boundaries.get(i)};
+      Object[] upper = i + 1 < boundaries.size() ? new Object[] {boundaries.get(i + 1)} : null;
+      ranges.add(KeyRange.between(i, lower, upper, estimates.get(i)));
+    }
+    return ranges;
+  }
+
+  /** Row counts per equal-width bucket over [from, to), keyed by bucket start; empty omitted. */
+  private TreeMap<Long, Long> countBuckets(
+      Connection connection, String key, long from, long to, int parts) throws SQLException {
+    long width = Math.max(1, (long) Math.ceil(((double) to - from) / parts));
+    String div = dialect == Dialect.MYSQL ? " DIV " : " / ";
+    String sql = "SELECT (" + key + " - ?)" + div + "? AS b, count(*) FROM "
+        + source.fromClause(dialect) + " WHERE " + key + " >= ? AND " + key + " < ? GROUP BY 1";
+    TreeMap<Long, Long> buckets = new TreeMap<>();
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      ps.setLong(1, from);
+      ps.setLong(2, width);
+      ps.setLong(3, from);
+      ps.setLong(4, to);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          buckets.put(from + rs.getLong(1) * width, rs.getLong(2));
+        }
+      }
+    }
+    return buckets;
+  }
+
+  private List<KeyRange> planByPosition(Connection connection) throws SQLException {
+    RangeSql sql = new RangeSql(dialect, source.keyColumns());
+    long total = count(connection, sql.notNull(), List.of());
+    long step = Math.max(1, (long) Math.ceil((double) total / partitions));
+    String keys = dialect.columnList(source.keyColumns());
+    String numbered = "SELECT " + keys + " FROM (SELECT " + keys + ", row_number() OVER ("
+        + sql.orderBy().trim() + ") AS ferry_rn FROM " + source.fromClause(dialect) + " WHERE "
+        + sql.notNull() + ") ferry_numbered WHERE ferry_rn > 1 AND MOD(ferry_rn - 1, ?) = 0"
+        + sql.orderBy();
+    List<Object[]> boundaries = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(numbered)) {
+      ps.setLong(1, step);
+      try (ResultSet rs = ps.executeQuery()) {
+        ColumnReader[] readers = ColumnReader.forResultSet(rs.getMetaData(), dialect);
+        while (rs.next()) {
+          Object[] key = new Object[readers.length];
+          for (int i = 0; i < key.length; i++) {
+            key[i] = readers[i].read(rs, i + 1);
+          }
+          // Many duplicates of one key can repeat a boundary; a range may not be empty-by-design.
+          if (boundaries.isEmpty()
+              || !java.util.Arrays.deepEquals(boundaries.get(boundaries.size() - 1), key)) {
+            boundaries.add(key);
+          }
+        }
+      }
+    }
+    List<KeyRange> ranges = new ArrayList<>();
+    for (int i = 0; i <= boundaries.size(); i++) {
+      Object[] lower = i == 0 ? null : boundaries.get(i - 1);
+      Object[] upper = i < boundaries.size() ? boundaries.get(i) : null;
+      ranges.add(KeyRange.between(i, lower, upper, step));
+    }
+    return ranges;
+  }
+
+  private long count(Connection connection, String where, List<Object> params)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT count(*) FROM " + source.fromClause(dialect) + " WHERE " + where)) {
+      for (int i = 0; i < params.size(); i++) {
+        ps.setObject(i + 1, params.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+}

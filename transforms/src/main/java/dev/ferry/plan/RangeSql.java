@@ -1,0 +1,87 @@
+package dev.ferry.plan;
+
+import dev.ferry.jdbc.Dialect;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * SQL predicates for key ranges. Composite keys compare as row values ({@code (a, b) >= (?,
+ * ?)}), which both PostgreSQL and MySQL evaluate in index order, so a range predicate and an
+ * ORDER BY on the key agree.
+ */
+public final class RangeSql implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final Dialect dialect;
+  private final List<String> keys;
+
+  public RangeSql(Dialect dialect, List<String> keyColumns) {
+    this.dialect = dialect;
+    this.keys = keyColumns;
+  }
+
+  /** The key columns as a comparable tuple: {@code "id"} or {@code ("a", "b")}. */
+  public String tuple() {
+    if (keys.size() == 1) {
+      return dialect.quote(keys.get(0));
+    }
+    return "(" + dialect.columnList(keys) + ")";
+  }
+
+  private String placeholders() {
+    if (keys.size() == 1) {
+      return "?";
+    }
+    return "(" + String.join(", ", Collections.nCopies(keys.size(), "?")) + ")";
+  }
+
+  /** ORDER BY clause on the key columns. */
+  public String orderBy() {
+    return " ORDER BY " + dialect.columnList(keys);
+  }
+
+  /**
+   * The WHERE clause (without the keyword) selecting a range, optionally only keys after
+   * {@code afterKey} (a resume point), and the values to bind in order into {@code params}.
+   */
+  public String where(KeyRange range, Object[] afterKey, List<Object> params) {
+    List<String> terms = new ArrayList<>();
+    if (range.nullKeys()) {
+      List<String> anyNull = new ArrayList<>();
+      for (String k : keys) {
+        anyNull.add(dialect.quote(k) + " IS NULL");
+      }
+      terms.add("(" + String.join(" OR ", anyNull) + ")");
+    } else {
+      if (range.lower() != null) {
+        terms.add(tuple() + " >= " + placeholders());
+        Collections.addAll(params, range.lower());
+      }
+      if (range.upper() != null) {
+        terms.add(tuple() + " < " + placeholders());
+        Collections.addAll(params, range.upper());
+      }
+      if (range.lower() == null && range.upper() == null) {
+        terms.add(notNull());
+      } else if (keys.size() > 1) {
+        // A row-value comparison is NULL, not false, when one part is NULL; say it explicitly.
+        terms.add(notNull());
+      }
+    }
+    if (afterKey != null) {
+      terms.add(tuple() + " > " + placeholders());
+      Collections.addAll(params, afterKey);
+    }
+    return String.join(" AND ", terms);
+  }
+
+  /** All key columns are non-NULL. */
+  public String notNull() {
+    List<String> parts = new ArrayList<>();
+    for (String k : keys) {
+      parts.add(dialect.quote(k) + " IS NOT NULL");
+    }
+    return String.join(" AND ", parts);
+  }
+}

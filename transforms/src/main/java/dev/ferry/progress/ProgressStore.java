@@ -1,0 +1,233 @@
+package dev.ferry.progress;
+
+import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.plan.KeyRange;
+import dev.ferry.read.RangeTask;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The launcher's side of the state tables: creates them, saves a job's plan on its first run and
+ * hands back on a later run exactly the ranges (and the points inside them) that are not done,
+ * and keeps the run log that incremental catch-ups take their watermark from.
+ */
+public final class ProgressStore {
+  private final JdbcEndpoint endpoint;
+  private final StateTables tables;
+
+  public ProgressStore(JdbcEndpoint endpoint, List<String> stateSchema) {
+    this.endpoint = endpoint;
+    this.tables = new StateTables(endpoint.dialect(), stateSchema);
+  }
+
+  public void ensureTables() throws SQLException {
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
+        Statement s = c.createStatement()) {
+      for (String ddl : tables.createStatements()) {
+        s.execute(ddl);
+      }
+    }
+  }
+
+  /** Plans a job's ranges on the source; called only when no saved plan exists. */
+  @FunctionalInterface
+  public interface Planner {
+    List<KeyRange> plan() throws SQLException;
+  }
+
+  /** Forgets the saved plan and progress of (job, fingerprint), for a deliberate full re-copy. */
+  public void forget(String job, String fingerprint) throws SQLException {
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
+        PreparedStatement ps = c.prepareStatement("DELETE FROM "
+            + tables.table(StateTables.PROGRESS) + " WHERE job = ? AND fingerprint = ?")) {
+      ps.setString(1, job);
+      ps.setString(2, fingerprint);
+      ps.executeUpdate();
+    }
+  }
+
+  /** The work of one run: what is left, and how much of the plan was already done. */
+  public static final class Work {
+    public final List<RangeTask> pending;
+    public final int totalRanges;
+    public final int doneRanges;
+    public final boolean resumed;
+    public final long estimatedRows;
+
+    Work(List<RangeTask> pending, int totalRanges, int doneRanges, boolean resumed,
+        long estimatedRows) {
+      this.pending = pending;
+      this.totalRanges = totalRanges;
+      this.doneRanges = doneRanges;
+      this.resumed = resumed;
+      this.estimatedRows = estimatedRows;
+    }
+  }
+
+  /**
+   * Loads the saved plan of (job, fingerprint) or, on a first run, asks {@code planner} for one
+   * and saves it. Saving happens in one transaction, so a run killed while planning plans again.
+   */
+  public Work planOrResume(String job, String fingerprint,
+      Planner planner) throws SQLException {
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET)) {
+      c.setAutoCommit(false);
+      List<RangeTask> pending = new ArrayList<>();
+      int total = 0;
+      int done = 0;
+      long estimated = 0;
+      try (PreparedStatement ps = c.prepareStatement("SELECT range_index, lower_key, upper_key,"
+          + " null_keys, estimated_rows, seq, last_key, done FROM "
+          + tables.table(StateTables.PROGRESS)
+          + " WHERE job = ? AND fingerprint = ? ORDER BY range_index")) {
+        ps.setString(1, job);
+        ps.setString(2, fingerprint);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            total++;
+            estimated += rs.getLong(5);
+            if (rs.getBoolean(8)) {
+              done++;
+              continue;
+            }
+            KeyRange range = KeyRange.fromText(rs.getInt(1), rs.getString(2), rs.getString(3),
+                rs.getBoolean(4), rs.getLong(5));
+            pending.add(new RangeTask(range, rs.getLong(6), rs.getString(7)));
+          }
+        }
+      }
+      if (total > 0) {
+        c.commit();
+        return new Work(pending, total, done, true, estimated);
+      }
+      List<KeyRange> ranges = planner.plan();
+      try (PreparedStatement ins = c.prepareStatement("INSERT INTO "
+          + tables.table(StateTables.PROGRESS) + " (job, fingerprint, range_index, lower_key,"
+          + " upper_key, null_keys, estimated_rows, seq, last_key, rows_read, rows_written,"
+          + " rows_dead, done, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, 0, 0, 0, ?,"
+          + " CURRENT_TIMESTAMP)")) {
+        for (KeyRange r : ranges) {
+          ins.setString(1, job);
+          ins.setString(2, fingerprint);
+          ins.setInt(3, r.index());
+          ins.setString(4, r.lowerText());
+          ins.setString(5, r.upperText());
+          ins.setBoolean(6, r.nullKeys());
+          ins.setLong(7, r.estimatedRows());
+          ins.setBoolean(8, false);
+          ins.addBatch();
+          pending.add(RangeTask.fresh(r));
+          estimated += r.estimatedRows();
+        }
+        ins.executeBatch();
+      }
+      c.commit();
+      return new Work(pending, ranges.size(), 0, false, estimated);
+    }
+  }
+
+  /** Totals over all ranges of (job, fingerprint), as committed so far. */
+  public static final class Totals {
+    public long ranges;
+    public long rangesDone;
+    public long rowsRead;
+    public long rowsWritten;
+    public long rowsDead;
+    public long estimatedRows;
+  }
+
+  public Totals totals(String job, String fingerprint) throws SQLException {
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
+        PreparedStatement ps = c.prepareStatement("SELECT count(*), COALESCE(SUM(CASE WHEN done"
+            + " THEN 1 ELSE 0 END), 0), COALESCE(SUM(rows_read), 0), COALESCE(SUM(rows_written),"
+            + " 0), COALESCE(SUM(rows_dead), 0), COALESCE(SUM(estimated_rows), 0) FROM "
+            + tables.table(StateTables.PROGRESS) + " WHERE job = ? AND fingerprint = ?")) {
+      ps.setString(1, job);
+      ps.setString(2, fingerprint);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        Totals t = new Totals();
+        t.ranges = rs.getLong(1);
+        t.rangesDone = rs.getLong(2);
+        t.rowsRead = rs.getLong(3);
+        t.rowsWritten = rs.getLong(4);
+        t.rowsDead = rs.getLong(5);
+        t.estimatedRows = rs.getLong(6);
+        return t;
+      }
+    }
+  }
+
+  public void startRun(String job, String runId, String fingerprint, String kind,
+      String sinceValue) throws SQLException {
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
+        PreparedStatement ps = c.prepareStatement("INSERT INTO " + tables.table(StateTables.RUNS)
+            + " (job, run_id, fingerprint, kind, started_at, status, since_value)"
+            + " VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP, 'running', ?)")) {
+      ps.setString(1, job);
+      ps.setString(2, runId);
+      ps.setString(3, fingerprint);
+      ps.setString(4, kind);
+      ps.setString(5, sinceValue);
+      ps.executeUpdate();
+    }
+  }
+
+  public void finishRun(String job, String runId, String status, String watermark,
+      long rowsRead, long rowsWritten, long rowsDead) throws SQLException {
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
+        PreparedStatement ps = c.prepareStatement("UPDATE " + tables.table(StateTables.RUNS)
+            + " SET finished_at = CURRENT_TIMESTAMP, status = ?, watermark = ?, rows_read = ?,"
+            + " rows_written = ?, rows_dead = ? WHERE job = ? AND run_id = ?")) {
+      ps.setString(1, status);
+      ps.setString(2, watermark);
+      ps.setLong(3, rowsRead);
+      ps.setLong(4, rowsWritten);
+      ps.setLong(5, rowsDead);
+      ps.setString(6, job);
+      ps.setString(7, runId);
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * The watermark recorded by the job's latest successful run, or null when none recorded one:
+   * where an incremental catch-up starts.
+   */
+  public String lastWatermark(String job) throws SQLException {
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
+        PreparedStatement ps = c.prepareStatement("SELECT watermark FROM "
+            + tables.table(StateTables.RUNS) + " WHERE job = ? AND status = 'succeeded' AND"
+            + " watermark IS NOT NULL ORDER BY finished_at DESC, run_id DESC")) {
+      ps.setString(1, job);
+      ps.setMaxRows(1);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  /** Dead letters of (job, fingerprint), for export; each as the columns of the table. */
+  public List<String[]> deadLetters(String job, String fingerprint) throws SQLException {
+    List<String[]> rows = new ArrayList<>();
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
+        PreparedStatement ps = c.prepareStatement("SELECT row_key, stage, column_name, error,"
+            + " source_row, run_id FROM " + tables.table(StateTables.DEAD_LETTER)
+            + " WHERE job = ? AND fingerprint = ? ORDER BY stage, row_key")) {
+      ps.setString(1, job);
+      ps.setString(2, fingerprint);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3),
+              rs.getString(4), rs.getString(5), rs.getString(6)});
+        }
+      }
+    }
+    return rows;
+  }
+}

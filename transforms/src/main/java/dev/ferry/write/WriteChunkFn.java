@@ -1,0 +1,254 @@
+package dev.ferry.write;
+
+import dev.ferry.jdbc.Dialect;
+import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.jdbc.SqlErrors;
+import dev.ferry.progress.StateTables;
+import dev.ferry.record.Chunk;
+import dev.ferry.record.ConversionException;
+import dev.ferry.record.DeadLetter;
+import dev.ferry.record.KeyCodec;
+import dev.ferry.record.Record;
+import dev.ferry.record.RowJson;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Writes one chunk per transaction; see {@link WriteChunks}. */
+final class WriteChunkFn extends DoFn<Chunk, Void> {
+  private static final Logger LOG = LoggerFactory.getLogger(WriteChunkFn.class);
+
+  private final WriteChunks.WriteConfig config;
+  private final Counter rowsWritten = Metrics.counter(WriteChunks.class, "rowsWritten");
+  private final Counter rowsDeadLettered = Metrics.counter(WriteChunks.class, "rowsDeadLettered");
+  private final Counter chunksCommitted = Metrics.counter(WriteChunks.class, "chunksCommitted");
+  private final Counter rangesCompleted = Metrics.counter(WriteChunks.class, "rangesCompleted");
+  private final Counter writeRetries = Metrics.counter(WriteChunks.class, "writeRetries");
+
+  private transient Connection connection;
+  private transient PreparedStatement upsert;
+  private transient PreparedStatement checkpoint;
+  private transient PreparedStatement deadLetter;
+  private transient ValueBinder[] binders;
+  private transient int[] sourceKeyIndexes;
+  private transient String upsertSql;
+  private transient StateTables state;
+
+  WriteChunkFn(WriteChunks.WriteConfig config) {
+    this.config = config;
+  }
+
+  @Setup
+  public void setup() {
+    Dialect dialect = config.endpoint.dialect();
+    binders = new ValueBinder[config.table.columns().size()];
+    for (int i = 0; i < binders.length; i++) {
+      binders[i] = ValueBinder.forColumn(config.table.columns().column(i), dialect);
+    }
+    sourceKeyIndexes = config.sourceLayout.indexesOf(config.sourceKeyColumns);
+    upsertSql = UpsertSql.build(dialect, config.table);
+    state = new StateTables(dialect, config.stateSchema);
+  }
+
+  @ProcessElement
+  public void process(@Element Chunk chunk) throws Exception {
+    if (chunk.target() == null) {
+      throw new IllegalStateException("chunks must be mapped before they are written");
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        writeInOneTransaction(chunk);
+        return;
+      } catch (SQLException e) {
+        closeQuietly();
+        if (!SqlErrors.isTransient(e) || attempt >= config.maxAttempts) {
+          throw new SQLException("writing to " + config.table.displayName() + " at "
+              + config.endpoint + " failed (range " + chunk.range() + ", chunk " + chunk.seq()
+              + "): " + config.endpoint.redact(SqlErrors.message(e)), e.getSQLState(),
+              e.getErrorCode());
+        }
+        writeRetries.inc();
+        long backoffMillis = Math.min(30_000, 500L << Math.min(attempt, 6));
+        LOG.warn("{}: transient error ({}), retrying chunk in {} ms (attempt {}/{})",
+            config.table.displayName(), config.endpoint.redact(SqlErrors.message(e)),
+            backoffMillis, attempt, config.maxAttempts);
+        Thread.sleep(backoffMillis);
+      }
+    }
+  }
+
+  private void writeInOneTransaction(Chunk chunk) throws SQLException {
+    ensureConnection();
+    try {
+      List<DeadLetter> dead = new ArrayList<>(chunk.rejected());
+      List<Object[]> bound = new ArrayList<>(chunk.target().size());
+      List<Record> boundSource = new ArrayList<>(chunk.target().size());
+      for (int r = 0; r < chunk.target().size(); r++) {
+        Object[] converted = convert(chunk.target().get(r), chunk.source().get(r), dead);
+        if (converted != null) {
+          bound.add(converted);
+          boundSource.add(chunk.source().get(r));
+        }
+      }
+      int failed = writeIsolating(bound, boundSource, 0, bound.size(), dead);
+      for (DeadLetter d : dead) {
+        addDeadLetter(d);
+      }
+      if (!dead.isEmpty()) {
+        deadLetter.executeBatch();
+      }
+      long written = bound.size() - failed;
+      checkpoint.setLong(1, chunk.seq());
+      checkpoint.setString(2, chunk.lastKey());
+      checkpoint.setLong(3, chunk.rowsRead());
+      checkpoint.setLong(4, written);
+      checkpoint.setLong(5, dead.size());
+      checkpoint.setBoolean(6, chunk.last());
+      checkpoint.setString(7, config.job);
+      checkpoint.setString(8, config.fingerprint);
+      checkpoint.setInt(9, chunk.range());
+      checkpoint.setLong(10, chunk.seq() - 1);
+      boolean advanced = checkpoint.executeUpdate() == 1;
+      connection.commit();
+      rowsWritten.inc(written);
+      rowsDeadLettered.inc(dead.size());
+      chunksCommitted.inc();
+      if (advanced && chunk.last()) {
+        rangesCompleted.inc();
+      }
+    } catch (SQLException | RuntimeException e) {
+      try {
+        connection.rollback();
+      } catch (SQLException ignored) {
+        // the connection is discarded by the caller on any SQLException
+      }
+      throw e;
+    }
+  }
+
+  private Object[] convert(Record mapped, Record source, List<DeadLetter> dead) {
+    Object[] out = new Object[binders.length];
+    for (int i = 0; i < binders.length; i++) {
+      try {
+        out[i] = binders[i].convert(mapped.get(i));
+      } catch (ConversionException e) {
+        dead.add(deadLetter(source, binders[i].column(), e.getMessage()));
+        return null;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Upserts rows [from, to) under a savepoint; on a data error rolls back and splits, so only the
+   * rejected rows are dead-lettered. Returns how many rows were rejected.
+   */
+  private int writeIsolating(List<Object[]> rows, List<Record> sources, int from, int to,
+      List<DeadLetter> dead) throws SQLException {
+    if (from >= to) {
+      return 0;
+    }
+    Savepoint savepoint = connection.setSavepoint();
+    try {
+      for (int r = from; r < to; r++) {
+        Object[] row = rows.get(r);
+        for (int i = 0; i < row.length; i++) {
+          binders[i].bind(upsert, i + 1, row[i]);
+        }
+        upsert.addBatch();
+      }
+      upsert.executeBatch();
+      connection.releaseSavepoint(savepoint);
+      return 0;
+    } catch (SQLException e) {
+      upsert.clearBatch();
+      if (!SqlErrors.isDataError(e)) {
+        throw e;
+      }
+      connection.rollback(savepoint);
+      if (to - from == 1) {
+        dead.add(deadLetter(sources.get(from), null, "target " + config.table.displayName()
+            + " rejected the row: " + SqlErrors.message(e)));
+        return 1;
+      }
+      int mid = (from + to) >>> 1;
+      return writeIsolating(rows, sources, from, mid, dead)
+          + writeIsolating(rows, sources, mid, to, dead);
+    }
+  }
+
+  private DeadLetter deadLetter(Record source, String column, String error) {
+    Object[] key = new Object[sourceKeyIndexes.length];
+    for (int i = 0; i < key.length; i++) {
+      key[i] = source.get(sourceKeyIndexes[i]);
+    }
+    return new DeadLetter(KeyCodec.readable(config.sourceKeyColumns, key), DeadLetter.Stage.WRITE,
+        column, error, RowJson.render(config.sourceLayout, source.values()));
+  }
+
+  private void addDeadLetter(DeadLetter d) throws SQLException {
+    deadLetter.setString(1, config.job);
+    deadLetter.setString(2, config.fingerprint);
+    deadLetter.setString(3, sha256(d.key()));
+    deadLetter.setString(4, d.stage().name().toLowerCase(java.util.Locale.ROOT));
+    deadLetter.setString(5, d.key());
+    deadLetter.setString(6, d.column());
+    deadLetter.setString(7, scrub(d.error()));
+    deadLetter.setString(8, scrub(d.sourceRow()));
+    deadLetter.setString(9, config.runId);
+    deadLetter.addBatch();
+  }
+
+  // The dead-letter table is text: it must accept what the data table refused, NULs included.
+  private static String scrub(String s) {
+    return s.indexOf('\0') < 0 ? s : s.replace("\0", "\\u0000");
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(
+          MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void ensureConnection() throws SQLException {
+    if (connection != null) {
+      return;
+    }
+    connection = config.endpoint.connect(JdbcEndpoint.Role.TARGET);
+    connection.setAutoCommit(false);
+    upsert = connection.prepareStatement(upsertSql);
+    checkpoint = connection.prepareStatement(state.advanceCheckpoint());
+    deadLetter = connection.prepareStatement(state.upsertDeadLetter());
+  }
+
+  private void closeQuietly() {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // already broken; a new connection is opened on the next attempt
+      }
+    }
+    connection = null;
+  }
+
+  @Teardown
+  public void teardown() {
+    closeQuietly();
+  }
+}
