@@ -1,0 +1,61 @@
+package dev.ferry.pipelines.cli;
+
+import dev.ferry.pipelines.backfill.BackfillPipeline;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToIntFunction;
+
+/**
+ * The {@code ferry} command: {@code ferry <command> [--flag=value ...]}. Each command is a job
+ * with a main class of its own (for schedulers that call jobs by class); this entry point only
+ * picks one and passes the flags on, after adding the runner defaults of {@link RunnerDefaults}.
+ */
+public final class Ferry {
+  private static final Map<String, Command> COMMANDS = new TreeMap<>();
+
+  static {
+    COMMANDS.put("backfill", new Command("copy a table in resumable key ranges",
+        args -> BackfillPipeline.run(args).exitCode));
+  }
+
+  private Ferry() {}
+
+  /** One subcommand: what it does and how to run it. */
+  private static final class Command {
+    final String description;
+    final ToIntFunction<String[]> main;
+
+    Command(String description, ToIntFunction<String[]> main) {
+      this.description = description;
+      this.main = main;
+    }
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  public static int run(String[] args) {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+      System.out.println(usage());
+      return args.length == 0 ? 2 : 0;
+    }
+    Command command = COMMANDS.get(args[0]);
+    if (command == null) {
+      System.err.println("unknown command '" + args[0] + "'\n\n" + usage());
+      return 2;
+    }
+    String[] rest = RunnerDefaults.apply(Arrays.copyOfRange(args, 1, args.length));
+    return command.main.applyAsInt(rest);
+  }
+
+  private static String usage() {
+    StringBuilder sb = new StringBuilder("usage: ferry <command> --spec=job.yaml [--flag=value ...]"
+        + "\n\ncommands:\n");
+    COMMANDS.forEach((name, c) -> sb.append(String.format("  %-10s %s%n", name, c.description)));
+    sb.append("\nflags of a command: ferry <command> --help=<OptionsInterface>, e.g."
+        + " --help=dev.ferry.pipelines.backfill.BackfillOptions");
+    return sb.toString();
+  }
+}
