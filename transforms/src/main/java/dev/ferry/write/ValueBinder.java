@@ -24,7 +24,7 @@ import java.util.Locale;
  * than the column keeps (both engines would round them quietly), and NaN or infinity where the
  * target cannot store them.
  */
-final class ValueBinder implements Serializable {
+public final class ValueBinder implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final String column;
@@ -54,7 +54,7 @@ final class ValueBinder implements Serializable {
     this.mysql = dialect == Dialect.MYSQL;
   }
 
-  static ValueBinder forColumn(Column c, Dialect dialect) {
+  public static ValueBinder forColumn(Column c, Dialect dialect) {
     String type = c.typeName().toLowerCase(Locale.ROOT);
     ValueKind kind = kindOf(c, type, dialect);
     int maxChars = 0;
@@ -148,7 +148,7 @@ final class ValueBinder implements Serializable {
   }
 
   /** The value as the column takes it, or why it cannot be written. */
-  Object convert(Object value) throws ConversionException {
+  public Object convert(Object value) throws ConversionException {
     if (value == null) {
       if (!nullable) {
         throw new ConversionException("column " + column + " is NOT NULL but the value is NULL");

@@ -105,6 +105,20 @@ public final class BackfillConfig {
 
   /** Reads the spec named by the options (if any) and applies the flags over it. */
   public static BackfillConfig from(BackfillOptions options, Secrets secrets) {
+    return from(options, secrets, true);
+  }
+
+  /**
+   * Like {@link #from}, for jobs that read the source and look at a target only when one is
+   * named (profile): without a target URL in the spec or the flags, {@link #target} and
+   * {@link #targetTable} are null.
+   */
+  public static BackfillConfig fromWithOptionalTarget(BackfillOptions options, Secrets secrets) {
+    return from(options, secrets, false);
+  }
+
+  private static BackfillConfig from(BackfillOptions options, Secrets secrets,
+      boolean targetRequired) {
     JobSpec spec;
     String origin;
     Path specDir;
@@ -137,9 +151,10 @@ public final class BackfillConfig {
     b.source = endpoint(origin, "source", spec.source, options.getSourceUrl(),
         options.getSourceUser(), options.getSourcePasswordEnv(), options.getSourcePasswordFile(),
         secrets);
-    b.target = endpoint(origin, "target", spec.target, options.getTargetUrl(),
-        options.getTargetUser(), options.getTargetPasswordEnv(), options.getTargetPasswordFile(),
-        secrets);
+    boolean hasTarget = targetRequired || first(options.getTargetUrl(), spec.target.url) != null;
+    b.target = !hasTarget ? null : endpoint(origin, "target", spec.target,
+        options.getTargetUrl(), options.getTargetUser(), options.getTargetPasswordEnv(),
+        options.getTargetPasswordFile(), secrets);
     String table = first(options.getSourceTable(), spec.source.table);
     b.sourceQuery = first(options.getSourceQuery(), spec.source.query);
     if (table == null && b.sourceQuery == null) {
@@ -160,7 +175,9 @@ public final class BackfillConfig {
     }
     b.zeroDatesAsNull = zeroDates.equals("null");
     String targetTable = first(options.getTargetTable(), spec.target.table);
-    if (targetTable == null) {
+    if (!hasTarget) {
+      b.targetTable = null;
+    } else if (targetTable == null) {
       if (b.sourceTable == null) {
         throw new SpecException(origin, "target.table", "required when reading a query");
       }

@@ -190,92 +190,10 @@ public final class BackfillPipeline {
       return config.target.redact(config.source.redact(text));
     }
 
-    /** What the source and target look like, checked against the mapping before any work. */
-    private final class Prepared {
-      SourceRelation relation;
-      Layout sourceLayout;
-      RecordMapper mapper;
-      TargetTable target;
-    }
-
     private Prepared prepare() throws SQLException {
-      Prepared p = new Prepared();
-      Dialect dialect = config.source.dialect();
-      try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
-        List<String> key = config.sourceKey;
-        if (key.isEmpty()) {
-          key = primaryKey(c, config.sourceTable);
-        }
-        p.relation = config.sourceQuery != null
-            ? SourceRelation.query(config.sourceQuery, key)
-            : SourceRelation.table(config.sourceTable, key);
-        try {
-          p.sourceLayout = Describe.relation(c, p.relation.fromClause(dialect));
-        } catch (SQLException e) {
-          throw new SpecException(config.origin, config.sourceQuery != null ? "source.query"
-              : "source.table", "cannot be read at " + config.source + ": "
-              + config.source.redact(e.getMessage()));
-        }
-      }
-      for (String k : p.relation.keyColumns()) {
-        if (!p.sourceLayout.has(k)) {
-          throw new SpecException(config.origin, "source.key", "no column '" + k + "' in "
-              + p.relation.displayName() + " (columns: " + p.sourceLayout.names() + ")");
-        }
-      }
-      if (config.sinceColumn != null && !p.sourceLayout.has(config.sinceColumn)) {
-        throw new SpecException(config.origin, "since.column", "no column '"
-            + config.sinceColumn + "' in " + p.relation.displayName());
-      }
-      try {
-        p.mapper = RecordMapper.compile(config.mapping, p.sourceLayout);
-      } catch (IllegalArgumentException e) {
-        throw new SpecException(config.origin, "mapping", e.getMessage());
-      }
-      List<String> targetKey = config.targetKey;
-      if (targetKey.isEmpty()) {
-        targetKey = new ArrayList<>();
-        for (String k : p.relation.keyColumns()) {
-          String out = p.mapper.outputFor(k);
-          if (out == null) {
-            throw new SpecException(config.origin, "target.key", "required: the mapping does"
-                + " not carry source key column '" + k + "' to a single target column");
-          }
-          targetKey.add(out);
-        }
-      }
-      try {
-        p.target = TargetTable.describe(config.target, config.targetTable,
-            p.mapper.targetLayout().names(), targetKey);
-      } catch (IllegalArgumentException e) {
-        throw new SpecException(config.origin, "target.table", e.getMessage());
-      }
+      Prepared p = prepareSource(config);
+      p.target = describeTarget(config, p);
       return p;
-    }
-
-    private List<String> primaryKey(Connection c, List<String> table) throws SQLException {
-      DatabaseMetaData md = c.getMetaData();
-      String name = table.get(table.size() - 1);
-      String schema = table.size() > 1 ? table.get(table.size() - 2) : null;
-      boolean mysql = config.source.dialect() == Dialect.MYSQL;
-      List<String> columns = new ArrayList<>();
-      List<Short> positions = new ArrayList<>();
-      try (ResultSet rs = md.getPrimaryKeys(mysql ? (schema != null ? schema : c.getCatalog())
-          : null, mysql ? null : (schema != null ? schema : c.getSchema()), name)) {
-        while (rs.next()) {
-          columns.add(rs.getString("COLUMN_NAME"));
-          positions.add(rs.getShort("KEY_SEQ"));
-        }
-      }
-      if (columns.isEmpty()) {
-        throw new SpecException(config.origin, "source.key", "table " + String.join(".", table)
-            + " has no primary key; name the key column(s) that identify a row");
-      }
-      String[] ordered = new String[columns.size()];
-      for (int i = 0; i < columns.size(); i++) {
-        ordered[positions.get(i) - 1] = columns.get(i);
-      }
-      return List.of(ordered);
     }
 
     private String resolveSince(ProgressStore store, Prepared p) throws SQLException {
@@ -478,5 +396,103 @@ public final class BackfillPipeline {
         }
       }
     }
+  }
+
+  /**
+   * What a job's source and target look like, checked against the mapping before any work. The
+   * profile and dry-run jobs start from the same checks.
+   */
+  public static final class Prepared {
+    public SourceRelation relation;
+    public Layout sourceLayout;
+    public RecordMapper mapper;
+    public TargetTable target;
+  }
+
+  /** The source relation (key from the spec or the primary key), its layout and the mapping. */
+  public static Prepared prepareSource(BackfillConfig config) throws SQLException {
+    Prepared p = new Prepared();
+    Dialect dialect = config.source.dialect();
+    try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
+      List<String> key = config.sourceKey;
+      if (key.isEmpty()) {
+        key = primaryKey(config, c, config.sourceTable);
+      }
+      p.relation = config.sourceQuery != null
+          ? SourceRelation.query(config.sourceQuery, key)
+          : SourceRelation.table(config.sourceTable, key);
+      try {
+        p.sourceLayout = Describe.relation(c, p.relation.fromClause(dialect));
+      } catch (SQLException e) {
+        throw new SpecException(config.origin, config.sourceQuery != null ? "source.query"
+            : "source.table", "cannot be read at " + config.source + ": "
+            + config.source.redact(e.getMessage()));
+      }
+    }
+    for (String k : p.relation.keyColumns()) {
+      if (!p.sourceLayout.has(k)) {
+        throw new SpecException(config.origin, "source.key", "no column '" + k + "' in "
+            + p.relation.displayName() + " (columns: " + p.sourceLayout.names() + ")");
+      }
+    }
+    if (config.sinceColumn != null && !p.sourceLayout.has(config.sinceColumn)) {
+      throw new SpecException(config.origin, "since.column", "no column '"
+          + config.sinceColumn + "' in " + p.relation.displayName());
+    }
+    try {
+      p.mapper = RecordMapper.compile(config.mapping, p.sourceLayout);
+    } catch (IllegalArgumentException e) {
+      throw new SpecException(config.origin, "mapping", e.getMessage());
+    }
+    return p;
+  }
+
+  /** The target table lined up with the mapping's output, keyed as configured or as the source. */
+  public static TargetTable describeTarget(BackfillConfig config, Prepared p)
+      throws SQLException {
+    List<String> targetKey = config.targetKey;
+    if (targetKey.isEmpty()) {
+      targetKey = new ArrayList<>();
+      for (String k : p.relation.keyColumns()) {
+        String out = p.mapper.outputFor(k);
+        if (out == null) {
+          throw new SpecException(config.origin, "target.key", "required: the mapping does"
+              + " not carry source key column '" + k + "' to a single target column");
+        }
+        targetKey.add(out);
+      }
+    }
+    try {
+      return TargetTable.describe(config.target, config.targetTable,
+          p.mapper.targetLayout().names(), targetKey);
+    } catch (IllegalArgumentException e) {
+      throw new SpecException(config.origin, "target.table", e.getMessage());
+    }
+  }
+
+  private static List<String> primaryKey(BackfillConfig config, Connection c, List<String> table)
+      throws SQLException {
+    DatabaseMetaData md = c.getMetaData();
+    String name = table.get(table.size() - 1);
+    String schema = table.size() > 1 ? table.get(table.size() - 2) : null;
+    boolean mysql = config.source.dialect() == Dialect.MYSQL;
+    List<String> columns = new ArrayList<>();
+    List<Short> positions = new ArrayList<>();
+    try (ResultSet rs = md.getPrimaryKeys(mysql ? (schema != null ? schema : c.getCatalog())
+        : null, mysql ? null : (schema != null ? schema : c.getSchema()), name)) {
+      while (rs.next()) {
+        columns.add(rs.getString("COLUMN_NAME"));
+        positions.add(rs.getShort("KEY_SEQ"));
+      }
+    }
+    if (columns.isEmpty()) {
+      throw new SpecException(config.origin, "source.key", "table " + String.join(".", table)
+          + " has no primary key; name the key column(s) that identify a row");
+    }
+    String[] ordered = new String[columns.size()];
+    for (int i = 0; i < columns.size(); i++) {
+      ordered[positions.get(i) - 1] = columns.get(i);
+    }
+    return List.of(ordered);
   }
 }
