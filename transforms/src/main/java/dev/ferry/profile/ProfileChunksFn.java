@@ -1,0 +1,197 @@
+package dev.ferry.profile;
+
+import dev.ferry.record.Chunk;
+import dev.ferry.record.DeadLetter;
+import dev.ferry.record.KeyCodec;
+import dev.ferry.record.Record;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * Profiles the rows of every chunk of a bundle into one {@link ProfileStats}, emitted when the
+ * bundle finishes, and emits each chunk's {@link KeyRuns} for the duplicate-key check. Summing
+ * per bundle keeps the shuffle down to a few partial profiles, where a combine over rows would
+ * shuffle the whole table on runners that do not lift combiners (the DirectRunner does not).
+ */
+final class ProfileChunksFn extends DoFn<Chunk, ProfileStats> {
+  static final TupleTag<ProfileStats> STATS = new TupleTag<ProfileStats>() {};
+  static final TupleTag<KV<Integer, KeyRuns>> RUNS = new TupleTag<KV<Integer, KeyRuns>>() {};
+
+  private static final int MIN_YEAR = 1000;
+  private static final int MAX_YEAR = 9999;
+
+  private final ProfileRows.Config config;
+  private final Counter rowsProfiled = Metrics.counter(ProfileRows.class, "rowsProfiled");
+  private final Counter findings = Metrics.counter(ProfileRows.class, "findings");
+
+  private transient ProfileStats stats;
+  private transient TextScan scan;
+  private transient int[] keyIndexes;
+
+  ProfileChunksFn(ProfileRows.Config config) {
+    this.config = config;
+  }
+
+  @Setup
+  public void setup() {
+    scan = new TextScan();
+    keyIndexes = config.layout.indexesOf(config.keyColumns);
+  }
+
+  @StartBundle
+  public void startBundle() {
+    stats = new ProfileStats(config.layout.size(), config.exampleKeys);
+  }
+
+  @ProcessElement
+  public void process(@Element Chunk chunk, MultiOutputReceiver out) {
+    stats.rowsRead += chunk.rowsRead();
+    for (DeadLetter d : chunk.rejected()) {
+      if (d.stage() == DeadLetter.Stage.READ) {
+        stats.tally(readProblem(d), d.column()).add(d.key(), reason(d), 1);
+        findings.inc();
+      }
+    }
+    KeyRuns.Builder runs = new KeyRuns.Builder(config.exampleKeys, this::keyText);
+    RowKey key = new RowKey();
+    for (Record row : chunk.source()) {
+      profile(row.values(), key, runs);
+    }
+    rowsProfiled.inc(chunk.source().size());
+    KeyRuns chunkRuns = runs.build(chunk.seq());
+    if (chunkRuns != null) {
+      out.get(RUNS).output(KV.of(chunk.range(), chunkRuns));
+    }
+  }
+
+  @FinishBundle
+  public void finishBundle(FinishBundleContext context) {
+    if (!stats.isEmpty()) {
+      context.output(STATS, stats, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+    }
+    stats = null;
+  }
+
+  /** The key of the row being profiled, rendered for examples only when a finding needs it. */
+  private final class RowKey {
+    Object[] values;
+    String text;
+
+    String text() {
+      if (text == null) {
+        text = keyText(values);
+      }
+      return text;
+    }
+  }
+
+  private String keyText(Object[] key) {
+    return KeyCodec.readable(config.keyColumns, key);
+  }
+
+  private void profile(Object[] values, RowKey key, KeyRuns.Builder runs) {
+    stats.rowsProfiled++;
+    Object[] k = new Object[keyIndexes.length];
+    boolean nullKey = false;
+    for (int i = 0; i < k.length; i++) {
+      k[i] = values[keyIndexes[i]];
+      nullKey |= k[i] == null;
+    }
+    key.values = k;
+    key.text = null;
+    if (nullKey) {
+      hit(FindingKind.NULL_KEY, null, key, null);
+    } else {
+      runs.add(k);
+    }
+    for (int i = 0; i < values.length; i++) {
+      Object v = values[i];
+      ColumnStats column = stats.columns[i];
+      if (v == null) {
+        column.addNull();
+      } else if (v instanceof String) {
+        String s = (String) v;
+        scan.scan(s);
+        column.addText(s, scan.utf8Bytes, config.largeValueBytes);
+        if (scan.damage != null) {
+          hit(scan.damage, i, key, null);
+        }
+        checkLarge(scan.utf8Bytes, i, key);
+      } else if (v instanceof byte[]) {
+        byte[] b = (byte[]) v;
+        column.addBytes(b, config.largeValueBytes);
+        checkLarge(b.length, i, key);
+      } else {
+        column.addValue(v);
+        int year = year(v);
+        if (year < MIN_YEAR || year > MAX_YEAR) {
+          hit(FindingKind.OUT_OF_RANGE_DATE, i, key, "year " + year);
+        }
+      }
+    }
+    if (config.targetFit != null) {
+      TargetFit.Misfit misfit = config.targetFit.check(values);
+      if (misfit != null) {
+        hit(misfit.kind(), misfit.column(), key, misfit.reason());
+      }
+    }
+  }
+
+  private void checkLarge(long bytes, int column, RowKey key) {
+    if (bytes > config.largeValueBytes) {
+      hit(FindingKind.LARGE_VALUE, column, key, bytes + " bytes");
+    }
+  }
+
+  /** The year of a date or timestamp; a year inside the accepted range for anything else. */
+  private static int year(Object v) {
+    if (v instanceof LocalDate) {
+      return ((LocalDate) v).getYear();
+    }
+    if (v instanceof LocalDateTime) {
+      return ((LocalDateTime) v).getYear();
+    }
+    if (v instanceof OffsetDateTime) {
+      return ((OffsetDateTime) v).getYear();
+    }
+    return MIN_YEAR;
+  }
+
+  private void hit(FindingKind kind, int column, RowKey key, String detail) {
+    hit(kind, config.layout.column(column).name(), key, detail);
+  }
+
+  private void hit(FindingKind kind, String column, RowKey key, String detail) {
+    stats.tally(kind, column).add(key.text(), detail, 1);
+    findings.inc();
+  }
+
+  /**
+   * The finding a read rejection stands for. The reader rejects a row for the first value it
+   * cannot represent; its messages (from {@code ColumnReader}) name zero dates and infinite
+   * timestamps, and everything else is an unreadable value.
+   */
+  private static FindingKind readProblem(DeadLetter d) {
+    if (d.error().contains("zero date '")) {
+      return FindingKind.ZERO_DATE;
+    }
+    if (d.error().contains("is infinite")) {
+      return FindingKind.OUT_OF_RANGE_DATE;
+    }
+    return FindingKind.UNREADABLE_VALUE;
+  }
+
+  /** The reader's reason without the table and column it starts with. */
+  private static String reason(DeadLetter d) {
+    String prefix = "column " + d.column() + ": ";
+    int at = d.error().indexOf(prefix);
+    return at < 0 ? d.error() : d.error().substring(at + prefix.length());
+  }
+}

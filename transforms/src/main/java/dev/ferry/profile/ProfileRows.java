@@ -1,0 +1,142 @@
+package dev.ferry.profile;
+
+import dev.ferry.record.Chunk;
+import dev.ferry.record.Layout;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Profiles the rows of a source as read by {@code ReadRanges} into one {@link TableProfile}:
+ * per column NULLs, approximate distinct count, min/max and for text and binary values their
+ * lengths (max, p99, total, large values); and the findings that decide a migration's fate:
+ * duplicate and NULL keys, encoding damage, zero, out-of-range and zone-less dates, values too
+ * large, and — with {@link #withTargetFit} — rows the target would reject.
+ *
+ * <pre>{@code
+ * PCollection<TableProfile> profile = chunks.apply("Profile",
+ *     ProfileRows.of(layout, List.of("id")).withLargeValueBytes(1 << 20).withExampleKeys(5));
+ * }</pre>
+ *
+ * <p>Findings never fail the pipeline: rows the reader rejected (zero dates, unreadable values)
+ * are counted from the chunks' dead letters, with their keys. Duplicate keys are found without
+ * grouping rows: each range arrives in key order, so equal keys are neighbours within a range
+ * (see {@link KeyRuns}); the input must therefore be chunks of key ranges as {@code ReadRanges}
+ * emits them, in the global window.
+ */
+public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollection<TableProfile>> {
+  /** Default size above which a text or binary value counts as large: 1 MiB. */
+  public static final long DEFAULT_LARGE_VALUE_BYTES = 1 << 20;
+  public static final int DEFAULT_EXAMPLE_KEYS = 5;
+  static final int MAX_EXAMPLE_KEYS = 1000;
+
+  private final Config config;
+
+  private ProfileRows(Config config) {
+    this.config = config;
+  }
+
+  /** Profiles rows of {@code layout}, keyed by {@code keyColumns}. */
+  public static ProfileRows of(Layout layout, List<String> keyColumns) {
+    Objects.requireNonNull(layout, "layout");
+    if (keyColumns == null || keyColumns.isEmpty()) {
+      throw new IllegalArgumentException("at least one key column is required");
+    }
+    for (String k : keyColumns) {
+      layout.indexOf(k);
+    }
+    return new ProfileRows(new Config(layout, List.copyOf(keyColumns),
+        DEFAULT_LARGE_VALUE_BYTES, DEFAULT_EXAMPLE_KEYS, null));
+  }
+
+  /** Text (as UTF-8) or binary values longer than this many bytes are reported as large. */
+  public ProfileRows withLargeValueBytes(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("largeValueBytes must be at least 1, got " + bytes);
+    }
+    return new ProfileRows(new Config(config.layout, config.keyColumns, bytes,
+        config.exampleKeys, config.targetFit));
+  }
+
+  /** How many example keys each finding keeps (0 to 1000). */
+  public ProfileRows withExampleKeys(int keys) {
+    if (keys < 0 || keys > MAX_EXAMPLE_KEYS) {
+      throw new IllegalArgumentException("exampleKeys must be between 0 and " + MAX_EXAMPLE_KEYS
+          + ", got " + keys);
+    }
+    return new ProfileRows(new Config(config.layout, config.keyColumns,
+        config.largeValueBytes, keys, config.targetFit));
+  }
+
+  /** Also reports the rows that the mapping or the target columns would reject. */
+  public ProfileRows withTargetFit(TargetFit fit) {
+    Objects.requireNonNull(fit, "fit");
+    if (!fit.sourceLayout().equals(config.layout)) {
+      throw new IllegalArgumentException("the target check's mapping was compiled for columns "
+          + fit.sourceLayout().names() + ", not for the profiled " + config.layout.names());
+    }
+    return new ProfileRows(new Config(config.layout, config.keyColumns,
+        config.largeValueBytes, config.exampleKeys, fit));
+  }
+
+  @Override
+  public PCollection<TableProfile> expand(PCollection<Chunk> chunks) {
+    SerializableCoder<ProfileStats> statsCoder = SerializableCoder.of(ProfileStats.class);
+    PCollectionTuple parts = chunks.apply("ProfileChunks",
+        ParDo.of(new ProfileChunksFn(config)).withOutputTags(ProfileChunksFn.STATS,
+            TupleTagList.of(ProfileChunksFn.RUNS)));
+    PCollection<ProfileStats> columnPartials = parts.get(ProfileChunksFn.STATS)
+        .setCoder(statsCoder);
+    PCollection<ProfileStats> duplicatePartials = parts.get(ProfileChunksFn.RUNS)
+        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(KeyRuns.class)))
+        .apply("GroupRunsByRange", GroupByKey.create())
+        .apply("FindDuplicateKeys", ParDo.of(new FindDuplicateKeysFn(config)))
+        .setCoder(statsCoder);
+    return PCollectionList.of(columnPartials).and(duplicatePartials)
+        .apply("AllPartials", Flatten.pCollections())
+        .apply("MergeProfiles", Combine.globally(new MergeProfilesFn(config)))
+        .setCoder(SerializableCoder.of(TableProfile.class));
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder
+        .add(DisplayData.item("keyColumns", String.join(",", config.keyColumns)))
+        .add(DisplayData.item("largeValueBytes", config.largeValueBytes))
+        .add(DisplayData.item("exampleKeys", config.exampleKeys))
+        .add(DisplayData.item("targetFit", config.targetFit != null));
+  }
+
+  /** Immutable settings shared with the DoFns. */
+  static final class Config implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final Layout layout;
+    final List<String> keyColumns;
+    final long largeValueBytes;
+    final int exampleKeys;
+    final TargetFit targetFit;
+
+    Config(Layout layout, List<String> keyColumns, long largeValueBytes, int exampleKeys,
+        TargetFit targetFit) {
+      this.layout = layout;
+      this.keyColumns = keyColumns;
+      this.largeValueBytes = largeValueBytes;
+      this.exampleKeys = exampleKeys;
+      this.targetFit = targetFit;
+    }
+  }
+}

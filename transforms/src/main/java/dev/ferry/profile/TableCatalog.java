@@ -1,0 +1,107 @@
+package dev.ferry.profile;
+
+import dev.ferry.jdbc.Dialect;
+import dev.ferry.record.Column;
+import dev.ferry.record.Layout;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+/**
+ * Facts a profile takes from the database rather than from the rows: the table's size on disk
+ * and its growth by a created-at column. Only reads; never runs ANALYZE or anything else that
+ * changes the source.
+ */
+public final class TableCatalog {
+  /** Names a created-at column goes by, most telling first. */
+  private static final List<String> CREATED_AT_NAMES = List.of("created_at", "createdat",
+      "created_on", "creation_date", "creation_time", "create_time", "create_date",
+      "date_created", "inserted_at", "insert_time", "created");
+
+  private TableCatalog() {}
+
+  /**
+   * Bytes the table takes with its indexes and out-of-line storage: PostgreSQL's
+   * {@code pg_total_relation_size}, MySQL's {@code data_length + index_length} from
+   * information_schema (InnoDB's estimate as of its last statistics update). Empty when the
+   * catalog does not know the name (a view, for example).
+   */
+  public static OptionalLong tableBytes(Connection connection, Dialect dialect,
+      List<String> table) throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) {
+      try (PreparedStatement ps = connection.prepareStatement(
+          "SELECT pg_total_relation_size(to_regclass(?))")) {
+        ps.setString(1, dialect.quoteQualified(table));
+        return single(ps);
+      }
+    }
+    String name = table.get(table.size() - 1);
+    String schema = table.size() > 1 ? table.get(table.size() - 2) : null;
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT data_length + index_length FROM information_schema.tables"
+            + " WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?")) {
+      ps.setString(1, schema);
+      ps.setString(2, name);
+      return single(ps);
+    }
+  }
+
+  private static OptionalLong single(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        return OptionalLong.empty();
+      }
+      long bytes = rs.getLong(1);
+      return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(bytes);
+    }
+  }
+
+  /**
+   * The column that records when a row was created: the first date or timestamp column named
+   * like created_at, or null when there is none.
+   */
+  public static String detectCreatedAt(Layout layout) {
+    for (String candidate : CREATED_AT_NAMES) {
+      for (Column c : layout.columns()) {
+        if (c.name().toLowerCase(Locale.ROOT).equals(candidate) && isTemporal(c)) {
+          return c.name();
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether a column holds dates or timestamps, so it can measure growth. */
+  public static boolean isTemporal(Column c) {
+    return c.jdbcType() == Types.DATE || c.jdbcType() == Types.TIMESTAMP
+        || c.jdbcType() == Types.TIMESTAMP_WITH_TIMEZONE;
+  }
+
+  /**
+   * Rows of {@code fromClause} created in the last 30 and 90 days by {@code column}, counted by
+   * the database against its own clock, in one scan of at most 90 days (an index on the column
+   * makes it a range scan).
+   */
+  public static Growth growth(Connection connection, Dialect dialect, String fromClause,
+      String column) throws SQLException {
+    String c = dialect.quote(column);
+    String since30 = dialect == Dialect.POSTGRESQL
+        ? "CURRENT_TIMESTAMP - INTERVAL '30 days'" : "CURRENT_TIMESTAMP - INTERVAL 30 DAY";
+    String since90 = dialect == Dialect.POSTGRESQL
+        ? "CURRENT_TIMESTAMP - INTERVAL '90 days'" : "CURRENT_TIMESTAMP - INTERVAL 90 DAY";
+    String sql = "SELECT COALESCE(SUM(CASE WHEN " + c + " >= " + since30 + " THEN 1 ELSE 0 END),"
+        + " 0), count(*) FROM " + fromClause + " WHERE " + c + " >= " + since90 + " AND " + c
+        + " <= CURRENT_TIMESTAMP";
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return new Growth(column, rs.getLong(1), rs.getLong(2));
+    }
+  }
+}

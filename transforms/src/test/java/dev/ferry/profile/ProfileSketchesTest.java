@@ -1,0 +1,84 @@
+package dev.ferry.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ProfileSketchesTest {
+  @Test
+  void distinctCountStaysWithinTwoPercentFromTenToAMillion() {
+    for (int n : new int[] {10, 1_000, 20_000, 60_000, 1_000_000}) {
+      HyperLogLog a = new HyperLogLog();
+      HyperLogLog b = new HyperLogLog();
+      for (long i = 0; i < n; i++) {
+        // every value twice, split over two sketches as two workers would see them
+        (i % 2 == 0 ? a : b).add(ValueHash.of(i));
+        (i % 3 == 0 ? a : b).add(ValueHash.of(i));
+      }
+      a.merge(b);
+      double error = Math.abs(a.estimate() - n) / (double) n;
+      assertTrue(error < 0.02, n + " distinct estimated as " + a.estimate());
+    }
+    assertEquals(0, new HyperLogLog().estimate());
+  }
+
+  @Test
+  void p99LengthIsExactForShortValuesAndWithinOnePercentForLongOnes() {
+    LengthHistogram h = new LengthHistogram();
+    for (int i = 1; i <= 1000; i++) {
+      h.add(i % 100);
+    }
+    assertEquals(98, h.percentile(0.99));
+    assertEquals(99, h.percentile(1.0));
+    LengthHistogram big = new LengthHistogram();
+    Random random = new Random(7);
+    List<Long> lengths = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      long len = 1000 + random.nextInt(5_000_000);
+      lengths.add(len);
+      big.add(len);
+    }
+    lengths.sort(null);
+    long exact = lengths.get((int) Math.ceil(0.99 * lengths.size()) - 1);
+    long estimate = big.percentile(0.99);
+    assertTrue(estimate <= exact && estimate >= exact * 0.99, exact + " vs " + estimate);
+  }
+
+  @Test
+  void duplicateRunsAreStitchedAcrossChunkEdges() {
+    // keys of one range in order, cut into chunks of 3: [1 2 2] [2 2 2] [2 3 4] [4 5 6] [6 6 7]
+    long[] keys = {1, 2, 2, 2, 2, 2, 2, 3, 4, 4, 5, 6, 6, 6, 7};
+    List<KeyRuns> chunks = new ArrayList<>();
+    for (int c = 0; c < keys.length / 3; c++) {
+      KeyRuns.Builder b = new KeyRuns.Builder(2, k -> "k" + k[0]);
+      for (int i = 0; i < 3; i++) {
+        b.add(new Object[] {keys[c * 3 + i]});
+      }
+      chunks.add(0, b.build(c + 1));
+    }
+    Finding f = KeyRuns.stitch(chunks, 2, k -> "k" + k[0]).toFinding(FindingKind.DUPLICATE_KEY,
+        null);
+    assertEquals(3, f.count);
+    assertEquals(6 + 2 + 3, f.rows);
+    assertEquals("[k2 (6 rows), k4 (2 rows)]", f.examples.toString());
+  }
+
+  @Test
+  void textScanTellsMojibakeFromLatin1BytesFromCleanText() {
+    TextScan scan = new TextScan();
+    scan.scan("Café Zürich 東京 😀");
+    assertEquals(null, scan.damage);
+    assertEquals("Café Zürich 東京 😀".getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
+        scan.utf8Bytes);
+    scan.scan("CafÃ©");
+    assertEquals(FindingKind.MOJIBAKE, scan.damage);
+    scan.scan("Caf\uFFFD");
+    assertEquals(FindingKind.INVALID_ENCODING, scan.damage);
+    scan.scan("smart\u0093quote");
+    assertEquals(FindingKind.INVALID_ENCODING, scan.damage);
+  }
+}
