@@ -48,7 +48,8 @@ public final class SqlErrors {
       return false;
     }
     String state = rootState(e);
-    if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+    // 21: one statement touched a key twice (duplicate keys in the source)
+    if (state != null && (state.startsWith("21") || state.startsWith("22") || state.startsWith("23"))) {
       return true;
     }
     return MYSQL_DATA_ERRORS.contains(rootCode(e));

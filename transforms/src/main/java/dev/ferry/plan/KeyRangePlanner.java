@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * Splits a source's key space into ranges of roughly equal row counts.
  *
  * <p>A single integer key is split by value: equal-width buckets between its min and max,
- * counted with one grouped query, then buckets holding more than twice the mean are split again
- * (skewed ids are common: a few tenants or a bulk import own most rows) and neighbouring small
- * buckets are merged. Any other key (text, UUID, timestamp, decimal, composite) is split by row
+ * counted with one grouped query; buckets holding more than twice the mean are split again by row
+ * position (skewed ids are common: a few tenants or a bulk import own most rows) and neighbouring
+ * small buckets are merged. Any other key (text, UUID, timestamp, decimal, composite) is split by row
  * position: the database numbers the keys in order and returns every n-th one as a boundary.
  *
  * <p>The first range has no lower bound and the last no upper bound, so keys below the minimum
@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeyRangePlanner {
   private static final Logger LOG = LoggerFactory.getLogger(KeyRangePlanner.class);
-  private static final int MAX_SPLIT_ROUNDS = 3;
 
   private final Dialect dialect;
   private final SourceRelation source;
@@ -114,25 +113,15 @@ public final class KeyRangePlanner {
     TreeMap<Long, Long> buckets = countBuckets(connection, key, min, max + 1, partitions);
     long total = buckets.values().stream().mapToLong(Long::longValue).sum();
     double mean = Math.max(1.0, (double) total / partitions);
-    for (int round = 0; round < MAX_SPLIT_ROUNDS; round++) {
-      boolean split = false;
-      for (Long start : new ArrayList<>(buckets.keySet())) {
-        long rows = buckets.get(start);
+    // A bucket far above the mean is a dense cluster of ids; split it by row position, which
+    // balances any skew in one query instead of ever finer equal-width rounds.
+    for (Long start : new ArrayList<>(buckets.keySet())) {
+      long rows = buckets.get(start);
+      if (rows > 2 * mean) {
         Long next = buckets.higherKey(start);
         long end = next == null ? max + 1 : next;
-        if (rows > 2 * mean && end - start > 1) {
-          int parts = (int) Math.min(Math.ceil(rows / mean), end - start);
-          buckets.remove(start);
-          TreeMap<Long, Long> finer = countBuckets(connection, key, start, end, parts);
-          if (!finer.containsKey(start)) {
-            finer.put(start, 0L);
-          }
-          buckets.putAll(finer);
-          split = true;
-        }
-      }
-      if (!split) {
-        break;
+        buckets.remove(start);
+        buckets.putAll(splitByPosition(connection, key, start, end, rows, (long) Math.ceil(mean)));
       }
     }
     // Merge neighbours while they stay under the mean; boundaries are bucket starts.
@@ -157,6 +146,36 @@ public final class KeyRangePlanner {
       ranges.add(KeyRange.between(i, lower, upper, estimates.get(i)));
     }
     return ranges;
+  }
+
+  /**
+   * Boundaries every {@code step} rows within [from, to), as buckets keyed by their first key;
+   * the first bucket starts at {@code from} so the value range stays covered.
+   */
+  private TreeMap<Long, Long> splitByPosition(Connection connection, String key, long from,
+      long to, long rows, long step) throws SQLException {
+    String sql = "SELECT " + key + " FROM (SELECT " + key + ", row_number() OVER (ORDER BY "
+        + key + ") AS ferry_rn FROM " + source.fromClause(dialect) + " WHERE " + key
+        + " >= ? AND " + key + " < ?) ferry_numbered WHERE ferry_rn > 1 AND MOD(ferry_rn - 1, ?)"
+        + " = 0 ORDER BY " + key;
+    TreeMap<Long, Long> buckets = new TreeMap<>();
+    buckets.put(from, Math.min(step, rows));
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      ps.setLong(1, from);
+      ps.setLong(2, to);
+      ps.setLong(3, step);
+      try (ResultSet rs = ps.executeQuery()) {
+        long remaining = rows - Math.min(step, rows);
+        while (rs.next()) {
+          long boundary = rs.getLong(1);
+          if (boundary > buckets.lastKey()) {
+            buckets.put(boundary, Math.min(step, remaining));
+            remaining -= Math.min(step, remaining);
+          }
+        }
+      }
+    }
+    return buckets;
   }
 
   /** Row counts per equal-width bucket over [from, to), keyed by bucket start; empty omitted. */

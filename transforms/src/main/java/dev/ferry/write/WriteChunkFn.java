@@ -37,7 +37,11 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
   private final Counter rangesCompleted = Metrics.counter(WriteChunks.class, "rangesCompleted");
   private final Counter writeRetries = Metrics.counter(WriteChunks.class, "writeRetries");
 
+  private static final int COPY_MIN_ROWS = 64;
+  private final Counter copyFallbacks = Metrics.counter(WriteChunks.class, "copyFallbacks");
+
   private transient Connection connection;
+  private transient PostgresCopyUpsert copyUpsert;
   private transient PreparedStatement upsert;
   private transient PreparedStatement checkpoint;
   private transient PreparedStatement deadLetter;
@@ -102,7 +106,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
           boundSource.add(chunk.source().get(r));
         }
       }
-      int failed = writeIsolating(bound, boundSource, 0, bound.size(), dead);
+      int failed = write(bound, boundSource, dead);
       for (DeadLetter d : dead) {
         addDeadLetter(d);
       }
@@ -149,6 +153,30 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
       }
     }
     return out;
+  }
+
+  /**
+   * Writes converted rows: through COPY when the target is PostgreSQL and the chunk is large
+   * enough for it to pay off, else (or when COPY meets a row the target rejects) by batched
+   * statements that isolate the rejected rows.
+   */
+  private int write(List<Object[]> rows, List<Record> sources, List<DeadLetter> dead)
+      throws SQLException {
+    if (copyUpsert != null && rows.size() >= COPY_MIN_ROWS) {
+      Savepoint savepoint = connection.setSavepoint();
+      try {
+        copyUpsert.write(rows);
+        connection.releaseSavepoint(savepoint);
+        return 0;
+      } catch (SQLException e) {
+        if (!SqlErrors.isDataError(e)) {
+          throw e;
+        }
+        connection.rollback(savepoint);
+        copyFallbacks.inc();
+      }
+    }
+    return writeIsolating(rows, sources, 0, rows.size(), dead);
   }
 
   /**
@@ -234,6 +262,10 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     upsert = connection.prepareStatement(upsertSql);
     checkpoint = connection.prepareStatement(state.advanceCheckpoint());
     deadLetter = connection.prepareStatement(state.upsertDeadLetter());
+    if (config.endpoint.dialect() == Dialect.POSTGRESQL) {
+      copyUpsert = PostgresCopyUpsert.open(connection, config.table);
+      connection.commit();
+    }
   }
 
   private void closeQuietly() {
@@ -245,6 +277,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
       }
     }
     connection = null;
+    copyUpsert = null;
   }
 
   @Teardown

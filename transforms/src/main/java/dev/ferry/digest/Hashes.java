@@ -1,0 +1,68 @@
+package dev.ferry.digest;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * The two hashes of a digest. Rows are hashed with MD5 because both PostgreSQL and MySQL compute
+ * it in SQL, so a checksum can be pushed down into either database and still equal the one the
+ * pipeline computes; collision resistance against an adversary is not the goal, a 128-bit spread
+ * is. Single columns get a 32-bit MurmurHash3, only to name the columns that differ.
+ */
+public final class Hashes {
+  private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM has no MD5", e);
+    }
+  });
+
+  private Hashes() {}
+
+  /** MD5 of the UTF-8 bytes of {@code text}. */
+  public static byte[] md5(String text) {
+    return MD5.get().digest(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Bytes {@code [from, from + 8)} as a big-endian long: one 64-bit lane of a 128-bit hash. */
+  public static long lane(byte[] hash, int from) {
+    long v = 0;
+    for (int i = from; i < from + 8; i++) {
+      v = (v << 8) | (hash[i] & 0xFF);
+    }
+    return v;
+  }
+
+  /** MurmurHash3 (x86, 32-bit) over the UTF-16 code units of {@code s[from, to)}. */
+  public static int murmur32(CharSequence s, int from, int to) {
+    int h = 0x9747b28c;
+    int i = from;
+    for (; i + 1 < to; i += 2) {
+      h = mixH(h, mixK(s.charAt(i) | (s.charAt(i + 1) << 16)));
+    }
+    if (i < to) {
+      h ^= mixK(s.charAt(i));
+    }
+    h ^= (to - from) * 2;
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    h ^= h >>> 16;
+    return h;
+  }
+
+  private static int mixK(int k) {
+    k *= 0xcc9e2d51;
+    k = Integer.rotateLeft(k, 15);
+    return k * 0x1b873593;
+  }
+
+  private static int mixH(int h, int k) {
+    h ^= k;
+    h = Integer.rotateLeft(h, 13);
+    return h * 5 + 0xe6546b64;
+  }
+}

@@ -1,0 +1,27 @@
+package dev.ferry.map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class TextRepairTest {
+  @Test
+  void repairsUtf8ReadAsLatin1OrCp1252() {
+    assertEquals("Café Müller", TextRepair.repairMojibake("CafÃ© MÃ¼ller"));
+    assertEquals("São Paulo", TextRepair.repairMojibake("SÃ£o Paulo"));
+    assertEquals("price €5 — ok", TextRepair.repairMojibake("price â‚¬5 â€” ok"));
+    assertEquals("Zürich", TextRepair.repairMojibake("ZÃƒÂ¼rich"), "double damage");
+  }
+
+  @Test
+  void leavesCleanTextAlone() {
+    for (String clean : new String[] {"Café", "é", "plain ascii", "東京", "Łukasz", "Ã alone",
+        "naïve façade", ""}) {
+      assertEquals(clean, TextRepair.repairMojibake(clean));
+      assertFalse(TextRepair.looksDamaged(clean), clean);
+    }
+    assertTrue(TextRepair.looksDamaged("KÃ¶ln"));
+  }
+}
