@@ -28,8 +28,17 @@ final class Backfills {
   }
 
   static RunSummary run(List<String> flags, String... more) {
+    return run(Map.of(), with(flags, more).toArray(new String[0]));
+  }
+
+  /** The flags with {@code more} added, replacing flags of the same name. */
+  static List<String> with(List<String> flags, String... more) {
     List<String> all = new ArrayList<>(flags);
-    all.addAll(Arrays.asList(more));
-    return run(Map.of(), all.toArray(new String[0]));
+    for (String flag : more) {
+      String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=') + 1) : flag;
+      all.removeIf(f -> f.startsWith(name));
+      all.add(flag);
+    }
+    return all;
   }
 }
