@@ -414,6 +414,16 @@ public final class BackfillPipeline {
     Prepared p = new Prepared();
     Dialect dialect = config.source.dialect();
     try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
+      String from = config.sourceQuery != null
+          ? SourceRelation.query(config.sourceQuery, List.of("-")).fromClause(dialect)
+          : dialect.quoteQualified(config.sourceTable);
+      try {
+        p.sourceLayout = Describe.relation(c, from);
+      } catch (SQLException e) {
+        throw new SpecException(config.origin, config.sourceQuery != null ? "source.query"
+            : "source.table", "cannot be read at " + config.source + ": "
+            + config.source.redact(e.getMessage()));
+      }
       List<String> key = config.sourceKey;
       if (key.isEmpty()) {
         key = primaryKey(config, c, config.sourceTable);
@@ -421,13 +431,6 @@ public final class BackfillPipeline {
       p.relation = config.sourceQuery != null
           ? SourceRelation.query(config.sourceQuery, key)
           : SourceRelation.table(config.sourceTable, key);
-      try {
-        p.sourceLayout = Describe.relation(c, p.relation.fromClause(dialect));
-      } catch (SQLException e) {
-        throw new SpecException(config.origin, config.sourceQuery != null ? "source.query"
-            : "source.table", "cannot be read at " + config.source + ": "
-            + config.source.redact(e.getMessage()));
-      }
     }
     for (String k : p.relation.keyColumns()) {
       if (!p.sourceLayout.has(k)) {

@@ -11,6 +11,9 @@ public final class QualifiedName {
   private QualifiedName() {}
 
   public static List<String> parse(String text) {
+    if (text.indexOf('\0') >= 0) {
+      throw new IllegalArgumentException("name contains a NUL character");
+    }
     List<String> parts = new ArrayList<>();
     StringBuilder current = new StringBuilder();
     boolean quoted = false;

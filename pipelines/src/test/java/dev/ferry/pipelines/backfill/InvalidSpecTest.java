@@ -1,0 +1,140 @@
+package dev.ferry.pipelines.backfill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.testing.EmbeddedDatabases;
+import dev.ferry.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Every invalid spec fails before any pipeline starts, naming the file, the field and why. */
+class InvalidSpecTest {
+  private static TestDatabase src;
+  private static TestDatabase dst;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void databases() {
+    src = EmbeddedDatabases.newPostgres();
+    src.execute("CREATE TABLE orders (id int PRIMARY KEY, v text)", "CREATE TABLE keep (id int)",
+        "CREATE TABLE nokey (id int)");
+    dst = EmbeddedDatabases.newPostgres();
+    dst.execute("CREATE TABLE orders (id int PRIMARY KEY, v text)");
+  }
+
+  private String spec(String body) {
+    return String.join("\n",
+        "job: j",
+        "source:",
+        "  url: " + src.jdbcUrl(),
+        "  user: postgres",
+        "  password: ${env:SRC_PW}",
+        "  table: orders",
+        "target:",
+        "  url: " + dst.jdbcUrl(),
+        "  user: postgres",
+        body);
+  }
+
+  private RunSummary runSpec(String yaml, String... flags) throws Exception {
+    Path file = Files.writeString(tmp.resolve("job.yaml"), yaml);
+    String[] args = new String[flags.length + 1];
+    args[0] = "--spec=" + file;
+    System.arraycopy(flags, 0, args, 1, flags.length);
+    return Backfills.run(Map.of("SRC_PW", "s3cret-value"), args);
+  }
+
+  private void assertInvalid(RunSummary s, String... fragments) {
+    assertEquals(RunSummary.EXIT_INVALID_SPEC, s.exitCode, s.error);
+    for (String f : fragments) {
+      assertTrue(s.error.contains(f), "'" + f + "' not in: " + s.error);
+    }
+    assertTrue(!s.error.contains("s3cret-value"), "the password leaked: " + s.error);
+  }
+
+  @Test
+  void validSpecRuns() throws Exception {
+    assertEquals(0, runSpec(spec("")).exitCode);
+  }
+
+  @Test
+  void missingJob() throws Exception {
+    assertInvalid(runSpec(spec("").replace("job: j\n", "")), "job.yaml: job: required");
+  }
+
+  @Test
+  void literalPasswordIsRefused() throws Exception {
+    assertInvalid(runSpec(spec("  password: hunter2")), "job.yaml: target.password: write"
+        + " ${env:NAME} or ${file:PATH}");
+  }
+
+  @Test
+  void unknownFieldNamesItsPath() throws Exception {
+    assertInvalid(runSpec(spec("  tabel: orders")), "job.yaml: target.tabel: unknown field 'tabel'");
+  }
+
+  @Test
+  void missingEnvironmentVariable() throws Exception {
+    assertInvalid(runSpec(spec("  password: ${env:NOPE_NOT_SET}")),
+        "target.password: environment variable NOPE_NOT_SET is not set");
+  }
+
+  @Test
+  void badNumbersAndEnums() throws Exception {
+    assertInvalid(runSpec(spec("batchSize: 0")), "job.yaml: batchSize: must be at least 1");
+    assertInvalid(runSpec(spec("partitions: many")), "job.yaml: partitions:");
+    assertInvalid(runSpec(spec("").replace("  table: orders", "  table: orders\n"
+        + "  zeroDates: maybe")), "source.zeroDates: must be reject or null");
+  }
+
+  @Test
+  void tableAndQueryTogether() throws Exception {
+    assertInvalid(runSpec(spec("").replace("  table: orders", "  table: orders\n"
+        + "  query: SELECT 1")), "job.yaml: source: give either table or query");
+  }
+
+  @Test
+  void unknownKeyColumnAndMissingPrimaryKey() throws Exception {
+    assertInvalid(runSpec(spec(""), "--sourceKey=nope"), "source.key: no column 'nope' in"
+        + " orders");
+    assertInvalid(runSpec(spec(""), "--sourceTable=nokey", "--targetTable=orders"),
+        "source.key: table nokey has no primary key");
+  }
+
+  @Test
+  void mappingErrorsNameTheRule() throws Exception {
+    assertInvalid(runSpec(spec("mapping:\n  columns:\n    - {name: v, from: missing}")),
+        "job.yaml: mapping: mapping of column 'v'", "missing");
+    assertInvalid(runSpec(spec("mapping:\n  columns:\n    - {name: extra, constant: 1}")),
+        "target.table: target table orders has no column(s) [extra]");
+    assertInvalid(runSpec(spec("mapping:\n  file: nowhere.yaml")),
+        "mapping.file: no such file: nowhere.yaml");
+  }
+
+  @Test
+  void hostileTableNamesAreQuotedNeverExecuted() throws Exception {
+    assertInvalid(runSpec(spec(""), "--sourceTable=orders\"; DROP TABLE keep; --",
+        "--targetTable=orders"), "source.table: unbalanced quote");
+    // Well-formed quoting: the whole text is one (non-existent) table name.
+    assertInvalid(runSpec(spec(""), "--sourceTable=\"orders\"\"; DROP TABLE keep; --\"",
+        "--targetTable=orders"), "source.table: cannot be read",
+        "relation \"orders\"; DROP TABLE keep; --\" does not exist");
+    assertEquals(0L, src.count("keep"), "the DROP inside the name never ran");
+    assertInvalid(runSpec(spec(""), "--sourceTable=orders\u0000x"), "NUL");
+  }
+
+  @Test
+  void unreachableDatabaseIsAFailureNotACrash() throws Exception {
+    RunSummary s = runSpec(spec("").replace(dst.jdbcUrl(),
+        "jdbc:postgresql://127.0.0.1:1/nowhere?password=s3cret-value"));
+    assertEquals(RunSummary.EXIT_FAILED, s.exitCode);
+    assertTrue(s.error.contains("cannot connect to jdbc:postgresql://127.0.0.1:1/nowhere"
+        + "?password=***"), s.error);
+    assertTrue(!s.error.contains("s3cret-value"), s.error);
+  }
+}
