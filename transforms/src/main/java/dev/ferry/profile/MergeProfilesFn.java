@@ -3,7 +3,6 @@ package dev.ferry.profile;
 import org.apache.beam.sdk.coders.CannotProvideCoderException;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.transforms.Combine;
 
 /** Merges partial profiles into the table's profile. */
@@ -42,6 +41,12 @@ final class MergeProfilesFn extends Combine.CombineFn<ProfileStats, ProfileStats
   @Override
   public Coder<ProfileStats> getAccumulatorCoder(CoderRegistry registry,
       Coder<ProfileStats> inputCoder) throws CannotProvideCoderException {
-    return SerializableCoder.of(ProfileStats.class);
+    return SerializedCoder.of(ProfileStats.class);
+  }
+
+  @Override
+  public Coder<TableProfile> getDefaultOutputCoder(CoderRegistry registry,
+      Coder<ProfileStats> inputCoder) {
+    return SerializedCoder.of(TableProfile.class);
   }
 }

@@ -6,7 +6,6 @@ import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Flatten;
@@ -94,21 +93,21 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
 
   @Override
   public PCollection<TableProfile> expand(PCollection<Chunk> chunks) {
-    SerializableCoder<ProfileStats> statsCoder = SerializableCoder.of(ProfileStats.class);
+    SerializedCoder<ProfileStats> statsCoder = SerializedCoder.of(ProfileStats.class);
     PCollectionTuple parts = chunks.apply("ProfileChunks",
         ParDo.of(new ProfileChunksFn(config)).withOutputTags(ProfileChunksFn.STATS,
             TupleTagList.of(ProfileChunksFn.RUNS)));
     PCollection<ProfileStats> columnPartials = parts.get(ProfileChunksFn.STATS)
         .setCoder(statsCoder);
     PCollection<ProfileStats> duplicatePartials = parts.get(ProfileChunksFn.RUNS)
-        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(KeyRuns.class)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), SerializedCoder.of(KeyRuns.class)))
         .apply("GroupRunsByRange", GroupByKey.create())
         .apply("FindDuplicateKeys", ParDo.of(new FindDuplicateKeysFn(config)))
         .setCoder(statsCoder);
     return PCollectionList.of(columnPartials).and(duplicatePartials)
         .apply("AllPartials", Flatten.pCollections())
         .apply("MergeProfiles", Combine.globally(new MergeProfilesFn(config)))
-        .setCoder(SerializableCoder.of(TableProfile.class));
+        .setCoder(SerializedCoder.of(TableProfile.class));
   }
 
   @Override

@@ -1,0 +1,254 @@
+package dev.ferry.pipelines.profile;
+
+import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.pipelines.backfill.BackfillConfig;
+import dev.ferry.pipelines.backfill.BackfillPipeline;
+import dev.ferry.pipelines.spec.Secrets;
+import dev.ferry.pipelines.spec.SpecException;
+import dev.ferry.plan.KeyRange;
+import dev.ferry.plan.KeyRangePlanner;
+import dev.ferry.profile.ProfileRows;
+import dev.ferry.profile.TableCatalog;
+import dev.ferry.profile.TableProfile;
+import dev.ferry.profile.TargetFit;
+import dev.ferry.read.RangeTask;
+import dev.ferry.read.ReadRanges;
+import dev.ferry.record.Layout;
+import dev.ferry.write.TargetTable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The profile job: reads a source table or query in key ranges, as the backfill would, and
+ * reports per column NULLs, distinct values, min/max and lengths, the table's size and growth
+ * from the catalog, and the findings a migration must plan for (see {@link ProfileRows}). When
+ * the spec names a target table that exists, it also reports the values that will not fit it.
+ *
+ * <pre>
+ * java -cp ferry-direct.jar dev.ferry.pipelines.profile.ProfilePipeline --spec=job.yaml \
+ *     --report=profile.json
+ * </pre>
+ *
+ * <p>Findings are the point of a profile, so they never fail it (exit 0); a spec, connection or
+ * pipeline error does (exit 2 or 1). Only reads the source; the target is only described.
+ */
+public final class ProfilePipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(ProfilePipeline.class);
+
+  private ProfilePipeline() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args).exitCode);
+  }
+
+  /** Parses flags, runs, prints the report; never throws for a failed run (see exit code). */
+  public static ProfileReport run(String[] args) {
+    PipelineOptionsFactory.register(ProfileOptions.class);
+    ProfileOptions options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ProfileOptions.class);
+    } catch (IllegalArgumentException e) {
+      ProfileReport report = new ProfileReport();
+      fail(report, ProfileReport.EXIT_INVALID_SPEC, "invalid", "flags: " + e.getMessage());
+      return finish(report, null, System.nanoTime());
+    }
+    return run(options, Secrets.fromSystem());
+  }
+
+  public static ProfileReport run(ProfileOptions options, Secrets secrets) {
+    long start = System.nanoTime();
+    ProfileReport report = new ProfileReport();
+    report.job = options.getJob();
+    BackfillConfig config = null;
+    try {
+      config = BackfillConfig.fromWithOptionalTarget(options, secrets);
+      report.job = config.job;
+      report.source = config.source.toString();
+      checkOptions(config, options);
+      profile(options, config, report);
+      report.status = "succeeded";
+      report.exitCode = ProfileReport.EXIT_OK;
+    } catch (SpecException e) {
+      fail(report, ProfileReport.EXIT_INVALID_SPEC, "invalid", e.getMessage());
+    } catch (Exception e) {
+      fail(report, ProfileReport.EXIT_FAILED, "failed", config == null ? e.getMessage()
+          : Failures.describe(e, config.source, config.target));
+    }
+    return finish(report, options.getReport(), start);
+  }
+
+  private static void checkOptions(BackfillConfig config, ProfileOptions options) {
+    if (options.getLargeValueBytes() < 1) {
+      throw new SpecException(config.origin, "largeValueBytes", "must be at least 1, got "
+          + options.getLargeValueBytes());
+    }
+    if (options.getExampleKeys() < 0 || options.getExampleKeys() > 1000) {
+      throw new SpecException(config.origin, "exampleKeys", "must be between 0 and 1000, got "
+          + options.getExampleKeys());
+    }
+  }
+
+  private static void fail(ProfileReport report, int exitCode, String status, String error) {
+    report.status = status;
+    report.exitCode = exitCode;
+    report.error = error;
+  }
+
+  private static ProfileReport finish(ProfileReport report, String reportFile, long start) {
+    report.seconds = (System.nanoTime() - start) / 1e9;
+    if (report.exitCode == ProfileReport.EXIT_OK) {
+      System.out.println(report.toConsole());
+    } else {
+      LOG.error(report.toConsole());
+    }
+    if (reportFile != null) {
+      try {
+        report.writeTo(Path.of(reportFile));
+      } catch (IOException e) {
+        LOG.error("cannot write report file {}: {}", reportFile, e.getMessage());
+      }
+    }
+    return report;
+  }
+
+  private static void profile(ProfileOptions options, BackfillConfig config,
+      ProfileReport report) throws Exception {
+    BackfillPipeline.Prepared p = BackfillPipeline.prepareSource(config);
+    report.relation = p.relation.displayName();
+    report.key = p.relation.keyColumns();
+    TargetFit fit = targetFit(config, p, report);
+    String createdAt = createdAtColumn(options, config, p.sourceLayout, report);
+    List<RangeTask> tasks = new ArrayList<>();
+    try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
+      c.setReadOnly(true);
+      for (KeyRange r : new KeyRangePlanner(config.source.dialect(), p.relation,
+          config.partitions).plan(c)) {
+        tasks.add(RangeTask.fresh(r));
+      }
+      if (p.relation.isQuery()) {
+        report.notes.add("table size: a query has no size of its own");
+      } else {
+        OptionalLong bytes = TableCatalog.tableBytes(c, config.source.dialect(),
+            p.relation.tableName());
+        report.tableBytes = bytes.isPresent() ? bytes.getAsLong() : null;
+      }
+      if (createdAt != null) {
+        report.growth = TableCatalog.growth(c, config.source.dialect(),
+            p.relation.fromClause(config.source.dialect()), createdAt);
+      }
+    }
+    ProfileRows profileRows = ProfileRows.of(p.sourceLayout, p.relation.keyColumns())
+        .withLargeValueBytes(options.getLargeValueBytes())
+        .withExampleKeys(options.getExampleKeys());
+    if (fit != null) {
+      profileRows = profileRows.withTargetFit(fit);
+    }
+    report.profile = runPipeline(options, config, p, tasks, profileRows);
+  }
+
+  /** The target check, or null with a note when no target is named or it does not exist yet. */
+  private static TargetFit targetFit(BackfillConfig config, BackfillPipeline.Prepared p,
+      ProfileReport report) throws SQLException {
+    if (config.target == null) {
+      report.notes.add("target fit: no target named, values were not checked against one");
+      return null;
+    }
+    TargetTable table;
+    try {
+      table = BackfillPipeline.describeTarget(config, p);
+    } catch (SQLException e) {
+      if (!Failures.isMissingTable(e)) {
+        throw e;
+      }
+      report.notes.add("target fit: target table " + String.join(".", config.targetTable)
+          + " does not exist at " + config.target + " yet; values were not checked");
+      return null;
+    }
+    report.target = table.displayName() + " at " + config.target;
+    return TargetFit.of(p.mapper, table, config.target.dialect());
+  }
+
+  private static String createdAtColumn(ProfileOptions options, BackfillConfig config,
+      Layout layout, ProfileReport report) {
+    String column = options.getCreatedAtColumn();
+    if (column == null) {
+      column = TableCatalog.detectCreatedAt(layout);
+      if (column == null) {
+        report.notes.add("growth: no created-at column found; name one with --createdAtColumn");
+      }
+      return column;
+    }
+    if (!layout.has(column)) {
+      throw new SpecException(config.origin, "createdAtColumn", "no column '" + column
+          + "' in the source (columns: " + layout.names() + ")");
+    }
+    if (!TableCatalog.isTemporal(layout.column(layout.indexOf(column)))) {
+      throw new SpecException(config.origin, "createdAtColumn", "column '" + column
+          + "' is not a date or timestamp");
+    }
+    return column;
+  }
+
+  private static TableProfile runPipeline(ProfileOptions options, BackfillConfig config,
+      BackfillPipeline.Prepared p, List<RangeTask> tasks, ProfileRows profileRows)
+      throws IOException {
+    String step = "Table." + p.relation.displayName().replaceAll("[^A-Za-z0-9_.]", "_");
+    // Zero dates stay rejected by the reader: that is how the profile counts them, with keys.
+    ReadRanges read = ReadRanges.from(config.source, p.relation, p.sourceLayout)
+        .withChunkSize(config.batchSize);
+    if (config.maxRowsPerSecond > 0) {
+      read = read.withMaxRowsPerSecond(config.maxRowsPerSecond, config.job);
+    }
+    ResourceId result = resultFile(options);
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline
+        .apply(step + ".Ranges", Create.of(tasks).withCoder(SerializableCoder.of(
+            RangeTask.class)))
+        .apply(step + ".Distribute", Reshuffle.viaRandomKey())
+        .apply(step + ".Read", read)
+        .apply(step + ".Profile", profileRows)
+        .apply(step + ".Save", ParDo.of(new SaveProfileFn(result.toString())));
+    LOG.info("{}: profiling {} in {} ranges", config.job, p.relation.displayName(),
+        tasks.size());
+    PipelineResult.State state = pipeline.run().waitUntilFinish();
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("the profile pipeline ended " + state);
+    }
+    try {
+      return SaveProfileFn.load(result.toString());
+    } finally {
+      FileSystems.delete(List.of(result));
+    }
+  }
+
+  /** Where the pipeline leaves the profile: the runner's temp location, else a local file. */
+  private static ResourceId resultFile(ProfileOptions options) throws IOException {
+    String name = "ferry-profile-" + UUID.randomUUID() + ".bin";
+    if (options.getTempLocation() != null) {
+      return FileSystems.matchNewResource(options.getTempLocation(), true)
+          .resolve(name, ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
+    }
+    Path dir = Files.createTempDirectory("ferry-profile");
+    dir.toFile().deleteOnExit();
+    return FileSystems.matchNewResource(dir.resolve(name).toString(), false);
+  }
+}

@@ -1,0 +1,129 @@
+package dev.ferry.pipelines.profile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.pipelines.spec.Secrets;
+import dev.ferry.profile.Finding;
+import dev.ferry.profile.FindingKind;
+import dev.ferry.testing.EmbeddedDatabases;
+import dev.ferry.testing.TestDatabase;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProfilePipelineTest {
+  @TempDir Path dir;
+
+  private static ProfileReport profile(String... args) {
+    ProfileOptions options = PipelineOptionsFactory.fromArgs(args).as(ProfileOptions.class);
+    return ProfilePipeline.run(options, new Secrets(Map.of("SRC_PW", "s3cret-pw")));
+  }
+
+  private static List<String> args(TestDatabase src, String... more) {
+    List<String> args = new ArrayList<>(List.of("--job=profile-test",
+        "--sourceUrl=" + src.jdbcUrl(), "--sourceUser=" + src.user(), "--partitions=4"));
+    args.addAll(List.of(more));
+    return args;
+  }
+
+  @Test
+  void reportsSizeGrowthColumnsFindingsAndFitWithoutFailing() throws Exception {
+    TestDatabase src = EmbeddedDatabases.newPostgres();
+    TestDatabase dst = EmbeddedDatabases.newPostgres();
+    src.execute("CREATE TABLE accounts (id int, email varchar(100), signed_up timestamptz,"
+            + " balance numeric(12,2))",
+        "INSERT INTO accounts SELECT g, CASE WHEN g % 4 = 0 THEN NULL"
+            + " WHEN g % 50 = 1 THEN 'josÃ©' || g || '@example.com'"
+            + " ELSE 'user' || g || '@example.com' END,"
+            + " now() - (g % 200) * interval '1 day' - interval '1 hour', g * 10.25"
+            + " FROM generate_series(1, 2000) g",
+        "INSERT INTO accounts SELECT * FROM accounts WHERE id IN (5, 6)");
+    dst.execute("CREATE TABLE accounts (id int PRIMARY KEY, email varchar(18),"
+        + " signed_up timestamptz, balance numeric(12,2))");
+    Path json = dir.resolve("profile.json");
+    List<String> args = args(src, "--sourceTable=accounts", "--sourceKey=id",
+        "--createdAtColumn=signed_up", "--targetUrl=" + dst.jdbcUrl(),
+        "--targetUser=" + dst.user(), "--report=" + json, "--exampleKeys=2");
+    ProfileReport report = profile(args.toArray(new String[0]));
+
+    assertEquals(0, report.exitCode, report.error);
+    assertEquals("succeeded", report.status);
+    assertEquals(2002, report.profile.rowsRead);
+    assertEquals(((Number) src.scalar("SELECT pg_total_relation_size('accounts')")).longValue(),
+        report.tableBytes);
+    assertEquals("signed_up", report.growth.column);
+    assertEquals(count(src, "signed_up >= now() - interval '30 days'"),
+        report.growth.rowsLast30Days);
+    assertEquals(count(src, "signed_up >= now() - interval '90 days'"),
+        report.growth.rowsLast90Days);
+    assertEquals(report.growth.rowsLast30Days / 30.0, report.growth.rowsPerDay30, 1e-9);
+    assertEquals(count(src, "email IS NULL"), report.profile.column("email").nulls);
+    assertEquals(0.25, report.profile.column("email").nullRate, 0.001);
+    Finding duplicates = report.profile.finding(FindingKind.DUPLICATE_KEY, null);
+    assertEquals(2, duplicates.count);
+    assertEquals(4, duplicates.rows);
+    assertEquals(count(src, "email LIKE 'josÃ©%'"),
+        report.profile.finding(FindingKind.MOJIBAKE, "email").count);
+    assertEquals(count(src, "char_length(email) > 18"),
+        report.profile.finding(FindingKind.WILL_NOT_FIT, "email").count);
+    assertNull(report.profile.finding(FindingKind.ZONELESS_TIMESTAMP, "signed_up"));
+    assertTrue(report.target.startsWith("accounts at jdbc:postgresql:"));
+
+    JsonNode written = new ObjectMapper().readTree(json.toFile());
+    assertEquals(2002, written.at("/profile/rowsRead").asLong());
+    assertEquals("DUPLICATE_KEY", written.at("/profile/findings/0/kind").asText());
+    assertEquals("{\"id\":5}", written.at("/profile/findings/0/examples/0/key").asText());
+    assertEquals(report.tableBytes.longValue(), written.at("/tableBytes").asLong());
+    String console = report.toConsole();
+    assertTrue(console.contains("DUPLICATE_KEY"), console);
+    assertTrue(console.contains("2 values in 4 rows"), console);
+  }
+
+  @Test
+  void profilesWithoutATargetOrBeforeTheTargetTableExists() {
+    TestDatabase src = EmbeddedDatabases.newPostgres();
+    src.execute("CREATE TABLE events (id bigint PRIMARY KEY, created_at timestamp)",
+        "INSERT INTO events SELECT g, now() - interval '1 hour' FROM generate_series(1, 50) g");
+    ProfileReport alone = profile(args(src, "--sourceTable=events").toArray(new String[0]));
+    assertEquals(0, alone.exitCode, alone.error);
+    assertNull(alone.target);
+    assertEquals("created_at", alone.growth.column, "detected by name");
+    assertEquals(50, alone.growth.rowsLast30Days);
+    assertEquals(50, alone.profile.finding(FindingKind.ZONELESS_TIMESTAMP, "created_at").count);
+    assertTrue(alone.notes.toString().contains("no target named"), alone.notes.toString());
+
+    TestDatabase dst = EmbeddedDatabases.newPostgres();
+    ProfileReport early = profile(args(src, "--sourceTable=events",
+        "--targetUrl=" + dst.jdbcUrl(), "--targetUser=" + dst.user()).toArray(new String[0]));
+    assertEquals(0, early.exitCode, early.error);
+    assertTrue(early.notes.toString().contains("does not exist"), early.notes.toString());
+  }
+
+  @Test
+  void errorsFailButNeverShowThePassword() {
+    TestDatabase src = EmbeddedDatabases.newPostgres();
+    src.execute("CREATE TABLE t (id int PRIMARY KEY, note text)");
+    ProfileReport badColumn = profile(args(src, "--sourceTable=t", "--createdAtColumn=note")
+        .toArray(new String[0]));
+    assertEquals(ProfileReport.EXIT_INVALID_SPEC, badColumn.exitCode);
+    assertTrue(badColumn.error.contains("createdAtColumn"), badColumn.error);
+
+    ProfileReport unreachable = profile("--job=p", "--sourceUrl=jdbc:postgresql://127.0.0.1:1/x",
+        "--sourceUser=u", "--sourcePasswordEnv=SRC_PW", "--sourceTable=t");
+    assertEquals(ProfileReport.EXIT_FAILED, unreachable.exitCode);
+    assertFalse(unreachable.toConsole().contains("s3cret-pw"));
+  }
+
+  private static long count(TestDatabase db, String where) {
+    return ((Number) db.scalar("SELECT count(*) FROM accounts WHERE " + where)).longValue();
+  }
+}
