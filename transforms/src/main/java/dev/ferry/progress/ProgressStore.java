@@ -178,10 +178,25 @@ public final class ProgressStore {
     }
   }
 
+  /**
+   * Records the end of a run. On PostgreSQL this commit is synchronous: its WAL flush also makes
+   * every earlier (asynchronous) chunk commit durable before the run reports success.
+   */
   public void finishRun(String job, String runId, String status, String watermark,
       long rowsRead, long rowsWritten, long rowsDead) throws SQLException {
-    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
-        PreparedStatement ps = c.prepareStatement("UPDATE " + tables.table(StateTables.RUNS)
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET)) {
+      if (endpoint.dialect() == dev.ferry.jdbc.Dialect.POSTGRESQL) {
+        try (Statement s = c.createStatement()) {
+          s.execute("SET synchronous_commit TO on");
+        }
+      }
+      finishRun(c, job, runId, status, watermark, rowsRead, rowsWritten, rowsDead);
+    }
+  }
+
+  private void finishRun(Connection c, String job, String runId, String status,
+      String watermark, long rowsRead, long rowsWritten, long rowsDead) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE " + tables.table(StateTables.RUNS)
             + " SET finished_at = CURRENT_TIMESTAMP, status = ?, watermark = ?, rows_read = ?,"
             + " rows_written = ?, rows_dead = ? WHERE job = ? AND run_id = ?")) {
       ps.setString(1, status);

@@ -14,24 +14,34 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
- * The fast path of the PostgreSQL upsert: a chunk is streamed with {@code COPY} into a temporary
- * staging table shaped like the target, then moved with one {@code INSERT … SELECT … ON CONFLICT}
- * statement. COPY skips per-row statement overhead, which makes bulk loads several times faster
- * than batched INSERTs; the upsert semantics stay exactly those of {@link UpsertSql}. The staging
- * table is {@code ON COMMIT DELETE ROWS}, so every chunk starts empty. If either statement fails
- * on a data error the caller rolls back and writes the chunk again row-isolating, so the bad rows
- * are still found and dead-lettered one by one.
+ * The fast paths of the PostgreSQL upsert, both built on {@code COPY}, which skips per-row
+ * statement overhead and loads several times faster than batched INSERTs.
+ *
+ * <p>{@link #insert} copies a chunk straight into the target. It is only correct because the
+ * target has a unique constraint on the key ({@link TargetTable} checks): if any key already
+ * exists the COPY fails as a whole with a unique violation, the caller rolls back to its
+ * savepoint and uses {@link #upsert} instead, so the result is always that of the upsert.
+ *
+ * <p>{@link #upsert} copies the chunk into a temporary staging table shaped like the target and
+ * moves it with one {@code INSERT … SELECT … ON CONFLICT} statement with the semantics of {@link
+ * UpsertSql}. The staging table is {@code ON COMMIT DELETE ROWS}, so every chunk starts empty.
+ *
+ * <p>If either fails on a data error the caller rolls back and writes the chunk again
+ * row-isolating, so the bad rows are still found and dead-lettered one by one.
  */
 final class PostgresCopyUpsert {
   private static final int FLUSH_BYTES = 1 << 16;
 
   private final Connection connection;
-  private final String copySql;
+  private final String copyToStageSql;
+  private final String copyToTargetSql;
   private final String moveSql;
 
-  private PostgresCopyUpsert(Connection connection, String copySql, String moveSql) {
+  private PostgresCopyUpsert(Connection connection, String copyToStageSql,
+      String copyToTargetSql, String moveSql) {
     this.connection = connection;
-    this.copySql = copySql;
+    this.copyToStageSql = copyToStageSql;
+    this.copyToTargetSql = copyToTargetSql;
     this.moveSql = moveSql;
   }
 
@@ -49,12 +59,25 @@ final class PostgresCopyUpsert {
     String move = "INSERT INTO " + pg.quoteQualified(table.name()) + " AS ferry_target ("
         + columns + ") SELECT " + columns + " FROM pg_temp." + stage + conflict;
     return new PostgresCopyUpsert(connection,
-        "COPY pg_temp." + stage + " (" + columns + ") FROM STDIN", move);
+        "COPY pg_temp." + stage + " (" + columns + ") FROM STDIN",
+        "COPY " + pg.quoteQualified(table.name()) + " (" + columns + ") FROM STDIN", move);
   }
 
-  /** Copies the rows (already converted by the binders) and upserts them. */
-  void write(List<Object[]> rows) throws SQLException {
-    CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
+  /** Copies rows (converted by the binders) into the target; fails if any key exists. */
+  void insert(List<Object[]> rows) throws SQLException {
+    copy(copyToTargetSql, rows);
+  }
+
+  /** Copies rows (converted by the binders) into the staging table and upserts them. */
+  void upsert(List<Object[]> rows) throws SQLException {
+    copy(copyToStageSql, rows);
+    try (Statement s = connection.createStatement()) {
+      s.executeUpdate(moveSql);
+    }
+  }
+
+  private void copy(String sql, List<Object[]> rows) throws SQLException {
+    CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     try {
       StringBuilder sb = new StringBuilder(FLUSH_BYTES + 4096);
       for (Object[] row : rows) {
@@ -78,9 +101,6 @@ final class PostgresCopyUpsert {
       if (in.isActive()) {
         in.cancelCopy();
       }
-    }
-    try (Statement s = connection.createStatement()) {
-      s.executeUpdate(moveSql);
     }
   }
 

@@ -69,6 +69,42 @@ public final class TargetTable implements Serializable {
     return new TargetTable(name, new Layout(ordered), keyColumns);
   }
 
+  /**
+   * Fails unless the table has a primary key or unique constraint on exactly the key columns.
+   * Writers need one: without it an upsert cannot find the existing row, every re-run would add
+   * duplicates, and the COPY fast path could not detect rows that are already there.
+   */
+  public void requireUniqueKey(JdbcEndpoint endpoint) throws SQLException {
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET)) {
+      if (!hasUniqueIndexOn(c, name, keyColumns)) {
+        throw new IllegalArgumentException("target table " + displayName() + " has no primary"
+            + " key or unique constraint on exactly " + keyColumns + "; ferry needs one for"
+            + " idempotent upserts");
+      }
+    }
+  }
+
+  private static boolean hasUniqueIndexOn(Connection c, List<String> name, List<String> key)
+      throws SQLException {
+    String table = name.get(name.size() - 1);
+    String schema = name.size() > 1 ? name.get(name.size() - 2) : null;
+    boolean mysql = Dialect.fromUrl(c.getMetaData().getURL()) == Dialect.MYSQL;
+    String catalog = mysql ? (schema != null ? schema : c.getCatalog()) : null;
+    String schemaPattern = mysql ? null : (schema != null ? schema : c.getSchema());
+    java.util.Map<String, java.util.Set<String>> indexes = new java.util.HashMap<>();
+    try (java.sql.ResultSet rs = c.getMetaData().getIndexInfo(catalog, schemaPattern, table, true,
+        false)) {
+      while (rs.next()) {
+        String index = rs.getString("INDEX_NAME");
+        String column = rs.getString("COLUMN_NAME");
+        if (index != null && column != null && !rs.getBoolean("NON_UNIQUE")) {
+          indexes.computeIfAbsent(index, k -> new java.util.HashSet<>()).add(column);
+        }
+      }
+    }
+    return indexes.containsValue(new java.util.HashSet<>(key));
+  }
+
   public List<String> name() {
     return name;
   }

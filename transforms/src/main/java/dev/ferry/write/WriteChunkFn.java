@@ -38,10 +38,12 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
   private final Counter writeRetries = Metrics.counter(WriteChunks.class, "writeRetries");
 
   private static final int COPY_MIN_ROWS = 64;
+  private static final String UNIQUE_VIOLATION = "23505";
   private final Counter copyFallbacks = Metrics.counter(WriteChunks.class, "copyFallbacks");
 
   private transient Connection connection;
   private transient PostgresCopyUpsert copyUpsert;
+  private transient java.util.Set<Integer> rangesWithExistingKeys;
   private transient PreparedStatement upsert;
   private transient PreparedStatement checkpoint;
   private transient PreparedStatement deadLetter;
@@ -64,6 +66,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     sourceKeyIndexes = config.sourceLayout.indexesOf(config.sourceKeyColumns);
     upsertSql = UpsertSql.build(dialect, config.table);
     state = new StateTables(dialect, config.stateSchema);
+    rangesWithExistingKeys = new java.util.HashSet<>();
   }
 
   @ProcessElement
@@ -106,7 +109,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
           boundSource.add(chunk.source().get(r));
         }
       }
-      int failed = write(bound, boundSource, dead);
+      int failed = write(chunk.range(), bound, boundSource, dead);
       for (DeadLetter d : dead) {
         addDeadLetter(d);
       }
@@ -156,16 +159,36 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
   }
 
   /**
-   * Writes converted rows: through COPY when the target is PostgreSQL and the chunk is large
-   * enough for it to pay off, else (or when COPY meets a row the target rejects) by batched
-   * statements that isolate the rejected rows.
+   * Writes converted rows. On PostgreSQL, with chunks large enough for it to pay off: COPY
+   * straight into the target while the range has met no existing key (a fresh load), else COPY
+   * into staging and upsert. Otherwise, or when a chunk holds a row the target rejects, batched
+   * upserts that isolate the rejected rows.
    */
-  private int write(List<Object[]> rows, List<Record> sources, List<DeadLetter> dead)
+  private int write(int range, List<Object[]> rows, List<Record> sources, List<DeadLetter> dead)
       throws SQLException {
     if (copyUpsert != null && rows.size() >= COPY_MIN_ROWS) {
+      if (!rangesWithExistingKeys.contains(range)) {
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+          copyUpsert.insert(rows);
+          connection.releaseSavepoint(savepoint);
+          return 0;
+        } catch (SQLException e) {
+          if (!SqlErrors.isDataError(e)) {
+            throw e;
+          }
+          connection.rollback(savepoint);
+          if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            copyFallbacks.inc();
+            return writeIsolating(rows, sources, 0, rows.size(), dead);
+          }
+          // A key exists already (a re-run, or rows written before): upsert from now on.
+          rangesWithExistingKeys.add(range);
+        }
+      }
       Savepoint savepoint = connection.setSavepoint();
       try {
-        copyUpsert.write(rows);
+        copyUpsert.upsert(rows);
         connection.releaseSavepoint(savepoint);
         return 0;
       } catch (SQLException e) {

@@ -193,6 +193,11 @@ public final class BackfillPipeline {
     private Prepared prepare() throws SQLException {
       Prepared p = prepareSource(config);
       p.target = describeTarget(config, p);
+      try {
+        p.target.requireUniqueKey(config.target);
+      } catch (IllegalArgumentException e) {
+        throw new SpecException(config.origin, "target.key", e.getMessage());
+      }
       return p;
     }
 

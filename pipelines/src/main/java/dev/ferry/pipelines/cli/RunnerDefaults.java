@@ -24,7 +24,7 @@ public final class RunnerDefaults {
     addIfMissing(out, args, "enforceImmutability", "false");
     addIfMissing(out, args, "enforceEncodability", "false");
     addIfMissing(out, args, "targetParallelism",
-        String.valueOf(Math.max(4, Runtime.getRuntime().availableProcessors() * 2)));
+        String.valueOf(Math.max(8, Runtime.getRuntime().availableProcessors() * 4)));
     return out.toArray(new String[0]);
   }
 

@@ -24,7 +24,8 @@ class InvalidSpecTest {
     src.execute("CREATE TABLE orders (id int PRIMARY KEY, v text)", "CREATE TABLE keep (id int)",
         "CREATE TABLE nokey (id int)");
     dst = EmbeddedDatabases.newPostgres();
-    dst.execute("CREATE TABLE orders (id int PRIMARY KEY, v text)");
+    dst.execute("CREATE TABLE orders (id int PRIMARY KEY, v text)",
+        "CREATE TABLE loose (id int, v text)");
   }
 
   private String spec(String body) {
@@ -114,6 +115,12 @@ class InvalidSpecTest {
         "target.table: target table orders has no column(s) [extra]");
     assertInvalid(runSpec(spec("mapping:\n  file: nowhere.yaml")),
         "mapping.file: no such file: nowhere.yaml");
+  }
+
+  @Test
+  void targetWithoutUniqueKeyIsRefused() throws Exception {
+    assertInvalid(runSpec(spec(""), "--targetTable=loose"), "target.key: target table loose has"
+        + " no primary key or unique constraint on exactly [id]");
   }
 
   @Test
