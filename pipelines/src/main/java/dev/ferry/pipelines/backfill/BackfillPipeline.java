@@ -322,6 +322,8 @@ public final class BackfillPipeline {
         summary.rowsRead = counter(result, ReadRanges.class, "rowsRead");
         summary.rowsWritten = counter(result, WriteChunks.class, "rowsWritten");
         summary.rowsDeadLettered = counter(result, WriteChunks.class, "rowsDeadLettered");
+        summary.retries = counter(result, ReadRanges.class, "readRetries")
+            + counter(result, WriteChunks.class, "writeRetries");
       }
     }
 

@@ -35,6 +35,7 @@ public final class RunSummary {
   @JsonProperty public long rowsRead;
   @JsonProperty public long rowsWritten;
   @JsonProperty public long rowsDeadLettered;
+  @JsonProperty public long retries;
   @JsonProperty public long jobRowsRead;
   @JsonProperty public long jobRowsWritten;
   @JsonProperty public long jobRowsDeadLettered;
@@ -60,6 +61,9 @@ public final class RunSummary {
         rangesDone, rangesTotal, rangesThisRun, resumed ? ", resumed" : ""));
     sb.append(String.format("  this run      %,d read, %,d written, %,d dead-lettered in %.1f s"
         + " (%,.0f rows/s)%n", rowsRead, rowsWritten, rowsDeadLettered, seconds, rowsPerSecond));
+    if (retries > 0) {
+      sb.append(String.format("  retries       %d transient errors retried%n", retries));
+    }
     sb.append(String.format("  whole job     %,d read, %,d written, %,d dead-lettered%n",
         jobRowsRead, jobRowsWritten, jobRowsDeadLettered));
     if (jobRowsDeadLettered > 0) {

@@ -1,0 +1,71 @@
+package dev.ferry.pipelines.backfill;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.testing.EmbeddedDatabases;
+import dev.ferry.testing.FlakyProxy;
+import dev.ferry.testing.TestDatabase;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The source or the target goes away for ten seconds in the middle of a backfill (every
+ * connection dropped, new ones refused, as in a restart): the run retries with backoff on new
+ * connections and completes with exactly the source's rows.
+ */
+class DatabaseOutageTest {
+  private static final int ROWS = 30_000;
+
+  @Test
+  void targetOutage() throws Exception {
+    runThroughOutage(false);
+  }
+
+  @Test
+  void sourceOutage() throws Exception {
+    runThroughOutage(true);
+  }
+
+  private void runThroughOutage(boolean cutSource) throws Exception {
+    TestDatabase src = EmbeddedDatabases.newPostgres();
+    src.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)",
+        "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, " + ROWS + ") g");
+    TestDatabase dst = EmbeddedDatabases.newPostgres();
+    dst.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)");
+    TestDatabase cut = cutSource ? src : dst;
+    try (FlakyProxy proxy = new FlakyProxy(URI.create(cut.jdbcUrl().substring(5)).getPort())) {
+      String url = proxy.wrap(cut.jdbcUrl());
+      CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(() -> Backfills.run(
+          Backfills.flags("outage", src, dst, "t"),
+          (cutSource ? "--sourceUrl=" : "--targetUrl=") + url, "--maxRowsPerSecond=3000"));
+      waitForRows(dst, ROWS / 5);
+      proxy.cut();
+      Thread.sleep(10_000);
+      proxy.restore();
+      RunSummary s = run.get(3, TimeUnit.MINUTES);
+      assertEquals(0, s.exitCode, s.error);
+      assertTrue(s.retries > 0, "the outage was noticed and retried");
+    }
+    assertEquals(ROWS, dst.count("t"));
+    String digest = "SELECT md5(string_agg(id || v, ',' ORDER BY id)) FROM t";
+    assertEquals(src.scalar(digest), dst.scalar(digest));
+  }
+
+  private static void waitForRows(TestDatabase dst, long rows) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (((Number) dst.scalar("SELECT count(*) FROM t")).longValue() >= rows) {
+          return;
+        }
+      } catch (IllegalStateException e) {
+        // not started yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the backfill made no progress");
+  }
+}
