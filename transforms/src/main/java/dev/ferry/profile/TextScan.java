@@ -7,6 +7,11 @@ import dev.ferry.map.TextRepair;
  * per worker, because every text value of the table goes through it.
  */
 final class TextScan {
+  /** Windows-1252's characters for the bytes 0x80 to 0x9F, UTF-8 continuation bytes all. */
+  private static final String CP1252_HIGH = "\u20AC\u201A\u0192\u201E\u2026\u2020\u2021"
+      + "\u02C6\u2030\u0160\u2039\u0152\u017D\u2018\u2019\u201C\u201D\u2022\u2013\u2014"
+      + "\u02DC\u2122\u0161\u203A\u0153\u017E\u0178";
+
   long utf8Bytes;
   /** The finding the text shows, or null when it looks clean. */
   FindingKind damage;
@@ -26,8 +31,10 @@ final class TextScan {
         bytes += 2;
         // C1 controls are never typed: they are Windows-1252 bytes decoded as Latin-1.
         invalid |= c <= 0x9F;
-        // Lead bytes of multi-byte UTF-8 sequences, read as Latin-1 (Ã, Â, â, …).
-        mojibakeCandidate |= c >= 0xC2 && c <= 0xF4;
+        // A UTF-8 lead byte read as Latin-1 (Ã, Â, â, …) followed by a continuation byte read
+        // the same way: the only shape mojibake has. Plain accented text ("José") never has it,
+        // so the costly repair test below runs only on suspects.
+        mojibakeCandidate |= c >= 0xC2 && c <= 0xF4 && i + 1 < n && isContinuation(s.charAt(i + 1));
       } else if (Character.isHighSurrogate(c) && i + 1 < n
           && Character.isLowSurrogate(s.charAt(i + 1))) {
         bytes += 4;
@@ -44,5 +51,10 @@ final class TextScan {
     } else {
       damage = invalid ? FindingKind.INVALID_ENCODING : null;
     }
+  }
+
+  /** A UTF-8 continuation byte (0x80 to 0xBF) as Latin-1 or Windows-1252 shows it. */
+  private static boolean isContinuation(char c) {
+    return c >= 0x80 && c <= 0xBF || c > 0xFF && CP1252_HIGH.indexOf(c) >= 0;
   }
 }

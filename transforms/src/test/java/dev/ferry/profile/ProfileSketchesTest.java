@@ -74,8 +74,12 @@ class ProfileSketchesTest {
     assertEquals(null, scan.damage);
     assertEquals("Café Zürich 東京 😀".getBytes(java.nio.charset.StandardCharsets.UTF_8).length,
         scan.utf8Bytes);
+    scan.scan("José Müller, Ørsted Æ");
+    assertEquals(null, scan.damage, "accented text alone is not mojibake");
     scan.scan("CafÃ©");
     assertEquals(FindingKind.MOJIBAKE, scan.damage);
+    scan.scan("itâ€™s");
+    assertEquals(FindingKind.MOJIBAKE, scan.damage, "’ as Windows-1252 mojibake");
     scan.scan("Caf\uFFFD");
     assertEquals(FindingKind.INVALID_ENCODING, scan.damage);
     scan.scan("smart\u0093quote");
