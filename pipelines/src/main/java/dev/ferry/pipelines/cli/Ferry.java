@@ -21,6 +21,10 @@ public final class Ferry {
         args -> dev.ferry.pipelines.profile.ProfilePipeline.run(args).exitCode));
     COMMANDS.put("dryrun", new Command("copy ~1% of the ranges, time it, extrapolate the full run",
         args -> dev.ferry.pipelines.dryrun.DryRunPipeline.run(args).exitCode));
+    COMMANDS.put("plan", new Command("show what migrate would do: load order, DDL, mappings",
+        args -> dev.ferry.pipelines.migrate.PlanCommand.run(args).exitCode));
+    COMMANDS.put("migrate", new Command("move a whole MySQL database to PostgreSQL, resumably",
+        args -> dev.ferry.pipelines.migrate.MigrateCommand.run(args).exitCode));
   }
 
   private Ferry() {}

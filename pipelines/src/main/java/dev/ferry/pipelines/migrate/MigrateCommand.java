@@ -1,0 +1,106 @@
+package dev.ferry.pipelines.migrate;
+
+import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.pipelines.profile.Failures;
+import dev.ferry.pipelines.spec.Secrets;
+import dev.ferry.pipelines.spec.SpecException;
+import dev.ferry.schema.ColumnMappingException;
+import java.util.Optional;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ferry migrate}: a whole MySQL / MariaDB database to PostgreSQL, in phases per table.
+ *
+ * <ol>
+ *   <li><b>created</b>: enum types and CREATE TABLE with primary keys (a table that already exists
+ *       is kept and reported);
+ *   <li><b>loaded</b>: every table copied by the backfill job {@code migrate-<db>-<table>} with its
+ *       mapping file, parents before children;
+ *   <li><b>constrained</b>: once all tables are loaded, indexes, CHECK constraints and foreign keys
+ *       (those of cycles and self-references can only hold now), and identity sequences restarted
+ *       past the loaded ids;
+ *   <li><b>verified</b>: each table checked against the source ({@link TableCheck}).
+ * </ol>
+ *
+ * <p>Each table's phase is kept in {@code ferry_migration} in the target, so running the same
+ * command again after a failure continues where it stopped: finished phases are not repeated, and
+ * a table interrupted while loading resumes from the backfill's checkpoints. The run stops at the
+ * first table that fails and names it.
+ *
+ * <pre>
+ * java -cp ferry-direct.jar dev.ferry.pipelines.migrate.MigrateCommand \
+ *     --sourceUrl=jdbc:mysql://legacy:3306/shop --sourceUser=ferry --sourcePasswordEnv=SRC_PW \
+ *     --targetUrl=jdbc:postgresql://new:5432/shop --targetUser=ferry --targetPasswordEnv=DST_PW
+ * </pre>
+ *
+ * Exit codes: 0 migrated and verified, 1 failed, 2 invalid flags or a plan problem, 3 a table had
+ * more dead-lettered rows than {@code --maxDeadLetters}, 4 a check found differences.
+ */
+public final class MigrateCommand {
+  private static final Logger LOG = LoggerFactory.getLogger(MigrateCommand.class);
+
+  private MigrateCommand() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args).exitCode);
+  }
+
+  /** Parses flags, migrates, prints the summary; never throws (see the exit code). */
+  public static MigrationSummary run(String[] args) {
+    PipelineOptionsFactory.register(MigrateOptions.class);
+    MigrateOptions options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(MigrateOptions.class);
+    } catch (IllegalArgumentException e) {
+      MigrationSummary summary = new MigrationSummary();
+      summary.command = "migrate";
+      summary.status = "invalid";
+      summary.exitCode = MigrationSummary.EXIT_INVALID;
+      summary.error = "flags: " + e.getMessage();
+      return summary.finish(System.nanoTime(), Optional.empty());
+    }
+    return run(options, Secrets.fromSystem());
+  }
+
+  public static MigrationSummary run(MigrateOptions options, Secrets secrets) {
+    if (options.getPlanOnly()) {
+      return PlanCommand.run(options, secrets);
+    }
+    long start = System.nanoTime();
+    MigrationSummary summary = new MigrationSummary();
+    summary.command = "migrate";
+    MigrateSettings settings = null;
+    try {
+      settings = MigrateSettings.from(options, secrets);
+      JdbcEndpoint target = settings.requireTarget();
+      summary.source = settings.source.toString();
+      summary.target = target.toString();
+      MigrationPlan plan = MigrationPlan.make(settings);
+      PlanCommand.describe(summary, plan);
+      if (!plan.problems.isEmpty()) {
+        LOG.error(plan.toConsole());
+        throw new SpecException("plan", "problems", plan.problems.size() + " problem(s) stop"
+            + " the migration (listed above and by ferry plan)");
+      }
+      TableCheck check = new RowCountCheck(settings.source, target);
+      new MigrationRun(options, secrets, settings, target, plan, check, summary).run();
+    } catch (SpecException | ColumnMappingException e) {
+      summary.status = "invalid";
+      summary.exitCode = MigrationSummary.EXIT_INVALID;
+      summary.error = e.getMessage();
+    } catch (TableFailure e) {
+      summary.status = "failed";
+      summary.exitCode = e.exitCode;
+      summary.failedTable = e.table;
+      summary.error = "table '" + e.table + "': " + e.getMessage();
+    } catch (Exception e) {
+      summary.status = "failed";
+      summary.exitCode = MigrationSummary.EXIT_FAILED;
+      summary.error = settings == null ? e.getMessage()
+          : Failures.describe(e, settings.source, settings.target.orElse(null));
+    }
+    return summary.finish(start, PlanCommand.reportFile(settings));
+  }
+}

@@ -1,0 +1,152 @@
+package dev.ferry.pipelines.migrate;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * Flags of {@code ferry plan} and {@code ferry migrate}: a whole MySQL / MariaDB database to
+ * PostgreSQL. The connection flags have the same names as the backfill's, and each table is copied
+ * by the backfill job with these options, so runner flags ({@code --runner}, {@code
+ * --targetParallelism}, ...) reach every table's pipeline. Passwords are never flags: name an
+ * environment variable or a file. Boolean flags default to false (Airflow drops false flags).
+ */
+public interface MigrateOptions extends PipelineOptions {
+  @Description("Source JDBC URL naming the database: jdbc:mysql://host:3306/shop.")
+  String getSourceUrl();
+
+  void setSourceUrl(String value);
+
+  @Description("Source user; SELECT on the database is all ferry needs.")
+  String getSourceUser();
+
+  void setSourceUser(String value);
+
+  @Description("Environment variable that holds the source password.")
+  String getSourcePasswordEnv();
+
+  void setSourcePasswordEnv(String value);
+
+  @Description("File that holds the source password.")
+  String getSourcePasswordFile();
+
+  void setSourcePasswordFile(String value);
+
+  @Description("Target JDBC URL: jdbc:postgresql://host:5432/shop.")
+  String getTargetUrl();
+
+  void setTargetUrl(String value);
+
+  @Description("Target user; needs to create tables (and the schema, with --targetSchema).")
+  String getTargetUser();
+
+  void setTargetUser(String value);
+
+  @Description("Environment variable that holds the target password.")
+  String getTargetPasswordEnv();
+
+  void setTargetPasswordEnv(String value);
+
+  @Description("File that holds the target password.")
+  String getTargetPasswordFile();
+
+  void setTargetPasswordFile(String value);
+
+  @Description("PostgreSQL schema to create the tables in (created if missing). Default: the"
+      + " connection's search_path.")
+  String getTargetSchema();
+
+  void setTargetSchema(String value);
+
+  @Description("Schema for ferry's state tables (ferry_migration, ferry_progress, dead letters)."
+      + " Default: the connection's.")
+  String getStateSchema();
+
+  void setStateSchema(String value);
+
+  @Description("Only these tables, comma-separated, exact names. Default: every base table.")
+  String getTables();
+
+  void setTables(String value);
+
+  @Description("Leave out these tables, comma-separated, exact names.")
+  String getExclude();
+
+  void setExclude(String value);
+
+  @Description("PostgreSQL type for DATETIME: timestamp (wall time kept, default) or timestamptz"
+      + " (read as --sourceZone).")
+  @Default.String("timestamp")
+  String getDatetimeAs();
+
+  void setDatetimeAs(String value);
+
+  @Description("Zone the source's DATETIME values were written in, e.g. Europe/Berlin."
+      + " Default UTC.")
+  @Default.String("UTC")
+  String getSourceZone();
+
+  void setSourceZone(String value);
+
+  @Description("ENUM columns: check (text with a CHECK of the labels, default) or type (a"
+      + " PostgreSQL enum type per column).")
+  @Default.String("check")
+  String getEnumAs();
+
+  void setEnumAs(String value);
+
+  @Description("Your type-mapping rules (YAML), tried before ferry's defaults; see"
+      + " src/site/markdown/type-mapping.md.")
+  String getRulesFile();
+
+  void setRulesFile(String value);
+
+  @Description("Directory of the per-table mapping files. Default:"
+      + " transforms/src/main/resources/mappings/<source database>.")
+  String getMappingsDir();
+
+  void setMappingsDir(String value);
+
+  @Description("Copy these tables again from the start (comma-separated), e.g. after fixing"
+      + " source rows that were dead-lettered. Other finished tables are kept.")
+  String getReload();
+
+  void setReload(String value);
+
+  @Description("Rewrite every mapping file, also those you edited.")
+  @Default.Boolean(false)
+  boolean getOverwrite();
+
+  void setOverwrite(boolean value);
+
+  @Description("Only print the plan and write the mapping files; change nothing in the target.")
+  @Default.Boolean(false)
+  boolean getPlanOnly();
+
+  void setPlanOnly(boolean value);
+
+  @Description("Key ranges per table. Default 16.")
+  Integer getPartitions();
+
+  void setPartitions(Integer value);
+
+  @Description("Rows per chunk (one write transaction and checkpoint). Default 1000.")
+  Integer getBatchSize();
+
+  void setBatchSize(Integer value);
+
+  @Description("Cap on rows read per second from the source, per worker JVM. Default 0: none.")
+  Double getMaxRowsPerSecond();
+
+  void setMaxRowsPerSecond(Double value);
+
+  @Description("Dead-lettered rows a table may have before the migration stops. Default 0.")
+  Long getMaxDeadLetters();
+
+  void setMaxDeadLetters(Long value);
+
+  @Description("Also write the migration summary as JSON to this file.")
+  String getReportFile();
+
+  void setReportFile(String value);
+}

@@ -1,0 +1,131 @@
+package dev.ferry.pipelines.migrate;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What a plan or migration run did, for the console and (as JSON) for schedulers. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public final class MigrationSummary {
+  private static final Logger LOG = LoggerFactory.getLogger(MigrationSummary.class);
+
+  /** Process exit codes; the first four mean what they mean for the backfill. */
+  public static final int EXIT_OK = 0;
+  public static final int EXIT_FAILED = 1;
+  public static final int EXIT_INVALID = 2;
+  public static final int EXIT_TOO_MANY_DEAD_LETTERS = 3;
+  public static final int EXIT_DIFFERENCES = 4;
+
+  @JsonProperty public String command;
+  @JsonProperty public String migration;
+  @JsonProperty public String status;
+  @JsonProperty public int exitCode;
+  @JsonProperty public String error;
+  /** The table the run stopped at, when it failed on one. */
+  @JsonProperty public String failedTable;
+  @JsonProperty public String source;
+  @JsonProperty public String target;
+  @JsonProperty public int warnings;
+  @JsonProperty public List<String> problems = new ArrayList<>();
+  @JsonProperty public int afterLoadStatements;
+  @JsonProperty public int identityRestarts;
+  @JsonProperty public String check;
+  @JsonProperty public List<TableResult> tables = new ArrayList<>();
+  @JsonProperty public double seconds;
+
+  /** One table's state at the end of the run. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static final class TableResult {
+    @JsonProperty public String table;
+    @JsonProperty public String targetTable;
+    @JsonProperty public String phase;
+    @JsonProperty public String job;
+    /** Rows in the source when planned ("~" marks the server's estimate). */
+    @JsonProperty public String sourceRows;
+    @JsonProperty public Long rowsLoaded;
+    /** Whether this run copied the table (false: loaded by an earlier run, or not reached). */
+    @JsonProperty public boolean loadedThisRun;
+    @JsonProperty public Double loadSeconds;
+    @JsonProperty public String detail;
+  }
+
+  /**
+   * Stops the clock, prints the summary (to the console when successful, as an error otherwise)
+   * and writes it as JSON when asked to.
+   */
+  MigrationSummary finish(long startNanos, Optional<String> reportFile) {
+    seconds = (System.nanoTime() - startNanos) / 1e9;
+    if (exitCode == EXIT_OK) {
+      System.out.println(toConsole());
+    } else {
+      LOG.error(toConsole());
+    }
+    if (reportFile.isPresent()) {
+      try {
+        writeTo(Path.of(reportFile.get()));
+      } catch (IOException e) {
+        LOG.error("cannot write report file {}: {}", reportFile.get(), e.getMessage());
+      }
+    }
+    return this;
+  }
+
+  public void writeTo(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+  }
+
+  /** The human summary printed at the end of a run. */
+  public String toConsole() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("%n== ferry %s%s: %s ==%n", command,
+        migration == null ? "" : " " + migration, status.toUpperCase(Locale.ROOT)));
+    if (source != null) {
+      sb.append(String.format("  source       %s%n", source));
+    }
+    if (target != null) {
+      sb.append(String.format("  target       %s%n", target));
+    }
+    if (!tables.isEmpty()) {
+      int width = Math.max(5, tables.stream().mapToInt(t -> t.table.length()).max().orElse(5));
+      sb.append(String.format("  %-" + width + "s  %-11s  %12s  %12s  %s%n", "table", "phase",
+          "source rows", "loaded", "detail"));
+      for (TableResult t : tables) {
+        String loaded = t.rowsLoaded == null ? "-" : String.format("%,d", t.rowsLoaded);
+        if (t.loadedThisRun && t.loadSeconds != null) {
+          loaded += String.format(" (%.1fs)", t.loadSeconds);
+        }
+        sb.append(String.format("  %-" + width + "s  %-11s  %12s  %12s  %s%n", t.table,
+            t.phase.toLowerCase(Locale.ROOT), t.sourceRows, loaded,
+            t.detail == null ? "" : t.detail));
+      }
+    }
+    if (afterLoadStatements > 0 || identityRestarts > 0) {
+      sb.append(String.format("  after load   %d index/constraint statements, %d identity"
+          + " restarts%n", afterLoadStatements, identityRestarts));
+    }
+    if (check != null) {
+      sb.append(String.format("  check        %s%n", check));
+    }
+    sb.append(String.format("  warnings     %d (ferry plan lists them)%n", warnings));
+    problems.forEach(p -> sb.append(String.format("  problem      %s%n", p)));
+    if (error != null) {
+      sb.append(String.format("  error        %s%n", error));
+    }
+    sb.append(String.format("  time         %.1f s%n  exit code    %d%n", seconds, exitCode));
+    return sb.toString();
+  }
+}

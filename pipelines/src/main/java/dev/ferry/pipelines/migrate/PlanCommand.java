@@ -1,0 +1,103 @@
+package dev.ferry.pipelines.migrate;
+
+import dev.ferry.pipelines.profile.Failures;
+import dev.ferry.pipelines.spec.Secrets;
+import dev.ferry.pipelines.spec.SpecException;
+import dev.ferry.schema.ColumnMappingException;
+import java.util.Optional;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * {@code ferry plan}: shows what {@code ferry migrate} would do with the same flags, without
+ * touching the target: the tables in load order with row counts, how each is read, the DDL before
+ * and after the load, the identity restarts, the warnings of the schema translation and anything
+ * that stops the migration. It writes one mapping file per table for you to edit (never
+ * overwriting one you edited, unless {@code --overwrite}).
+ *
+ * <pre>
+ * java -cp ferry-direct.jar dev.ferry.pipelines.migrate.PlanCommand \
+ *     --sourceUrl=jdbc:mysql://legacy:3306/shop --sourceUser=ferry --sourcePasswordEnv=SRC_PW
+ * </pre>
+ *
+ * Exit codes: 0 planned, 1 failed (the source could not be read), 2 invalid flags or a plan
+ * problem (listed).
+ */
+public final class PlanCommand {
+  private PlanCommand() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args).exitCode);
+  }
+
+  /** Parses flags, plans, prints; never throws (see the exit code). */
+  public static MigrationSummary run(String[] args) {
+    PipelineOptionsFactory.register(MigrateOptions.class);
+    MigrateOptions options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(MigrateOptions.class);
+    } catch (IllegalArgumentException e) {
+      MigrationSummary summary = new MigrationSummary();
+      summary.command = "plan";
+      return invalid(summary, "flags: " + e.getMessage(), System.nanoTime(), null);
+    }
+    return run(options, Secrets.fromSystem());
+  }
+
+  public static MigrationSummary run(MigrateOptions options, Secrets secrets) {
+    long start = System.nanoTime();
+    MigrationSummary summary = new MigrationSummary();
+    summary.command = "plan";
+    MigrateSettings settings = null;
+    try {
+      settings = MigrateSettings.from(options, secrets);
+      summary.source = settings.source.toString();
+      MigrationPlan plan = MigrationPlan.make(settings);
+      describe(summary, plan);
+      System.out.println(plan.toConsole());
+      if (!plan.problems.isEmpty()) {
+        return invalid(summary, plan.problems.size() + " problem(s) stop the migration",
+            start, settings);
+      }
+      summary.status = "planned";
+      summary.exitCode = MigrationSummary.EXIT_OK;
+    } catch (SpecException | ColumnMappingException e) {
+      return invalid(summary, e.getMessage(), start, settings);
+    } catch (Exception e) {
+      summary.status = "failed";
+      summary.exitCode = MigrationSummary.EXIT_FAILED;
+      summary.error = settings == null ? e.getMessage()
+          : Failures.describe(e, settings.source, settings.target.orElse(null));
+    }
+    return summary.finish(start, reportFile(settings));
+  }
+
+  /** Copies the plan's facts into the summary (tables, warnings, problems). */
+  static void describe(MigrationSummary summary, MigrationPlan plan) {
+    summary.migration = plan.schema.name();
+    summary.warnings = plan.ddl.report().warnings().size();
+    summary.problems.addAll(plan.problems);
+    for (TableTask task : plan.tables) {
+      MigrationSummary.TableResult result = new MigrationSummary.TableResult();
+      result.table = task.sourceTable();
+      result.targetTable = task.quotedTarget();
+      result.phase = "planned";
+      result.job = task.job();
+      result.sourceRows = task.rows().toString();
+      result.detail = "mapping " + task.mappingFile().getFileName() + " ("
+          + plan.mappingOutcomes.get(task.sourceTable()) + ")";
+      summary.tables.add(result);
+    }
+  }
+
+  private static MigrationSummary invalid(MigrationSummary summary, String error, long start,
+      MigrateSettings settings) {
+    summary.status = "invalid";
+    summary.exitCode = MigrationSummary.EXIT_INVALID;
+    summary.error = error;
+    return summary.finish(start, reportFile(settings));
+  }
+
+  static Optional<String> reportFile(MigrateSettings settings) {
+    return settings == null ? Optional.empty() : settings.reportFile;
+  }
+}

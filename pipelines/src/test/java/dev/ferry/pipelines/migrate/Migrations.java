@@ -1,0 +1,53 @@
+package dev.ferry.pipelines.migrate;
+
+import dev.ferry.pipelines.spec.Secrets;
+import dev.ferry.testing.TestDatabase;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/** Runs plan and migrate in-process on the DirectRunner, with its checks on, as a user would. */
+final class Migrations {
+  private Migrations() {}
+
+  static MigrateOptions options(TestDatabase source, TestDatabase target, Path mappings,
+      String... more) {
+    List<String> args = new ArrayList<>(List.of("--sourceUrl=" + source.jdbcUrl(),
+        "--sourceUser=" + source.user(), "--mappingsDir=" + mappings, "--partitions=2",
+        "--batchSize=200"));
+    if (target != null) {
+      args.add("--targetUrl=" + target.jdbcUrl());
+      args.add("--targetUser=" + target.user());
+    }
+    args.addAll(List.of(more));
+    PipelineOptionsFactory.register(MigrateOptions.class);
+    return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).withValidation()
+        .as(MigrateOptions.class);
+  }
+
+  static MigrationSummary migrate(TestDatabase source, TestDatabase target, Path mappings,
+      String... more) {
+    return MigrateCommand.run(options(source, target, mappings, more), new Secrets(Map.of()));
+  }
+
+  static MigrationSummary plan(TestDatabase source, Path mappings, String... more) {
+    return PlanCommand.run(options(source, null, mappings, more), new Secrets(Map.of()));
+  }
+
+  static MigrationPlan makePlan(TestDatabase source, Path mappings, String... more)
+      throws Exception {
+    return MigrationPlan.make(MigrateSettings.from(options(source, null, mappings, more),
+        new Secrets(Map.of())));
+  }
+
+  /** The phase of every table in ferry_migration, by source table. */
+  static Map<String, String> phases(TestDatabase target) {
+    Map<String, String> phases = new java.util.TreeMap<>();
+    for (List<Object> row : target.query("SELECT source_table, phase FROM ferry_migration")) {
+      phases.put((String) row.get(0), (String) row.get(1));
+    }
+    return phases;
+  }
+}
