@@ -7,6 +7,7 @@ import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.MapChunks;
 import dev.ferry.map.RecordMapper;
+import dev.ferry.pipelines.spec.ReportFiles;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.plan.KeyRangePlanner;
@@ -27,7 +28,6 @@ import dev.ferry.write.WriteChunks;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -368,11 +368,7 @@ public final class BackfillPipeline {
 
     private void exportDeadLetters(ProgressStore store, Path file) throws Exception {
       ObjectMapper json = new ObjectMapper();
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      try (BufferedWriter w = ReportFiles.open(file)) {
         for (String[] d : store.deadLetters(config.job, summary.fingerprint)) {
           ObjectNode node = json.createObjectNode();
           node.put("job", config.job);

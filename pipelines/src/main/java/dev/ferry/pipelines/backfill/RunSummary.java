@@ -2,10 +2,8 @@ package dev.ferry.pipelines.backfill;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** What a backfill run did, for the console and (as JSON) for schedulers. */
@@ -45,11 +43,7 @@ public final class RunSummary {
   @JsonProperty public double rowsPerSecond;
 
   public void writeTo(Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+    ReportFiles.writeJson(file, this);
   }
 
   /** The human summary printed at the end of a run. */

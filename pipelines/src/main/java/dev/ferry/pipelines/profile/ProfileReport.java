@@ -2,14 +2,12 @@ package dev.ferry.pipelines.profile;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.profile.ColumnProfile;
 import dev.ferry.profile.Finding;
 import dev.ferry.profile.Growth;
 import dev.ferry.profile.TableProfile;
+import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,11 +40,7 @@ public final class ProfileReport {
   @JsonProperty public double seconds;
 
   public void writeTo(Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+    ReportFiles.writeJson(file, this);
   }
 
   /** The readable report printed at the end of a run. */
