@@ -68,8 +68,8 @@ public final class Bucketing implements Serializable {
   }
 
   /**
-   * The bucket as SQL: {@code keyColumn} is the quoted integer key column (value bucketing),
-   * {@code canonicalKey} the SQL of the key's canonical text (hash bucketing).
+   * The bucket as SQL: {@code keyColumn} is the integer key column (value bucketing),
+   * {@code canonicalKey} the SQL of the key's canonical encoding (hash bucketing).
    */
   public String sql(Dialect dialect, String keyColumn, String canonicalKey) {
     if (byValue()) {

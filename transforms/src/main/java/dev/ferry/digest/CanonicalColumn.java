@@ -1,10 +1,10 @@
 package dev.ferry.digest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.ferry.record.ConversionException;
 import dev.ferry.record.Conversions;
 import dev.ferry.record.ValueKind;
@@ -27,7 +27,7 @@ import java.util.UUID;
 /**
  * The canonical form of one column's values: equal data has equal text on every engine, unequal
  * data never does. A value is first converted to the column's kind (as the backfill's writer
- * converts it), then written as a one-letter kind tag, its length in code points, a colon and
+ * converts it), then written as a one-letter kind tag, its length in UTF-8 bytes, a colon and
  * its text, or as a single {@code -} for NULL. The length prefix keeps column boundaries
  * unambiguous (('ab','c') and ('a','bc') differ) and the tag keeps NULL, '' and 'NULL' apart.
  *
@@ -148,7 +148,7 @@ final class CanonicalColumn implements Serializable {
   }
 
   static void appendEncoded(StringBuilder out, char tag, String text) {
-    out.append(tag).append(text.codePointCount(0, text.length())).append(':').append(text);
+    out.append(tag).append(Hashes.utf8Length(text)).append(':').append(text);
   }
 
   /** The value as a double for tolerance checks; NaN when null or not a number. */
@@ -258,8 +258,9 @@ final class CanonicalColumn implements Serializable {
       Collections.sort(names);
       out.append('{');
       for (int i = 0; i < names.size(); i++) {
-        out.append(i == 0 ? "" : ",").append(TextNode.valueOf(names.get(i)).toString())
-            .append(':');
+        out.append(i == 0 ? "" : ",");
+        quote(names.get(i), out);
+        out.append(':');
         writeJson(node.get(names.get(i)), out);
       }
       out.append('}');
@@ -274,9 +275,15 @@ final class CanonicalColumn implements Serializable {
     } else if (node.isNumber()) {
       BigDecimal d = node.decimalValue().stripTrailingZeros();
       out.append(d.signum() == 0 ? "0" : d.toString());
+    } else if (node.isTextual()) {
+      quote(node.textValue(), out);
     } else {
-      out.append(node.toString());
+      out.append(node.asText());
     }
+  }
+
+  private static void quote(String s, StringBuilder out) {
+    out.append('"').append(JsonStringEncoder.getInstance().quoteAsString(s)).append('"');
   }
 
   /** Reads back a value of this column from its tag and text (used for keys). */

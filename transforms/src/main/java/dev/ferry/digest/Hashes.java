@@ -7,8 +7,10 @@ import java.security.NoSuchAlgorithmException;
 /**
  * The two hashes of a digest. Rows are hashed with MD5 because both PostgreSQL and MySQL compute
  * it in SQL, so a checksum can be pushed down into either database and still equal the one the
- * pipeline computes; collision resistance against an adversary is not the goal, a 128-bit spread
- * is. Single columns get a 32-bit MurmurHash3, only to name the columns that differ.
+ * pipeline computes; collision resistance against an adversary is not the goal, a wide spread
+ * is. A row's hash is read as two 56-bit lanes (112 of MD5's 128 bits): 56 bits are two 28-bit
+ * pieces, which SQL can sum as plain integers, far faster than 64-bit sums that overflow into
+ * decimals. Single columns get a 32-bit MurmurHash3, only to name the columns that differ.
  */
 public final class Hashes {
   private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
@@ -26,13 +28,65 @@ public final class Hashes {
     return MD5.get().digest(text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Bytes {@code [from, from + 8)} as a big-endian long: one 64-bit lane of a 128-bit hash. */
-  public static long lane(byte[] hash, int from) {
+  /** Lane 1 or 2 of a row hash: bits [0, 56) or [56, 112) of the MD5, unsigned. */
+  public static long lane(byte[] hash, int lane) {
+    int from = lane == 1 ? 0 : 7;
+    long v = 0;
+    for (int i = from; i < from + 7; i++) {
+      v = (v << 8) | (hash[i] & 0xFF);
+    }
+    return v;
+  }
+
+  /** Bytes {@code [from, from + 8)} as a big-endian long. */
+  public static long long64(byte[] hash, int from) {
     long v = 0;
     for (int i = from; i < from + 8; i++) {
       v = (v << 8) | (hash[i] & 0xFF);
     }
     return v;
+  }
+
+  /** Length of {@code s} in UTF-8 bytes, as SQL's octet_length counts it. */
+  public static int utf8Length(CharSequence s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+
+  /** The char index in {@code s} reached after {@code bytes} UTF-8 bytes from {@code from}. */
+  static int advanceUtf8(String s, int from, int bytes) {
+    int i = from;
+    int n = 0;
+    while (n < bytes) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+      i++;
+    }
+    return i;
   }
 
   /** MurmurHash3 (x86, 32-bit) over the UTF-16 code units of {@code s[from, to)}. */

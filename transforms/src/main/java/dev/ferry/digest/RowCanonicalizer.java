@@ -147,8 +147,8 @@ public final class RowCanonicalizer implements Serializable {
       }
     }
     byte[] hash = Hashes.md5(sb.toString());
-    return KV.of(key, new RowDigest(range, bucketing.bucketOf(key), Hashes.lane(hash, 0),
-        Hashes.lane(hash, 8), columnHashes, approx, null));
+    return KV.of(key, new RowDigest(range, bucketing.bucketOf(key), Hashes.lane(hash, 1),
+        Hashes.lane(hash, 2), columnHashes, approx, null));
   }
 
   /**
@@ -157,10 +157,15 @@ public final class RowCanonicalizer implements Serializable {
    */
   public KV<String, RowDigest> rejected(Object[] keyValues, int range, Bucketing bucketing,
       String column) {
-    String key = keyOf(keyValues);
+    return rejected(keyOf(keyValues), range, bucketing, column);
+  }
+
+  /** As {@link #rejected(Object[], int, Bucketing, String)} with the key text given. */
+  public KV<String, RowDigest> rejected(String key, int range, Bucketing bucketing,
+      String column) {
     byte[] hash = Hashes.md5("!rejected:" + column + ":" + key);
-    return KV.of(key, new RowDigest(range, bucketing.bucketOf(key), Hashes.lane(hash, 0),
-        Hashes.lane(hash, 8), new int[columns.length], null, column == null ? "" : column));
+    return KV.of(key, new RowDigest(range, bucketing.bucketOf(key), Hashes.lane(hash, 1),
+        Hashes.lane(hash, 2), new int[columns.length], null, column == null ? "" : column));
   }
 
   /**
@@ -172,31 +177,31 @@ public final class RowCanonicalizer implements Serializable {
    */
   public SqlCanonical.Form sqlRow(Dialect dialect, List<Column> sideColumns, Dialect peerDialect,
       List<Column> peerColumns) {
-    List<String> parts = new ArrayList<>();
-    for (int i = 0; i < columns.length; i++) {
-      SqlCanonical.Form f = SqlCanonical.encoding(columns[i], dialect, sideColumns.get(i),
-          peerDialect, peerColumns.get(i), rules, rules.timestampPrecision());
-      if (!f.available()) {
-        return f;
-      }
-      parts.add(f.sql());
-    }
-    return SqlCanonical.Form.of(SqlCanonical.concat(dialect, parts));
+    return sql(columns, dialect, sideColumns, peerDialect, peerColumns,
+        rules.timestampPrecision());
   }
 
   /** The canonical key ({@link #key}) as SQL; {@code sideKeyColumns} in key order. */
   public SqlCanonical.Form sqlKey(Dialect dialect, List<Column> sideKeyColumns,
       Dialect peerDialect, List<Column> peerKeyColumns) {
-    List<String> parts = new ArrayList<>();
-    for (int i = 0; i < keyColumns.length; i++) {
-      SqlCanonical.Form f = SqlCanonical.encoding(keyColumns[i], dialect, sideKeyColumns.get(i),
-          peerDialect, peerKeyColumns.get(i), rules, CanonicalRules.MAX_TIMESTAMP_PRECISION);
-      if (!f.available()) {
-        return f;
+    return sql(keyColumns, dialect, sideKeyColumns, peerDialect, peerKeyColumns,
+        CanonicalRules.MAX_TIMESTAMP_PRECISION);
+  }
+
+  private SqlCanonical.Form sql(CanonicalColumn[] canon, Dialect dialect, List<Column> side,
+      Dialect peerDialect, List<Column> peer, int precision) {
+    List<String> texts = new ArrayList<>();
+    StringBuilder tags = new StringBuilder();
+    for (int i = 0; i < canon.length; i++) {
+      SqlCanonical.Column1 c = SqlCanonical.column(canon[i], dialect, side.get(i), peerDialect,
+          peer.get(i), rules, precision);
+      if (c.problem != null) {
+        return SqlCanonical.Form.none(c.problem);
       }
-      parts.add(f.sql());
+      texts.add(c.text);
+      tags.append(c.tag);
     }
-    return SqlCanonical.Form.of(SqlCanonical.concat(dialect, parts));
+    return SqlCanonical.Form.of(dialect, texts, tags.toString());
   }
 
   /** Reads a canonical key back into key values of the target's kinds, in key order. */
@@ -210,7 +215,7 @@ public final class RowCanonicalizer implements Serializable {
         continue;
       }
       int colon = key.indexOf(':', p);
-      int end = key.offsetByCodePoints(colon + 1, Integer.parseInt(key.substring(p, colon)));
+      int end = Hashes.advanceUtf8(key, colon + 1, Integer.parseInt(key.substring(p, colon)));
       values[i] = keyColumns[i].decode(tag, key.substring(colon + 1, end));
       p = end;
     }

@@ -5,6 +5,7 @@ import dev.ferry.record.Column;
 import dev.ferry.record.ValueKind;
 import java.sql.Types;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -84,39 +85,92 @@ public final class SqlCanonical {
     }
   }
 
-  /** An SQL expression, or the reason there is none. */
-  public static final class Form {
-    private final String sql;
+  /**
+   * The canonical texts of some columns as SQL on one side: per column an expression that is
+   * NULL exactly when the value is, and the tag its encoding carries; or the reason there are
+   * none.
+   */
+  public static final class Form implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Dialect dialect;
+    private final List<String> texts;
+    private final String tags;
     private final String problem;
 
-    private Form(String sql, String problem) {
-      this.sql = sql;
+    private Form(Dialect dialect, List<String> texts, String tags, String problem) {
+      this.dialect = dialect;
+      this.texts = texts;
+      this.tags = tags;
       this.problem = problem;
     }
 
-    static Form of(String sql) {
-      return new Form(sql, null);
+    static Form of(Dialect dialect, List<String> texts, String tags) {
+      return new Form(dialect, List.copyOf(texts), tags, null);
     }
 
     static Form none(String problem) {
-      return new Form(null, problem);
+      return new Form(null, null, null, problem);
     }
 
     public boolean available() {
-      return sql != null;
-    }
-
-    /** The expression; only when {@link #available()}. */
-    public String sql() {
-      if (sql == null) {
-        throw new IllegalStateException("no SQL form: " + problem);
-      }
-      return sql;
+      return problem == null;
     }
 
     /** Why there is no SQL form, naming the column and type. */
     public String problem() {
       return problem;
+    }
+
+    /** The per-column text expressions. */
+    public List<String> texts() {
+      check();
+      return texts;
+    }
+
+    /** The whole encoding with the text expressions written in place. */
+    public String sql() {
+      check();
+      return encodedOver(texts);
+    }
+
+    /**
+     * The whole encoding, reading each column's text from {@code columns} (for instance the
+     * aliases of a subquery that computed {@link #texts()} once).
+     */
+    public String encodedOver(List<String> columns) {
+      check();
+      List<String> parts = new ArrayList<>(columns.size());
+      for (int i = 0; i < columns.size(); i++) {
+        parts.add(encode(dialect, tags.charAt(i), columns.get(i)));
+      }
+      return concat(dialect, parts);
+    }
+
+    private void check() {
+      if (problem != null) {
+        throw new IllegalStateException("no SQL form: " + problem);
+      }
+    }
+  }
+
+  /** Tag, byte length, colon and text; '-' when the text is NULL. */
+  private static String encode(Dialect dialect, char tag, String text) {
+    return dialect == Dialect.POSTGRESQL
+        ? "COALESCE('" + tag + "' || octet_length(" + text + ") || ':' || " + text + ", '-')"
+        : "IFNULL(CONCAT('" + tag + "', OCTET_LENGTH(" + text + "), ':', " + text + "), '-')";
+  }
+
+  /** One column's text and tag, or why there is none. */
+  static final class Column1 {
+    final String text;
+    final char tag;
+    final String problem;
+
+    Column1(String text, char tag, String problem) {
+      this.text = text;
+      this.tag = tag;
+      this.problem = problem;
     }
   }
 
@@ -126,33 +180,47 @@ public final class SqlCanonical {
    * @param side this side's column that holds the value
    * @param peer the other side's column for the same compared column
    */
-  static Form encoding(CanonicalColumn canon, Dialect dialect, Column side, Dialect peerDialect,
+  static Column1 column(CanonicalColumn canon, Dialect dialect, Column side, Dialect peerDialect,
       Column peer, CanonicalRules rules, int precision) {
     String ref = dialect.quote(side.name());
-    Form text = text(canon, dialect, side, ref, peerDialect, peer, rules, precision);
+    Text text = text(canon, dialect, side, ref, peerDialect, peer, rules, precision);
     if (text.sql == null) {
-      return Form.none("column " + side.name() + " (" + side.typeName() + " compared as "
-          + canon.kind().name().toLowerCase() + "): " + text.problem);
+      return new Column1(null, ' ', "column " + side.name() + " (" + side.typeName()
+          + " compared as " + canon.kind().name().toLowerCase() + "): " + text.problem);
     }
-    char tag = tagOf(canon, text);
-    if (dialect == Dialect.POSTGRESQL) {
-      return Form.of("CASE WHEN " + ref + " IS NULL THEN '-' ELSE '" + tag + "' || length("
-          + text.sql + ") || ':' || " + text.sql + " END");
-    }
-    String t = "CONVERT(" + text.sql + " USING utf8mb4) COLLATE utf8mb4_bin";
-    return Form.of("IF(" + ref + " IS NULL, '-', CONCAT('" + tag + "', CHAR_LENGTH(" + t
-        + "), ':', " + t + "))");
+    String sql = dialect == Dialect.POSTGRESQL ? text.sql
+        : "CONVERT(" + text.sql + " USING utf8mb4) COLLATE utf8mb4_bin";
+    return new Column1(sql, tagOf(canon), null);
   }
 
   // Engine-specific texts get tags of their own: they are only ever compared with each other.
-  private static char tagOf(CanonicalColumn canon, Form text) {
+  private static char tagOf(CanonicalColumn canon) {
     if (CanonicalColumn.isFloat(canon.kind())) {
       return 'F';
     }
     return canon.kind() == ValueKind.JSON ? 'J' : canon.tag();
   }
 
-  private static Form text(CanonicalColumn canon, Dialect d, Column side, String ref,
+  /** A text expression, or why there is none. */
+  private static final class Text {
+    final String sql;
+    final String problem;
+
+    private Text(String sql, String problem) {
+      this.sql = sql;
+      this.problem = problem;
+    }
+
+    static Text of(String sql) {
+      return new Text(sql, null);
+    }
+
+    static Text none(String problem) {
+      return new Text(null, problem);
+    }
+  }
+
+  private static Text text(CanonicalColumn canon, Dialect d, Column side, String ref,
       Dialect peerDialect, Column peer, CanonicalRules rules, int precision) {
     boolean pg = d == Dialect.POSTGRESQL;
     Family family = family(side, d);
@@ -160,62 +228,62 @@ public final class SqlCanonical {
       case LONG:
       case DECIMAL:
         if (family == Family.INTEGER) {
-          return Form.of(pg ? ref + "::text" : "CAST(" + ref + " AS CHAR)");
+          return Text.of(pg ? ref + "::text" : "CAST(" + ref + " AS CHAR)");
         }
         if (family == Family.DECIMAL) {
           if (pg) {
-            return Form.of("trim_scale(" + ref + ")::text");
+            return Text.of("trim_scale(" + ref + ")::text");
           }
           String s = "CAST(" + ref + " AS CHAR)";
-          return Form.of("IF(LOCATE('.', " + s + ") > 0, TRIM(TRAILING '.' FROM TRIM(TRAILING"
+          return Text.of("IF(LOCATE('.', " + s + ") > 0, TRIM(TRAILING '.' FROM TRIM(TRAILING"
               + " '0' FROM " + s + ")), " + s + ")");
         }
-        return Form.none("only integer and decimal columns compare as numbers in SQL");
+        return Text.none("only integer and decimal columns compare as numbers in SQL");
       case DOUBLE:
       case FLOAT:
         if (canon.tolerant()) {
-          return Form.none("a float tolerance is applied in the pipeline");
+          return Text.none("a float tolerance is applied in the pipeline");
         }
         if (!pg || peerDialect != Dialect.POSTGRESQL || family != Family.FLOAT
             || family(peer, peerDialect) != Family.FLOAT || !side.typeName().equals(
             peer.typeName())) {
-          return Form.none("floats are printed alike only by PostgreSQL on both sides with the"
+          return Text.none("floats are printed alike only by PostgreSQL on both sides with the"
               + " same type");
         }
-        return Form.of(ref + "::text");
+        return Text.of(ref + "::text");
       case BOOLEAN:
         if (family != Family.BOOLEAN) {
-          return Form.none("only boolean, tinyint(1) and bit(1) columns compare as booleans");
+          return Text.none("only boolean, tinyint(1) and bit(1) columns compare as booleans");
         }
-        return Form.of(pg ? "CASE WHEN " + ref + " THEN 't' ELSE 'f' END"
-            : "CASE WHEN " + ref + " <> 0 THEN 't' ELSE 'f' END");
+        return Text.of(pg ? "CASE WHEN " + ref + " THEN 't' WHEN NOT " + ref + " THEN 'f' END"
+            : "CASE WHEN " + ref + " <> 0 THEN 't' WHEN " + ref + " = 0 THEN 'f' END");
       case JSON:
         if (!pg || peerDialect != Dialect.POSTGRESQL || family != Family.JSON) {
-          return Form.none("JSON is normalized alike only by PostgreSQL (jsonb) on both sides");
+          return Text.none("JSON is normalized alike only by PostgreSQL (jsonb) on both sides");
         }
-        return Form.of(ref + "::jsonb::text");
+        return Text.of(ref + "::jsonb::text");
       case BYTES:
         if (family != Family.BYTES) {
-          return Form.none("only binary columns compare as bytes in SQL");
+          return Text.none("only binary columns compare as bytes in SQL");
         }
-        return Form.of(pg ? "encode(" + ref + ", 'hex')" : "LOWER(HEX(" + ref + "))");
+        return Text.of(pg ? "encode(" + ref + ", 'hex')" : "LOWER(HEX(" + ref + "))");
       case UUID:
         if (family != Family.UUID) {
-          return Form.none("text that should be a UUID is checked in the pipeline");
+          return Text.none("text that should be a UUID is checked in the pipeline");
         }
-        return Form.of(ref + "::text");
+        return Text.of(ref + "::text");
       case DATE:
         if (family != Family.DATE) {
-          return Form.none("only date columns compare as dates in SQL");
+          return Text.none("only date columns compare as dates in SQL");
         }
-        return Form.of(pg ? "to_char(" + ref + ", 'YYYY-MM-DD')"
+        return Text.of(pg ? "to_char(" + ref + ", 'YYYY-MM-DD')"
             : "DATE_FORMAT(" + ref + ", '%Y-%m-%d')");
       case TIME:
         if (family != Family.TIME) {
-          return Form.none("only time columns compare as times in SQL");
+          return Text.none("only time columns compare as times in SQL");
         }
         int timeLength = 8 + (precision > 0 ? precision + 1 : 0);
-        return Form.of(pg ? "substr(to_char(" + ref + ", 'HH24:MI:SS.US'), 1, " + timeLength + ")"
+        return Text.of(pg ? "substr(to_char(" + ref + ", 'HH24:MI:SS.US'), 1, " + timeLength + ")"
             : "SUBSTRING(TIME_FORMAT(" + ref + ", '%H:%i:%s.%f'), 1, " + timeLength + ")");
       case TIMESTAMP:
       case TIMESTAMPTZ:
@@ -223,31 +291,31 @@ public final class SqlCanonical {
             precision);
       default:
         if (family != Family.TEXT) {
-          return Form.none("only character columns compare as text in SQL");
+          return Text.none("only character columns compare as text in SQL");
         }
         return text(canon, pg, side, ref);
     }
   }
 
-  private static Form text(CanonicalColumn canon, boolean pg, Column side, String ref) {
+  private static Text text(CanonicalColumn canon, boolean pg, Column side, String ref) {
     if (!pg) {
       // MySQL drops CHAR padding when reading, in SQL and through JDBC alike.
-      return Form.of(canon.trimsPadding() ? "TRIM(TRAILING ' ' FROM " + ref + ")" : ref);
+      return Text.of(canon.trimsPadding() ? "TRIM(TRAILING ' ' FROM " + ref + ")" : ref);
     }
     if (side.typeName().equals("bpchar")) {
       if (canon.trimsPadding()) {
-        return Form.of(ref + "::text");
+        return Text.of(ref + "::text");
       }
       if (side.size() <= 0 || side.size() == Integer.MAX_VALUE) {
-        return Form.none("CHAR column without a known length");
+        return Text.none("CHAR column without a known length");
       }
       // Casting bpchar to text drops the padding that JDBC returns; put it back.
-      return Form.of("rpad(" + ref + "::text, " + side.size() + ")");
+      return Text.of("rpad(" + ref + "::text, " + side.size() + ")");
     }
-    return Form.of(canon.trimsPadding() ? "rtrim(" + ref + "::text, ' ')" : ref + "::text");
+    return Text.of(canon.trimsPadding() ? "rtrim(" + ref + "::text, ' ')" : ref + "::text");
   }
 
-  private static Form timestamp(boolean instantKind, Dialect d, Family family, String ref,
+  private static Text timestamp(boolean instantKind, Dialect d, Family family, String ref,
       CanonicalRules rules, int precision) {
     boolean pg = d == Dialect.POSTGRESQL;
     int length = 19 + (precision > 0 ? precision + 1 : 0);
@@ -263,16 +331,16 @@ public final class SqlCanonical {
       } else {
         ZoneOffset offset = rules.fixedSourceOffset();
         if (offset == null) {
-          return Form.none("MySQL cannot convert from a zone with daylight saving without its"
+          return Text.none("MySQL cannot convert from a zone with daylight saving without its"
               + " time zone tables");
         }
         value = offset.getTotalSeconds() == 0 ? ref
             : "CONVERT_TZ(" + ref + ", '" + offset.getId() + "', '+00:00')";
       }
     } else {
-      return Form.none("only timestamp columns compare as timestamps in SQL");
+      return Text.none("only timestamp columns compare as timestamps in SQL");
     }
-    return Form.of(pg ? "substr(to_char(" + value + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), 1, "
+    return Text.of(pg ? "substr(to_char(" + value + ", 'YYYY-MM-DD\"T\"HH24:MI:SS.US'), 1, "
         + length + ")" : "SUBSTRING(DATE_FORMAT(" + value + ", '%Y-%m-%dT%H:%i:%s.%f'), 1, "
         + length + ")");
   }
@@ -292,13 +360,22 @@ public final class SqlCanonical {
   }
 
   /**
-   * SUM of one 64-bit lane of a hex MD5 column. PostgreSQL reads it signed, MySQL unsigned; both
-   * are the same modulo 2^64, which is all a digest keeps.
+   * SUM of one 28-bit piece (1 to 4) of a hex MD5 column: pieces 1 and 2 make lane 1, 3 and 4
+   * lane 2 ({@link Hashes#lane}). 28 bits stay positive in a 32-bit integer on both engines, so
+   * the sums are exact integer sums.
    */
-  public static String laneSum(Dialect dialect, String hexColumn, int lane) {
-    int from = lane == 1 ? 1 : 17;
+  public static String pieceSum(Dialect dialect, String hexColumn, int piece) {
+    int from = 1 + 7 * (piece - 1);
     return dialect == Dialect.POSTGRESQL
-        ? "sum(('x' || substr(" + hexColumn + ", " + from + ", 16))::bit(64)::bigint)"
-        : "SUM(CAST(CONV(SUBSTRING(" + hexColumn + ", " + from + ", 16), 16, 10) AS UNSIGNED))";
+        ? "sum(('x' || substr(" + hexColumn + ", " + from + ", 7))::bit(28)::int)"
+        : "SUM(CONV(SUBSTRING(" + hexColumn + ", " + from + ", 7), 16, 10))";
+  }
+
+  /**
+   * Ends a subquery so the planner computes its expressions once instead of inlining them into
+   * every reference (PostgreSQL flattens subqueries, MySQL merges derived tables).
+   */
+  public static String fence(Dialect dialect) {
+    return dialect == Dialect.POSTGRESQL ? " OFFSET 0" : " LIMIT 18446744073709551615";
   }
 }

@@ -17,6 +17,7 @@ public final class Ferry {
   static {
     COMMANDS.put("backfill", new Command("copy a table in resumable key ranges",
         args -> BackfillPipeline.run(args).exitCode));
+    COMMANDS.put("reconcile", new Command("prove the target holds exactly the source", args -> dev.ferry.pipelines.reconcile.ReconcilePipeline.run(args).exitCode));
     COMMANDS.put("profile", new Command("profile a source table: columns, size, growth, findings",
         args -> dev.ferry.pipelines.profile.ProfilePipeline.run(args).exitCode));
     COMMANDS.put("dryrun", new Command("copy ~1% of the ranges, time it, extrapolate the full run",

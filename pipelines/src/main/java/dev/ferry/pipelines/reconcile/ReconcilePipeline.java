@@ -1,0 +1,300 @@
+package dev.ferry.pipelines.reconcile;
+
+import dev.ferry.digest.Digest;
+import dev.ferry.pipelines.backfill.BackfillConfig;
+import dev.ferry.pipelines.spec.Secrets;
+import dev.ferry.pipelines.spec.SpecException;
+import dev.ferry.reconcile.ErrorRate;
+import dev.ferry.reconcile.KeyClass;
+import dev.ferry.reconcile.Reconcile;
+import dev.ferry.reconcile.ReconcileFacts;
+import dev.ferry.reconcile.ReconcileSample;
+import dev.ferry.reconcile.SampleKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reconcile job: proves the target holds exactly what the backfill should have written, or
+ * names every key where it does not. Reads the backfill's spec, compares both sides key by key
+ * ({@link Reconcile}, or {@link ReconcileSample} with {@code --sample}), prints a summary, writes
+ * a JSON report and the complete list of differing keys, and optionally repairs.
+ *
+ * <pre>
+ * java -cp ferry-direct.jar dev.ferry.pipelines.reconcile.ReconcilePipeline --spec=job.yaml \
+ *     --fastPath --report=reconcile.json
+ * </pre>
+ *
+ * Exit codes: 0 no differences beyond the tolerance, 1 failed, 2 invalid spec or flags, 4
+ * differences beyond the tolerance.
+ */
+public final class ReconcilePipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(ReconcilePipeline.class);
+
+  private ReconcilePipeline() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args).exitCode);
+  }
+
+  /** Parses flags, runs, prints the summary; never throws for a failed run (see exit code). */
+  public static ReconcileReport run(String[] args) {
+    PipelineOptionsFactory.register(ReconcileOptions.class);
+    ReconcileOptions options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ReconcileOptions.class);
+    } catch (IllegalArgumentException e) {
+      ReconcileReport report = new ReconcileReport();
+      invalid(report, e.getMessage());
+      LOG.error(report.toConsole());
+      return report;
+    }
+    return run(options, Secrets.fromSystem());
+  }
+
+  public static ReconcileReport run(ReconcileOptions options, Secrets secrets) {
+    long start = System.nanoTime();
+    ReconcileReport report = new ReconcileReport();
+    report.job = options.getJob();
+    BackfillConfig config = null;
+    ReconcileSettings settings = null;
+    try {
+      config = BackfillConfig.from(options, secrets);
+      report.job = config.job;
+      settings = ReconcileSettings.from(options);
+      new Run(options, config, settings, report).execute();
+    } catch (SpecException e) {
+      invalid(report, e.getMessage());
+    } catch (Exception e) {
+      report.status = "failed";
+      report.exitCode = ReconcileReport.EXIT_FAILED;
+      report.error = describe(e, config);
+    }
+    report.seconds = (System.nanoTime() - start) / 1e9;
+    finish(report, settings);
+    return report;
+  }
+
+  private static void invalid(ReconcileReport report, String message) {
+    report.status = "invalid";
+    report.exitCode = ReconcileReport.EXIT_INVALID_SPEC;
+    report.error = message;
+  }
+
+  private static String describe(Throwable e, BackfillConfig config) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getMessage() != null && !sb.toString().contains(t.getMessage())) {
+        sb.append(sb.length() == 0 ? "" : " <- ").append(t.getMessage());
+      }
+    }
+    String text = sb.length() == 0 ? e.getClass().getName() : sb.toString();
+    return config == null ? text : config.target.redact(config.source.redact(text));
+  }
+
+  private static void finish(ReconcileReport report, ReconcileSettings settings) {
+    if (report.exitCode == ReconcileReport.EXIT_OK) {
+      LOG.info(report.toConsole());
+    } else {
+      LOG.error(report.toConsole());
+    }
+    if (settings != null && settings.reportFile != null) {
+      try {
+        report.writeTo(Path.of(settings.reportFile));
+      } catch (IOException e) {
+        LOG.error("cannot write report {}: {}", settings.reportFile, e.getMessage());
+      }
+    }
+  }
+
+  /** One execution of a configured reconcile. */
+  private static final class Run {
+    private final ReconcileOptions options;
+    private final BackfillConfig config;
+    private final ReconcileSettings settings;
+    private final ReconcileReport report;
+    private final String runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+        .format(ZonedDateTime.now(ZoneOffset.UTC)) + "-" + UUID.randomUUID().toString()
+        .substring(0, 8);
+
+    Run(ReconcileOptions options, BackfillConfig config, ReconcileSettings settings,
+        ReconcileReport report) {
+      this.options = options;
+      this.config = config;
+      this.settings = settings;
+      this.report = report;
+    }
+
+    void execute() throws Exception {
+      ReconcileSetup setup = ReconcileSetup.prepare(config, settings);
+      for (String column : settings.sensitiveColumns) {
+        if (!setup.canonicalizer.layout().has(column)) {
+          throw new SpecException("flags", "sensitiveColumns", "no compared column '" + column
+              + "' (compared: " + setup.canonicalizer.columnNames() + ")");
+        }
+      }
+      describeSides(setup);
+      Path work = Files.createTempDirectory("ferry-reconcile-");
+      try {
+        String directory = options.getTempLocation() != null
+            ? options.getTempLocation().replaceAll("/*$", "") + "/ferry-reconcile-" + runId
+            : work.toString();
+        ResultFiles files = new ResultFiles(directory);
+        Pipeline pipeline = Pipeline.create(options);
+        PCollectionTuple result = pipeline.apply("Reconcile." + step(setup),
+            settings.sample != null ? sample(setup) : comparison(setup));
+        files.write(result, Reconcile.DIFFERENCES, Reconcile.FACTS);
+        LOG.info("{}: comparing {} with {} ({})", config.job, setup.relation.displayName(),
+            setup.target.displayName(), report.method);
+        pipeline.run().waitUntilFinish();
+        ResultFiles.Results results = files.read();
+        Findings findings = new Findings(results.differences, setup.canonicalizer);
+        summarize(setup, results.facts, findings);
+        if (settings.differencesFile != null) {
+          findings.writeDifferences(Path.of(settings.differencesFile));
+          report.differencesFile = settings.differencesFile;
+        }
+        if (settings.examples > 0 && !findings.all().isEmpty()) {
+          report.examples = findings.examples(settings.examples, setup.sourceSide,
+              setup.targetSide, settings.sensitiveColumns);
+        }
+        if (settings.repair || settings.repairSqlFile != null) {
+          report.repair = new Repairs(config, settings, setup, findings).run(options, runId);
+        }
+      } finally {
+        deleteQuietly(work);
+      }
+    }
+
+    private static String step(ReconcileSetup setup) {
+      return setup.target.displayName().replaceAll("[^A-Za-z0-9_.]", "_");
+    }
+
+    private void describeSides(ReconcileSetup setup) {
+      report.source = new ReconcileReport.Side();
+      report.source.endpoint = config.source.toString();
+      report.source.table = setup.relation.displayName();
+      report.source.key = setup.relation.keyColumns();
+      report.target = new ReconcileReport.Side();
+      report.target.endpoint = config.target.toString();
+      report.target.table = setup.target.displayName();
+      report.target.key = setup.target.keyColumns();
+      Map<String, Object> rules = new LinkedHashMap<>();
+      rules.put("floatTolerance", settings.rules.floatTolerance());
+      rules.put("timestampPrecision", settings.rules.timestampPrecision());
+      rules.put("sourceZone", settings.rules.sourceZone().getId());
+      rules.put("trimCharPadding", settings.rules.trimCharPadding());
+      rules.put("compared", setup.canonicalizer.columnNames());
+      if (!settings.sensitiveColumns.isEmpty()) {
+        rules.put("masked", List.copyOf(settings.sensitiveColumns));
+      }
+      report.rules = rules;
+      report.tolerance = settings.tolerance;
+    }
+
+    private Reconcile comparison(ReconcileSetup setup) {
+      Reconcile reconcile = Reconcile.between(setup.sourceSide, setup.targetSide,
+          setup.canonicalizer).overRanges(setup.ranges);
+      if (setup.bucketing != null) {
+        reconcile = reconcile.withFastPath(setup.bucketing, setup.pushdown);
+        report.method = "fast-path";
+        report.fastPath = new ReconcileReport.FastPath();
+        report.fastPath.checksums = setup.pushdown.available() ? "sql" : "pipeline";
+        report.fastPath.reason = setup.pushdown.problem();
+        report.fastPath.buckets = setup.bucketing.toString();
+        report.fastPath.ranges = setup.ranges.size();
+      } else {
+        report.method = "full";
+      }
+      return reconcile;
+    }
+
+    private ReconcileSample sample(ReconcileSetup setup) throws Exception {
+      report.method = "sample";
+      List<Object[]> keys = SampleKeys.draw(setup.sourceSide, settings.sample,
+          settings.sampleSeed);
+      report.sample = new ReconcileReport.Sample();
+      report.sample.sampled = keys.size();
+      report.sample.seed = settings.sampleSeed;
+      return ReconcileSample.of(setup.sourceSide, setup.targetSide, setup.canonicalizer, keys);
+    }
+
+    private void summarize(ReconcileSetup setup, Map<String, Long> facts, Findings findings) {
+      Map<KeyClass, Long> found = findings.counts();
+      long equalBucketRows = facts.getOrDefault(ReconcileFacts.ROWS_IN_EQUAL_BUCKETS, 0L);
+      Map<String, Long> counts = new LinkedHashMap<>();
+      for (KeyClass c : KeyClass.values()) {
+        long n = c == KeyClass.MATCH
+            ? facts.getOrDefault(ReconcileFacts.keys(c), 0L) + equalBucketRows
+            : found.getOrDefault(c, 0L);
+        counts.put(c.label(), n);
+      }
+      report.counts = counts;
+      long differences = findings.all().size();
+      report.differences = differences;
+      report.mismatchesByColumn = findings.mismatchesByColumn();
+      long rejected = facts.getOrDefault(ReconcileFacts.SOURCE_ROWS_REJECTED, 0L);
+      report.sourceRowsRejectedByMapping = rejected == 0 ? null : rejected;
+      boolean exceeds;
+      if (report.sample != null) {
+        ErrorRate rate = ErrorRate.of(differences, report.sample.sampled);
+        report.sample.errors = differences;
+        report.sample.errorRate = rate.rate();
+        report.sample.confidence = 0.95;
+        report.sample.low = rate.low();
+        report.sample.high = rate.high();
+        report.differenceRate = rate.rate();
+        exceeds = rate.exceeds(settings.tolerance);
+      } else {
+        report.rows = new ReconcileReport.Rows();
+        Digest source = digest(facts, ReconcileFacts.SOURCE_DIGEST);
+        Digest target = digest(facts, ReconcileFacts.TARGET_DIGEST);
+        report.rows.source = source.count();
+        report.rows.target = target.count();
+        report.rows.sourceChecksum = source.checksum();
+        report.rows.targetChecksum = target.checksum();
+        report.differenceRate = (double) differences / Math.max(1, source.count());
+        exceeds = report.differenceRate > settings.tolerance;
+        if (report.fastPath != null) {
+          report.fastPath.bucketsCompared = facts.getOrDefault(ReconcileFacts.BUCKETS, 0L);
+          report.fastPath.bucketsDiffering = facts.getOrDefault(
+              ReconcileFacts.BUCKETS_DIFFERING, 0L);
+          report.fastPath.rowsInEqualBuckets = equalBucketRows;
+          report.fastPath.sourceRowsJoined = facts.getOrDefault(
+              ReconcileFacts.SOURCE_ROWS_JOINED, 0L);
+          report.fastPath.targetRowsJoined = facts.getOrDefault(
+              ReconcileFacts.TARGET_ROWS_JOINED, 0L);
+        }
+      }
+      report.status = exceeds ? "differences" : "ok";
+      report.exitCode = exceeds ? ReconcileReport.EXIT_DIFFERENCES : ReconcileReport.EXIT_OK;
+    }
+
+    private static Digest digest(Map<String, Long> facts, String prefix) {
+      return new Digest(facts.getOrDefault(prefix + ".count", 0L),
+          facts.getOrDefault(prefix + ".lane1", 0L), facts.getOrDefault(prefix + ".lane2", 0L));
+    }
+
+    private static void deleteQuietly(Path directory) {
+      try (Stream<Path> paths = Files.walk(directory)) {
+        paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        LOG.debug("cannot remove work directory {}", directory, e);
+      }
+    }
+  }
+}

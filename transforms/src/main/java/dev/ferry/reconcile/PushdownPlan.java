@@ -1,0 +1,188 @@
+package dev.ferry.reconcile;
+
+import dev.ferry.digest.Bucketing;
+import dev.ferry.digest.RowCanonicalizer;
+import dev.ferry.digest.SqlCanonical;
+import dev.ferry.jdbc.Dialect;
+import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.record.Column;
+import dev.ferry.record.Layout;
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL each side runs to compute its bucket checksums in the database: the canonical row text
+ * whose MD5 is summed, and the canonical key text that hash buckets are computed from. Exists
+ * only when both engines can produce the same canonical text for every compared column, and the
+ * source mapping copies every compared column unchanged; otherwise {@link #problem()} says which
+ * column stands in the way and the checksums are computed in the pipeline.
+ */
+public final class PushdownPlan implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final SqlCanonical.Form sourceRow;
+  private final SqlCanonical.Form targetRow;
+  private final SqlCanonical.Form sourceKey;
+  private final SqlCanonical.Form targetKey;
+  private final String problem;
+
+  private PushdownPlan(SqlCanonical.Form sourceRow, SqlCanonical.Form targetRow,
+      SqlCanonical.Form sourceKey, SqlCanonical.Form targetKey, String problem) {
+    this.sourceRow = sourceRow;
+    this.targetRow = targetRow;
+    this.sourceKey = sourceKey;
+    this.targetKey = targetKey;
+    this.problem = problem;
+  }
+
+  /** Plans the SQL for both sides, or records why there can be none. */
+  public static PushdownPlan plan(ReconcileSide source, ReconcileSide target,
+      RowCanonicalizer canonicalizer) {
+    Layout compared = canonicalizer.layout();
+    List<Column> sourceColumns = source.plainColumnsFor(compared);
+    if (sourceColumns == null) {
+      return unavailable("the source mapping converts or computes columns; only plain copies and"
+          + " renames can be checked in SQL");
+    }
+    List<Column> targetColumns = target.plainColumnsFor(compared);
+    Dialect sd = source.dialect();
+    Dialect td = target.dialect();
+    SqlCanonical.Form sourceRow = canonicalizer.sqlRow(sd, sourceColumns, td, targetColumns);
+    if (!sourceRow.available()) {
+      return unavailable("source " + sourceRow.problem());
+    }
+    SqlCanonical.Form targetRow = canonicalizer.sqlRow(td, targetColumns, sd, sourceColumns);
+    if (!targetRow.available()) {
+      return unavailable("target " + targetRow.problem());
+    }
+    List<Column> sourceKeys = keyColumns(canonicalizer, compared, sourceColumns);
+    List<Column> targetKeys = keyColumns(canonicalizer, compared, targetColumns);
+    SqlCanonical.Form sourceKey = canonicalizer.sqlKey(sd, sourceKeys, td, targetKeys);
+    SqlCanonical.Form targetKey = canonicalizer.sqlKey(td, targetKeys, sd, sourceKeys);
+    if (!sourceKey.available() || !targetKey.available()) {
+      return unavailable("key " + (sourceKey.available() ? targetKey : sourceKey).problem());
+    }
+    return new PushdownPlan(sourceRow, targetRow, sourceKey, targetKey, null);
+  }
+
+  /** A plan that records why the checksums must be computed in the pipeline. */
+  public static PushdownPlan unavailable(String problem) {
+    return new PushdownPlan(null, null, null, null, problem);
+  }
+
+  private static List<Column> keyColumns(RowCanonicalizer canonicalizer, Layout compared,
+      List<Column> sideColumns) {
+    List<Column> out = new ArrayList<>();
+    for (String key : canonicalizer.keyNames()) {
+      out.add(sideColumns.get(compared.indexOf(key)));
+    }
+    return out;
+  }
+
+  /**
+   * Why a server cannot run the SQL form, or null when it can: PostgreSQL must be 13 or newer
+   * (trim_scale) and store text as UTF-8 (md5 hashes the stored bytes).
+   */
+  public static String serverProblem(JdbcEndpoint endpoint) throws SQLException {
+    if (endpoint.dialect() != Dialect.POSTGRESQL) {
+      return null;
+    }
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.SOURCE);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_setting('server_encoding'),"
+            + " current_setting('server_version_num')::int")) {
+      rs.next();
+      if (!rs.getString(1).equalsIgnoreCase("UTF8")) {
+        return endpoint + " stores text as " + rs.getString(1) + ", not UTF8";
+      }
+      if (rs.getInt(2) < 130000) {
+        return endpoint + " is older than PostgreSQL 13";
+      }
+      return null;
+    }
+  }
+
+  public boolean available() {
+    return problem == null;
+  }
+
+  /** Why the checksums cannot be computed in SQL, or null. */
+  public String problem() {
+    return problem;
+  }
+
+  private boolean isSource(ReconcileSide side) {
+    return side.role().equals("source");
+  }
+
+  /**
+   * The grouped checksum query of one range on {@code side}: row count and the four 28-bit
+   * piece sums of the row hashes per bucket. Canonical texts and hashes are computed once per
+   * row in fenced subqueries; {@code rangeWhere} selects the range.
+   */
+  String digestQuery(ReconcileSide side, Bucketing bucketing, boolean nullKeys,
+      String rangeWhere) {
+    check();
+    Dialect d = side.dialect();
+    SqlCanonical.Form row = isSource(side) ? sourceRow : targetRow;
+    SqlCanonical.Form key = isSource(side) ? sourceKey : targetKey;
+    StringBuilder inner = new StringBuilder("SELECT ")
+        .append(d.quote(side.relation().keyColumns().get(0))).append(" AS ferry_key");
+    List<String> rowAliases = aliases("ferry_c", row.texts().size());
+    for (int i = 0; i < rowAliases.size(); i++) {
+      inner.append(", ").append(row.texts().get(i)).append(" AS ").append(rowAliases.get(i));
+    }
+    List<String> keyAliases = aliases("ferry_k", key.texts().size());
+    if (!bucketing.byValue()) {
+      for (int i = 0; i < keyAliases.size(); i++) {
+        inner.append(", ").append(key.texts().get(i)).append(" AS ").append(keyAliases.get(i));
+      }
+    }
+    inner.append(" FROM ").append(side.relation().fromClause(d)).append(" WHERE ")
+        .append(rangeWhere).append(SqlCanonical.fence(d));
+    // NULL keys have no bucket of their own: the whole NULL-key range is one bucket.
+    String bucket = nullKeys ? "0"
+        : bucketing.sql(d, "ferry_key", key.encodedOver(keyAliases));
+    String hashes = "SELECT " + bucket + " AS ferry_bucket, "
+        + SqlCanonical.md5(d, row.encodedOver(rowAliases)) + " AS ferry_hash FROM (" + inner
+        + ") ferry_texts" + SqlCanonical.fence(d);
+    StringBuilder query = new StringBuilder("SELECT ferry_bucket, count(*)");
+    for (int piece = 1; piece <= 4; piece++) {
+      query.append(", ").append(SqlCanonical.pieceSum(d, "ferry_hash", piece));
+    }
+    return query.append(" FROM (").append(hashes).append(") ferry_hashes GROUP BY ferry_bucket")
+        .toString();
+  }
+
+  private static List<String> aliases(String prefix, int n) {
+    List<String> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(prefix + i);
+    }
+    return out;
+  }
+
+  /** The bucket of each row as SQL over the table's own columns on {@code side}. */
+  String bucketSql(ReconcileSide side, Bucketing bucketing) {
+    check();
+    Dialect d = side.dialect();
+    String keyColumn = d.quote(side.relation().keyColumns().get(0));
+    return bucketing.sql(d, keyColumn, (isSource(side) ? sourceKey : targetKey).sql());
+  }
+
+  private void check() {
+    if (problem != null) {
+      throw new IllegalStateException("no SQL checksum: " + problem);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return problem == null ? "checksums in SQL" : "checksums in the pipeline: " + problem;
+  }
+}

@@ -1,0 +1,291 @@
+package dev.ferry.reconcile;
+
+import dev.ferry.digest.Bucketing;
+import dev.ferry.digest.Digest;
+import dev.ferry.digest.DigestCombineFn;
+import dev.ferry.digest.RowCanonicalizer;
+import dev.ferry.digest.RowDigest;
+import dev.ferry.plan.KeyRange;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * Reconciles a source with a target: reads both, keys every row by its canonical primary key,
+ * joins them and classifies each key ({@link KeyClass}). Emits the keys that are not matches
+ * ({@link #DIFFERENCES}) and the run's totals ({@link #FACTS}: keys per class, rows per side,
+ * whole-table digests, buckets compared).
+ *
+ * <pre>{@code
+ * PCollectionTuple result = pipeline.apply("Reconcile",
+ *     Reconcile.between(source, target, canonicalizer)
+ *         .overRanges(ranges)
+ *         .withFastPath(Bucketing.byKeyValue(256), PushdownPlan.plan(source, target, canon)));
+ * }</pre>
+ *
+ * <p>Without a fast path every row of both sides is joined. With one, both sides first digest
+ * each bucket of each key range — inside the databases when the {@link PushdownPlan} allows,
+ * else in the pipeline — and only rows in buckets whose digests differ are joined; rows in equal
+ * buckets count as matches. The fast path cannot see a duplicate key that is duplicated
+ * identically on both sides (its bucket digests agree); the full join can.
+ *
+ * <p>Reads only, on both sides. The result does not depend on how the runner splits the work.
+ */
+public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
+  public static final TupleTag<KeyOutcome> DIFFERENCES = ClassifyKeys.DIFFERENCES;
+  public static final TupleTag<KV<String, Long>> FACTS = new TupleTag<KV<String, Long>>() {};
+
+  // Rows per side in one in-memory join group; small enough for any worker's memory.
+  private static final long ROWS_PER_JOIN_PARTITION = 5_000;
+
+  /** How the digests of the fast path are computed, if there is one. */
+  public enum Mode {
+    /** Join every row. */
+    FULL,
+    /** Digest buckets in the pipeline, join rows of differing buckets. */
+    FAST_PATH_PIPELINE,
+    /** Digest buckets in the databases, read back and join rows of differing buckets. */
+    FAST_PATH_SQL
+  }
+
+  private final ReconcileSide source;
+  private final ReconcileSide target;
+  private final RowCanonicalizer canonicalizer;
+  private final List<KeyRange> ranges;
+  private final Bucketing bucketing;
+  private final PushdownPlan pushdown;
+
+  private Reconcile(ReconcileSide source, ReconcileSide target, RowCanonicalizer canonicalizer,
+      List<KeyRange> ranges, Bucketing bucketing, PushdownPlan pushdown) {
+    this.source = source;
+    this.target = target;
+    this.canonicalizer = canonicalizer;
+    this.ranges = ranges;
+    this.bucketing = bucketing;
+    this.pushdown = pushdown;
+  }
+
+  public static Reconcile between(ReconcileSide source, ReconcileSide target,
+      RowCanonicalizer canonicalizer) {
+    if (!Objects.requireNonNull(source, "source").role().equals("source")
+        || !Objects.requireNonNull(target, "target").role().equals("target")) {
+      throw new IllegalArgumentException("between(source, target) takes the sides in that order");
+    }
+    return new Reconcile(source, target, Objects.requireNonNull(canonicalizer, "canonicalizer"),
+        null, null, null);
+  }
+
+  /**
+   * The key ranges that partition the work; they must cover the key space (as planned by
+   * {@link dev.ferry.plan.KeyRangePlanner}, in binary key order: {@link BinaryKeyOrder}).
+   */
+  public Reconcile overRanges(List<KeyRange> ranges) {
+    if (ranges == null || ranges.isEmpty()) {
+      throw new IllegalArgumentException("at least one key range is required");
+    }
+    return new Reconcile(source, target, canonicalizer, List.copyOf(ranges), bucketing, pushdown);
+  }
+
+  /**
+   * Compares bucket digests first; in SQL when {@code plan} is available, else in the pipeline.
+   */
+  public Reconcile withFastPath(Bucketing bucketing, PushdownPlan plan) {
+    return new Reconcile(source, target, canonicalizer, ranges,
+        Objects.requireNonNull(bucketing, "bucketing"), Objects.requireNonNull(plan, "plan"));
+  }
+
+  public Mode mode() {
+    if (bucketing == null) {
+      return Mode.FULL;
+    }
+    return pushdown.available() ? Mode.FAST_PATH_SQL : Mode.FAST_PATH_PIPELINE;
+  }
+
+  @Override
+  public PCollectionTuple expand(PBegin begin) {
+    if (ranges == null) {
+      throw new IllegalStateException("Reconcile needs overRanges(ranges)");
+    }
+    PCollection<KeyRange> planned = begin
+        .apply("Ranges", Create.of(ranges).withCoder(SerializableCoder.of(KeyRange.class)))
+        .apply("DistributeRanges", Reshuffle.viaRandomKey());
+    List<PCollection<KV<String, Long>>> facts = new ArrayList<>();
+    PCollection<KV<String, RowDigest>> sourceRows;
+    PCollection<KV<String, RowDigest>> targetRows;
+    Bucketing placement = bucketing != null ? bucketing : Bucketing.byKeyHash(1);
+    if (mode() == Mode.FAST_PATH_SQL) {
+      PCollection<RangeSelection> selected = compareBuckets(
+          planned.apply("Source.ChecksumBuckets", SqlBucketDigests.of(source, pushdown,
+              bucketing)),
+          planned.apply("Target.ChecksumBuckets", SqlBucketDigests.of(target, pushdown,
+              bucketing)),
+          facts);
+      sourceRows = selected.apply("Source.ReadRows", ReadDigests.of(source, canonicalizer,
+          placement).withHashBucketSql(pushdown.bucketSql(source, bucketing)))
+          .get(ReadDigests.ROWS);
+      targetRows = selected.apply("Target.ReadRows", ReadDigests.of(target, canonicalizer,
+          placement).withHashBucketSql(pushdown.bucketSql(target, bucketing)))
+          .get(ReadDigests.ROWS);
+    } else {
+      PCollection<RangeSelection> whole = planned
+          .apply("WholeRanges", ParDo.of(new WholeFn()))
+          .setCoder(SerializableCoder.of(RangeSelection.class));
+      PCollectionTuple sourceRead = whole.apply("Source.ReadRows", ReadDigests.of(source,
+          canonicalizer, placement));
+      PCollectionTuple targetRead = whole.apply("Target.ReadRows", ReadDigests.of(target,
+          canonicalizer, placement));
+      sourceRows = sourceRead.get(ReadDigests.ROWS);
+      targetRows = targetRead.get(ReadDigests.ROWS);
+      if (mode() == Mode.FAST_PATH_PIPELINE) {
+        PCollectionView<List<RangeSelection>> differing = compareBuckets(
+            sourceRead.get(ReadDigests.RANGE_DIGESTS), targetRead.get(ReadDigests.RANGE_DIGESTS),
+            facts).apply("DifferingBucketSet", View.asList());
+        sourceRows = keepDiffering("Source", sourceRows, differing);
+        targetRows = keepDiffering("Target", targetRows, differing);
+      } else {
+        facts.add(tableDigest("Source", ReconcileFacts.SOURCE_DIGEST,
+            sourceRead.get(ReadDigests.RANGE_DIGESTS)));
+        facts.add(tableDigest("Target", ReconcileFacts.TARGET_DIGEST,
+            targetRead.get(ReadDigests.RANGE_DIGESTS)));
+      }
+    }
+    long rows = ranges.stream().mapToLong(KeyRange::estimatedRows).sum();
+    PCollectionTuple classified = PCollectionTuple.of(ClassifyKeys.SOURCE, sourceRows)
+        .and(ClassifyKeys.TARGET, targetRows)
+        .apply("ClassifyKeys", ClassifyKeys.comparing(canonicalizer.columnNames(),
+            canonicalizer.floatTolerance()).withJoinPartitions(
+            ClassifyKeys.partitionsFor(rows, ROWS_PER_JOIN_PARTITION)));
+    facts.add(classified.get(ClassifyKeys.FACTS));
+    PCollection<KV<String, Long>> totals = PCollectionList.of(facts)
+        .apply("AllFacts", Flatten.pCollections())
+        .apply("SumFacts", Sum.longsPerKey());
+    return PCollectionTuple.of(DIFFERENCES, classified.get(ClassifyKeys.DIFFERENCES))
+        .and(FACTS, totals);
+  }
+
+  private PCollection<RangeSelection> compareBuckets(
+      PCollection<KV<Integer, Map<Long, Digest>>> sourceBuckets,
+      PCollection<KV<Integer, Map<Long, Digest>>> targetBuckets,
+      List<PCollection<KV<String, Long>>> facts) {
+    facts.add(tableDigest("Source", ReconcileFacts.SOURCE_DIGEST, sourceBuckets));
+    facts.add(tableDigest("Target", ReconcileFacts.TARGET_DIGEST, targetBuckets));
+    PCollectionTuple compared = KeyedPCollectionTuple.of(CompareBuckets.SOURCE, sourceBuckets)
+        .and(CompareBuckets.TARGET, targetBuckets)
+        .apply("CompareBuckets", new CompareBuckets(ranges));
+    facts.add(compared.get(CompareBuckets.FACTS));
+    return compared.get(CompareBuckets.DIFFERING);
+  }
+
+  private static PCollection<KV<String, RowDigest>> keepDiffering(String side,
+      PCollection<KV<String, RowDigest>> rows, PCollectionView<List<RangeSelection>> view) {
+    return rows.apply(side + ".KeepDifferingBuckets",
+        ParDo.of(new KeepFn(view)).withSideInputs(view))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), RowDigest.Coder.of()));
+  }
+
+  /** The whole side's digest: every bucket digest of every range, combined. */
+  private static PCollection<KV<String, Long>> tableDigest(String side, String prefix,
+      PCollection<KV<Integer, Map<Long, Digest>>> rangeDigests) {
+    return rangeDigests
+        .apply(side + ".BucketDigests", ParDo.of(new BucketDigestsFn()))
+        .setCoder(Digest.Coder.of())
+        .apply(side + ".TableChecksum", Combine.globally(new DigestCombineFn()))
+        .apply(side + ".ChecksumFacts", ParDo.of(new DigestFactsFn(prefix)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+  }
+
+  @Override
+  public void populateDisplayData(DisplayData.Builder builder) {
+    super.populateDisplayData(builder);
+    builder.add(DisplayData.item("source", source.toString()))
+        .add(DisplayData.item("target", target.toString()))
+        .add(DisplayData.item("mode", mode().name()))
+        .add(DisplayData.item("ranges", ranges == null ? 0 : ranges.size()));
+  }
+
+  private static final class WholeFn extends DoFn<KeyRange, RangeSelection> {
+    @ProcessElement
+    public void process(@Element KeyRange range, OutputReceiver<RangeSelection> out) {
+      out.output(RangeSelection.whole(range));
+    }
+  }
+
+  private static final class DigestFactsFn extends DoFn<Digest, KV<String, Long>> {
+    private final String prefix;
+
+    DigestFactsFn(String prefix) {
+      this.prefix = prefix;
+    }
+
+    @ProcessElement
+    public void process(@Element Digest d, OutputReceiver<KV<String, Long>> out) {
+      out.output(KV.of(prefix + ".count", d.count()));
+      out.output(KV.of(prefix + ".lane1", d.lane1()));
+      out.output(KV.of(prefix + ".lane2", d.lane2()));
+    }
+  }
+
+  private static final class BucketDigestsFn extends DoFn<KV<Integer, Map<Long, Digest>>, Digest> {
+    @ProcessElement
+    public void process(@Element KV<Integer, Map<Long, Digest>> range,
+        OutputReceiver<Digest> out) {
+      range.getValue().values().forEach(out::output);
+    }
+  }
+
+  private static final class KeepFn extends DoFn<KV<String, RowDigest>, KV<String, RowDigest>> {
+    private final PCollectionView<List<RangeSelection>> view;
+    private transient List<RangeSelection> seen;
+    private transient Map<Integer, Set<Long>> differing;
+
+    KeepFn(PCollectionView<List<RangeSelection>> view) {
+      this.view = view;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      List<RangeSelection> selections = c.sideInput(view);
+      if (selections != seen) {
+        seen = selections;
+        differing = new HashMap<>();
+        for (RangeSelection s : selections) {
+          Set<Long> buckets = differing.computeIfAbsent(s.range().index(), k -> new HashSet<>());
+          for (long b : s.buckets()) {
+            buckets.add(b);
+          }
+        }
+      }
+      RowDigest d = c.element().getValue();
+      Set<Long> buckets = differing.get(d.range());
+      if (buckets != null && buckets.contains(d.bucket())) {
+        c.output(c.element());
+      }
+    }
+  }
+}

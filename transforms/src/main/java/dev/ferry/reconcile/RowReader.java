@@ -1,0 +1,84 @@
+package dev.ferry.reconcile;
+
+import dev.ferry.jdbc.Dialect;
+import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.read.ColumnReader;
+import dev.ferry.record.Layout;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Streams the rows of one side that a WHERE clause selects, as values of the read layout. A
+ * value ferry cannot represent (a MySQL zero date, an infinite timestamp) keeps its raw text, so
+ * it still compares unequal to anything the backfill could have written, instead of failing the
+ * comparison; zero dates become NULL when the backfill was told to load them so.
+ */
+final class RowReader {
+  /** Receives each row; its array is the caller's to keep. */
+  interface Sink {
+    void accept(Object[] values) throws Exception;
+  }
+
+  private final ReconcileSide side;
+  private final ColumnReader[] readers;
+  private final String select;
+
+  RowReader(ReconcileSide side) {
+    this.side = side;
+    Layout layout = side.readLayout();
+    Dialect dialect = side.dialect();
+    this.readers = new ColumnReader[layout.size()];
+    for (int i = 0; i < readers.length; i++) {
+      readers[i] = ColumnReader.forColumn(layout.column(i).jdbcType(),
+          layout.column(i).typeName(), dialect);
+    }
+    this.select = "SELECT " + dialect.columnList(layout.names()) + " FROM "
+        + side.relation().fromClause(dialect);
+  }
+
+  /** Reads every row matching {@code where} with its {@code params}; returns the row count. */
+  long read(String where, List<Object> params, int fetchSize, Sink sink) throws Exception {
+    Dialect dialect = side.dialect();
+    long rows = 0;
+    try (Connection connection = side.endpoint().connect(JdbcEndpoint.Role.SOURCE)) {
+      connection.setReadOnly(true);
+      connection.setAutoCommit(false);
+      try (PreparedStatement ps = connection.prepareStatement(select + " WHERE " + where,
+          ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+        ps.setFetchSize(dialect == Dialect.MYSQL ? Integer.MIN_VALUE : fetchSize);
+        for (int i = 0; i < params.size(); i++) {
+          KeyBinding.bind(ps, i + 1, params.get(i), dialect);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            sink.accept(values(rs));
+            rows++;
+          }
+        }
+      }
+      connection.commit();
+    } catch (SQLException e) {
+      throw new SQLException("reading " + side.role() + " " + side.displayName() + " at "
+          + side.endpoint() + " failed: " + side.endpoint().redact(e.getMessage()),
+          e.getSQLState(), e.getErrorCode());
+    }
+    return rows;
+  }
+
+  private Object[] values(ResultSet rs) throws SQLException {
+    Object[] values = new Object[readers.length];
+    for (int i = 0; i < readers.length; i++) {
+      try {
+        values[i] = readers[i].read(rs, i + 1);
+      } catch (ColumnReader.ZeroDateException e) {
+        values[i] = side.zeroDatesAsNull() ? null : rs.getString(i + 1);
+      } catch (ColumnReader.UnreadableValueException e) {
+        values[i] = rs.getString(i + 1);
+      }
+    }
+    return values;
+  }
+}

@@ -1,0 +1,183 @@
+package dev.ferry.reconcile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.digest.Bucketing;
+import dev.ferry.digest.CanonicalRules;
+import dev.ferry.digest.Digest;
+import dev.ferry.digest.RowCanonicalizer;
+import dev.ferry.digest.RowDigest;
+import dev.ferry.jdbc.Describe;
+import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.map.MappingSpec;
+import dev.ferry.map.RecordMapper;
+import dev.ferry.plan.KeyRange;
+import dev.ferry.plan.SourceRelation;
+import dev.ferry.record.Layout;
+import dev.ferry.testing.EmbeddedDatabases;
+import dev.ferry.testing.TestDatabase;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.junit.jupiter.api.Test;
+
+class ReconcileTransformsTest {
+  private static final List<KeyRange> RANGES = List.of(
+      KeyRange.between(0, null, new Object[] {50L}, 50),
+      KeyRange.between(1, new Object[] {50L}, null, 50));
+
+  /** Source and target sides over the same table of one database, compared as is. */
+  private static ReconcileSide[] sides(TestDatabase db, String table) throws Exception {
+    JdbcEndpoint endpoint = new JdbcEndpoint(db.jdbcUrl(), db.user(), db.password());
+    Layout layout;
+    try (Connection c = db.connect()) {
+      layout = Describe.relation(c, table);
+    }
+    Map<String, String> plain = new HashMap<>();
+    layout.names().forEach(n -> plain.put(n, n));
+    ReconcileSide source = ReconcileSide.source(endpoint, SourceRelation.table(List.of(table),
+        List.of("id")), RecordMapper.compile(MappingSpec.identity(), layout), List.of("id"))
+        .withPlainColumns(plain);
+    ReconcileSide target = ReconcileSide.target(endpoint, List.of(table), layout, List.of("id"),
+        List.of("id"));
+    return new ReconcileSide[] {source, target};
+  }
+
+  private static void checksumsInSqlEqualThePipelines(TestDatabase db) throws Exception {
+    ReconcileSide[] sides = sides(db, "t");
+    RowCanonicalizer canon = RowCanonicalizer.of(sides[1].readLayout(), sides[1].dialect(),
+        List.of("id"), CanonicalRules.exact().withTimestampPrecision(3), Set.of());
+    PushdownPlan plan = PushdownPlan.plan(sides[0], sides[1], canon);
+    assertTrue(plan.available(), plan.problem());
+    for (Bucketing bucketing : List.of(Bucketing.byKeyValue(7), Bucketing.byKeyHash(5))) {
+      TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(true);
+      PCollection<KV<Integer, Map<Long, Digest>>> inSql = p
+          .apply("Ranges", Create.of(RANGES).withCoder(SerializableCoder.of(KeyRange.class)))
+          .apply("Sql", SqlBucketDigests.of(sides[0], plan, bucketing));
+      PCollection<KV<Integer, Map<Long, Digest>>> inPipeline = p
+          .apply("Whole", Create.of(RangeSelection.whole(RANGES.get(0)),
+              RangeSelection.whole(RANGES.get(1)))
+              .withCoder(SerializableCoder.of(RangeSelection.class)))
+          .apply("Read", ReadDigests.of(sides[1], canon, bucketing))
+          .get(ReadDigests.RANGE_DIGESTS);
+      String label = db.name() + " " + bucketing;
+      PAssert.that(inSql).satisfies(d -> collect(label + " sql", d));
+      PAssert.that(inPipeline).satisfies(d -> collect(label + " pipeline", d));
+      p.run().waitUntilFinish();
+      Map<Integer, Map<Long, Digest>> sql = COLLECTED.get(label + " sql");
+      assertEquals(COLLECTED.get(label + " pipeline"), sql, label);
+      assertEquals(100, sql.values().stream().flatMap(m -> m.values().stream())
+          .mapToLong(Digest::count).sum(), "every row in exactly one range");
+      assertTrue(sql.get(0).size() > 1, "rows spread over buckets: " + sql);
+    }
+  }
+
+  // PAssert runs its checks on copies; the comparison of two outputs happens after the run.
+  private static final Map<String, Map<Integer, Map<Long, Digest>>> COLLECTED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static Void collect(String label, Iterable<KV<Integer, Map<Long, Digest>>> digests) {
+    Map<Integer, Map<Long, Digest>> byRange = new HashMap<>();
+    digests.forEach(kv -> byRange.put(kv.getKey(), new HashMap<>(kv.getValue())));
+    COLLECTED.put(label, byRange);
+    return null;
+  }
+
+  private static void fill(TestDatabase db, String ddl, String insert) {
+    db.execute(ddl);
+    for (int i = 1; i <= 100; i++) {
+      db.execute(String.format(insert, i, i % 7 == 0 ? "NULL" : "'v" + i + " é'", i * 1.5,
+          i % 2 == 0 ? "true" : "false", i));
+    }
+  }
+
+  @Test
+  void postgresChecksumsInSqlEqualThePipelines() throws Exception {
+    TestDatabase pg = EmbeddedDatabases.newPostgres();
+    fill(pg, "create table t(id bigint primary key, s text, n numeric(8,2), b boolean,"
+        + " ts timestamp(6), d date)", "insert into t values (%d, %s, %s, %s,"
+        + " timestamp '2024-01-01 00:00:00.123456' + interval '%d minute', current_date)");
+    checksumsInSqlEqualThePipelines(pg);
+  }
+
+  @Test
+  void mariaDbChecksumsInSqlEqualThePipelines() throws Exception {
+    TestDatabase maria = EmbeddedDatabases.newMariaDb();
+    fill(maria, "create table t(id bigint primary key, s varchar(20), n decimal(8,2),"
+        + " b tinyint(1), ts datetime(6), d date)", "insert into t values (%d, %s, %s, %s,"
+        + " timestamp('2024-01-01 00:00:00.123456') + interval %d minute, current_date)");
+    checksumsInSqlEqualThePipelines(maria);
+  }
+
+  private static RowDigest row(RowCanonicalizer canon, Object... values) {
+    return canon.digest(values, 0, Bucketing.byKeyHash(1)).getValue();
+  }
+
+  @Test
+  void classifiesEveryKindOfKey() {
+    Layout layout = new Layout(List.of(
+        new dev.ferry.record.Column("id", java.sql.Types.BIGINT, "int8", 0, 0, false),
+        new dev.ferry.record.Column("v", java.sql.Types.VARCHAR, "text", 0, 0, true)));
+    RowCanonicalizer canon = RowCanonicalizer.of(layout, dev.ferry.jdbc.Dialect.POSTGRESQL,
+        List.of("id"), CanonicalRules.exact(), Set.of());
+    List<KV<String, RowDigest>> source = new ArrayList<>();
+    List<KV<String, RowDigest>> target = new ArrayList<>();
+    for (long id = 1; id <= 6; id++) {
+      String key = canon.key(new Object[] {id, null});
+      source.add(KV.of(key, row(canon, id, "x")));
+      if (id == 2) {
+        continue;
+      }
+      target.add(KV.of(key, row(canon, id, id == 3 ? "y" : "x")));
+      if (id == 4) {
+        target.add(KV.of(key, row(canon, id, "x")));
+      }
+    }
+    target.add(KV.of(canon.key(new Object[] {9L, null}), row(canon, 9L, "x")));
+    TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(true);
+    KvCoder<String, RowDigest> coder = KvCoder.of(StringUtf8Coder.of(), RowDigest.Coder.of());
+    PCollectionTuple out = PCollectionTuple
+        .of(ClassifyKeys.SOURCE, p.apply("Source", Create.of(source).withCoder(coder)))
+        .and(ClassifyKeys.TARGET, p.apply("Target", Create.of(target).withCoder(coder)))
+        .apply(ClassifyKeys.comparing(List.of("id", "v"), 0).withJoinPartitions(3));
+    PAssert.that(out.get(ClassifyKeys.DIFFERENCES)).containsInAnyOrder(
+        new KeyOutcome("n1:2", KeyClass.MISSING, 1, 0, List.of(), null),
+        new KeyOutcome("n1:3", KeyClass.MISMATCHED, 1, 1, List.of("v"), null),
+        new KeyOutcome("n1:4", KeyClass.DUPLICATE, 1, 2, List.of(), null),
+        new KeyOutcome("n1:9", KeyClass.EXTRA, 0, 1, List.of(), null));
+    PAssert.that(out.get(ClassifyKeys.FACTS).apply(org.apache.beam.sdk.transforms.Sum
+        .longsPerKey())).satisfies(facts -> {
+          Map<String, Long> m = new HashMap<>();
+          facts.forEach(kv -> m.put(kv.getKey(), kv.getValue()));
+          assertEquals(3L, m.get(ReconcileFacts.keys(KeyClass.MATCH)));
+          assertEquals(6L, m.get(ReconcileFacts.SOURCE_ROWS_JOINED));
+          assertEquals(7L, m.get(ReconcileFacts.TARGET_ROWS_JOINED));
+          return null;
+        });
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void errorRateIntervalIsHonestAtZero() {
+    ErrorRate none = ErrorRate.of(0, 1000);
+    assertEquals(0, none.rate());
+    assertEquals(0, none.low());
+    assertTrue(none.high() > 0.003 && none.high() < 0.004, "about 3.84 / n: " + none);
+    ErrorRate some = ErrorRate.of(50, 1000);
+    assertTrue(some.low() < 0.05 && 0.05 < some.high());
+    assertTrue(some.exceeds(0.01) && !some.exceeds(0.05));
+  }
+}
