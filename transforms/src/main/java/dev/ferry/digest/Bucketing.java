@@ -60,6 +60,9 @@ public final class Bucketing implements Serializable {
       }
       return Long.parseLong(canonicalKey.substring(colon + 1)) / width;
     }
+    if (buckets == 1) {
+      return 0;
+    }
     byte[] h = Hashes.md5(canonicalKey);
     // The first 28 bits, as the SQL form takes the first 7 hex digits: positive on both engines.
     long top = ((h[0] & 0xFFL) << 20) | ((h[1] & 0xFFL) << 12) | ((h[2] & 0xFFL) << 4)

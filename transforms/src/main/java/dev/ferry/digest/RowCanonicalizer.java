@@ -5,6 +5,7 @@ import dev.ferry.record.Column;
 import dev.ferry.record.Layout;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
@@ -227,6 +228,6 @@ public final class RowCanonicalizer implements Serializable {
 
   @Override
   public String toString() {
-    return "RowCanonicalizer" + java.util.Arrays.toString(columns);
+    return "RowCanonicalizer" + Arrays.toString(columns);
   }
 }

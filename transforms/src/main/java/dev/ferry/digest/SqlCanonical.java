@@ -154,6 +154,27 @@ public final class SqlCanonical {
     }
   }
 
+  /**
+   * PostgreSQL on both sides with the very same column types: the row's own text form
+   * ({@code ROW(...)::text}) is then a canonical text both sides compute alike, about twice as
+   * cheaply as the column-by-column form. It is stricter than the pipeline's comparison (2.50
+   * and 2.5 print differently), so an equal checksum is still never wrong.
+   */
+  public static Form postgresRowText(List<Column> sideColumns, List<Column> peerColumns) {
+    List<String> refs = new ArrayList<>();
+    for (int i = 0; i < sideColumns.size(); i++) {
+      Column a = sideColumns.get(i);
+      Column b = peerColumns.get(i);
+      if (!a.typeName().equals(b.typeName()) || a.size() != b.size() || a.scale() != b.scale()) {
+        return Form.none("column " + a.name() + " is " + a + " on one side and " + b
+            + " on the other");
+      }
+      refs.add(Dialect.POSTGRESQL.quote(a.name()));
+    }
+    return Form.of(Dialect.POSTGRESQL, List.of("ROW(" + String.join(", ", refs) + ")::text"),
+        "R");
+  }
+
   /** Tag, byte length, colon and text; '-' when the text is NULL. */
   private static String encode(Dialect dialect, char tag, String text) {
     return dialect == Dialect.POSTGRESQL

@@ -142,6 +142,21 @@ public final class ClassifyKeys extends PTransform<PCollectionTuple, PCollection
     return new KeyOutcome(key, KeyClass.MISMATCHED, 1, 1, names, null);
   }
 
+  /** {@link #classify}, counting the key and its rows into {@code totals}. */
+  static KeyOutcome account(String key, List<RowDigest> source, List<RowDigest> target,
+      List<String> columns, double tolerance, BundleTotals totals) {
+    totals.add(ReconcileFacts.SOURCE_ROWS_JOINED, source.size());
+    totals.add(ReconcileFacts.TARGET_ROWS_JOINED, target.size());
+    for (RowDigest d : source) {
+      if (d.rejectedColumn() != null) {
+        totals.add(ReconcileFacts.SOURCE_ROWS_REJECTED, 1);
+      }
+    }
+    KeyOutcome outcome = classify(key, source, target, columns, tolerance);
+    totals.add(ReconcileFacts.keys(outcome == null ? KeyClass.MATCH : outcome.kind()), 1);
+    return outcome;
+  }
+
   private static String rejected(List<RowDigest> source) {
     for (RowDigest d : source) {
       if (d.rejectedColumn() != null) {
@@ -199,15 +214,7 @@ public final class ClassifyKeys extends PTransform<PCollectionTuple, PCollection
 
     private void classifyKey(String key, List<RowDigest> source, List<RowDigest> target,
         MultiOutputReceiver out) {
-      totals.add(ReconcileFacts.SOURCE_ROWS_JOINED, source.size());
-      totals.add(ReconcileFacts.TARGET_ROWS_JOINED, target.size());
-      for (RowDigest d : source) {
-        if (d.rejectedColumn() != null) {
-          totals.add(ReconcileFacts.SOURCE_ROWS_REJECTED, 1);
-        }
-      }
-      KeyOutcome outcome = classify(key, source, target, columns, tolerance);
-      totals.add(ReconcileFacts.keys(outcome == null ? KeyClass.MATCH : outcome.kind()), 1);
+      KeyOutcome outcome = account(key, source, target, columns, tolerance, totals);
       if (outcome != null) {
         out.get(DIFFERENCES).output(outcome);
       }

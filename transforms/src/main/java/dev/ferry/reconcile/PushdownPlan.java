@@ -52,6 +52,15 @@ public final class PushdownPlan implements Serializable {
     List<Column> targetColumns = target.plainColumnsFor(compared);
     Dialect sd = source.dialect();
     Dialect td = target.dialect();
+    if (sd == Dialect.POSTGRESQL && td == Dialect.POSTGRESQL
+        && canonicalizer.floatTolerance() == 0) {
+      SqlCanonical.Form sourceNative = SqlCanonical.postgresRowText(sourceColumns,
+          targetColumns);
+      if (sourceNative.available()) {
+        return withKeys(canonicalizer, compared, sourceColumns, targetColumns, sd, td,
+            sourceNative, SqlCanonical.postgresRowText(targetColumns, sourceColumns));
+      }
+    }
     SqlCanonical.Form sourceRow = canonicalizer.sqlRow(sd, sourceColumns, td, targetColumns);
     if (!sourceRow.available()) {
       return unavailable("source " + sourceRow.problem());
@@ -60,6 +69,13 @@ public final class PushdownPlan implements Serializable {
     if (!targetRow.available()) {
       return unavailable("target " + targetRow.problem());
     }
+    return withKeys(canonicalizer, compared, sourceColumns, targetColumns, sd, td, sourceRow,
+        targetRow);
+  }
+
+  private static PushdownPlan withKeys(RowCanonicalizer canonicalizer, Layout compared,
+      List<Column> sourceColumns, List<Column> targetColumns, Dialect sd, Dialect td,
+      SqlCanonical.Form sourceRow, SqlCanonical.Form targetRow) {
     List<Column> sourceKeys = keyColumns(canonicalizer, compared, sourceColumns);
     List<Column> targetKeys = keyColumns(canonicalizer, compared, targetColumns);
     SqlCanonical.Form sourceKey = canonicalizer.sqlKey(sd, sourceKeys, td, targetKeys);

@@ -4,14 +4,8 @@ import dev.ferry.digest.Bucketing;
 import dev.ferry.digest.Digest;
 import dev.ferry.digest.RowCanonicalizer;
 import dev.ferry.digest.RowDigest;
-import dev.ferry.map.MappingException;
-import dev.ferry.record.KeyCodec;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.MapCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -45,9 +39,6 @@ public final class ReadDigests extends PTransform<PCollection<RangeSelection>, P
   /** Per range read whole: bucket to digest. */
   public static final TupleTag<KV<Integer, Map<Long, Digest>>> RANGE_DIGESTS =
       new TupleTag<KV<Integer, Map<Long, Digest>>>() {};
-
-  // Buckets per query: keeps statements short while still reading most buckets per range scan.
-  private static final int BUCKETS_PER_QUERY = 200;
 
   private final ReconcileSide side;
   private final RowCanonicalizer canonicalizer;
@@ -119,8 +110,7 @@ public final class ReadDigests extends PTransform<PCollection<RangeSelection>, P
     private final int fetchSize;
     private final Counter rowsRead;
     private final Counter rowsRejected;
-    private transient RowReader reader;
-    private transient KeyPredicates keys;
+    private transient RangeReader reader;
 
     ReadFn(ReconcileSide side, RowCanonicalizer canonicalizer, Bucketing bucketing,
         String hashBucketSql, int fetchSize) {
@@ -136,92 +126,18 @@ public final class ReadDigests extends PTransform<PCollection<RangeSelection>, P
 
     @Setup
     public void setup() {
-      reader = new RowReader(side);
-      keys = new KeyPredicates(side.dialect(), side.rangeKeyColumns());
+      reader = new RangeReader(side, canonicalizer, bucketing, hashBucketSql, fetchSize);
     }
 
     @ProcessElement
     public void process(@Element RangeSelection selection, MultiOutputReceiver out)
         throws Exception {
-      int range = selection.range().index();
-      Map<Long, Digest> buckets = new TreeMap<>();
-      RowReader.Sink sink = values -> {
-        KV<String, RowDigest> row = digest(values, range);
-        buckets.merge(row.getValue().bucket(), row.getValue().asDigest(), Digest::plus);
-        out.get(ROWS).output(row);
-      };
-      for (Query q : queries(selection)) {
-        rowsRead.inc(reader.read(q.where, q.params, fetchSize, sink));
-      }
+      RangeReader.Result result = reader.read(selection, row -> out.get(ROWS).output(row));
+      rowsRead.inc(result.rows);
+      rowsRejected.inc(result.rejected);
       if (selection.whole()) {
-        out.get(RANGE_DIGESTS).output(KV.of(range, buckets));
+        out.get(RANGE_DIGESTS).output(KV.of(selection.range().index(), result.buckets));
       }
-    }
-
-    private KV<String, RowDigest> digest(Object[] values, int range) {
-      try {
-        return canonicalizer.digest(side.toCompared(values), range, bucketing);
-      } catch (MappingException e) {
-        rowsRejected.inc();
-        Object[] key = side.comparedKeyOf(values);
-        String column = e.column() == null ? "" : e.column();
-        if (key != null) {
-          return canonicalizer.rejected(key, range, bucketing, column);
-        }
-        // The key is computed by the rejected mapping: name the row by its source key.
-        String sourceKey = KeyCodec.readable(side.relation().keyColumns(),
-            side.rangeKeyOf(values));
-        return canonicalizer.rejected("!" + sourceKey, range, bucketing, column);
-      }
-    }
-
-    private static final class Query {
-      final String where;
-      final List<Object> params;
-
-      Query(String where, List<Object> params) {
-        this.where = where;
-        this.params = params;
-      }
-    }
-
-    private List<Query> queries(RangeSelection selection) {
-      List<Query> queries = new ArrayList<>();
-      long[] buckets = selection.buckets();
-      // Keys with a NULL have no bucket order: their range is always read whole.
-      if (buckets == null || selection.range().nullKeys()) {
-        List<Object> params = new ArrayList<>();
-        queries.add(new Query(keys.range(selection.range(), params), params));
-        return queries;
-      }
-      for (int from = 0; from < buckets.length; from += BUCKETS_PER_QUERY) {
-        long[] part = Arrays.copyOfRange(buckets, from, Math.min(buckets.length,
-            from + BUCKETS_PER_QUERY));
-        List<Object> params = new ArrayList<>();
-        String where = keys.range(selection.range(), params);
-        queries.add(new Query(where + " AND (" + bucketFilter(part, params) + ")", params));
-      }
-      return queries;
-    }
-
-    private String bucketFilter(long[] buckets, List<Object> params) {
-      if (bucketing.byValue()) {
-        List<String> intervals = new ArrayList<>();
-        for (long b : buckets) {
-          long[] bounds = bucketing.bounds(b);
-          intervals.add("(" + keys.between(bounds[0], bounds[1], params) + ")");
-        }
-        return String.join(" OR ", intervals);
-      }
-      if (hashBucketSql == null) {
-        throw new IllegalStateException("reading hash buckets of " + side + " needs the SQL"
-            + " that computed them (withHashBucketSql)");
-      }
-      StringBuilder in = new StringBuilder(hashBucketSql).append(" IN (");
-      for (int i = 0; i < buckets.length; i++) {
-        in.append(i == 0 ? "" : ", ").append(buckets[i]);
-      }
-      return in.append(')').toString();
     }
   }
 }

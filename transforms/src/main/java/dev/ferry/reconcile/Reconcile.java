@@ -7,12 +7,9 @@ import dev.ferry.digest.RowCanonicalizer;
 import dev.ferry.digest.RowDigest;
 import dev.ferry.plan.KeyRange;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -25,7 +22,6 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.Sum;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
@@ -33,7 +29,6 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
@@ -49,11 +44,14 @@ import org.apache.beam.sdk.values.TupleTag;
  *         .withFastPath(Bucketing.byKeyValue(256), PushdownPlan.plan(source, target, canon)));
  * }</pre>
  *
- * <p>Without a fast path every row of both sides is joined. With one, both sides first digest
- * each bucket of each key range — inside the databases when the {@link PushdownPlan} allows,
- * else in the pipeline — and only rows in buckets whose digests differ are joined; rows in equal
- * buckets count as matches. The fast path cannot see a duplicate key that is duplicated
- * identically on both sides (its bucket digests agree); the full join can.
+ * <p>Without a fast path every row of both sides is read and compared: each key range is read
+ * on both sides by one task and joined there in memory ({@link JoinWithinRanges}); rows without
+ * a partner in their range go through the CoGroupByKey ({@link ClassifyKeys}). With a fast path
+ * whose {@link PushdownPlan} is available, each database first computes the digest of every
+ * bucket of every range; only rows of buckets whose digests differ are read and joined by
+ * CoGroupByKey, rows in equal buckets count as matches. A fast path that cannot run in SQL
+ * compares as without one. The SQL fast path cannot see a key duplicated identically on both
+ * sides (its bucket digests agree); the full comparison can.
  *
  * <p>Reads only, on both sides. The result does not depend on how the runner splits the work.
  */
@@ -66,9 +64,15 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
 
   /** How the digests of the fast path are computed, if there is one. */
   public enum Mode {
-    /** Join every row. */
+    /**
+     * Read every row; join both sides of each key range in memory and send only rows without a
+     * partner in their range through the CoGroupByKey.
+     */
     FULL,
-    /** Digest buckets in the pipeline, join rows of differing buckets. */
+    /**
+     * Checksums cannot be computed in SQL: digests are computed in the pipeline while each
+     * range is joined in memory, as in {@link #FULL}.
+     */
     FAST_PATH_PIPELINE,
     /** Digest buckets in the databases, read back and join rows of differing buckets. */
     FAST_PATH_SQL
@@ -138,7 +142,7 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
     List<PCollection<KV<String, Long>>> facts = new ArrayList<>();
     PCollection<KV<String, RowDigest>> sourceRows;
     PCollection<KV<String, RowDigest>> targetRows;
-    Bucketing placement = bucketing != null ? bucketing : Bucketing.byKeyHash(1);
+    List<PCollection<KeyOutcome>> differences = new ArrayList<>();
     if (mode() == Mode.FAST_PATH_SQL) {
       PCollection<RangeSelection> selected = compareBuckets(
           planned.apply("Source.ChecksumBuckets", SqlBucketDigests.of(source, pushdown,
@@ -147,33 +151,25 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
               bucketing)),
           facts);
       sourceRows = selected.apply("Source.ReadRows", ReadDigests.of(source, canonicalizer,
-          placement).withHashBucketSql(pushdown.bucketSql(source, bucketing)))
+          bucketing).withHashBucketSql(pushdown.bucketSql(source, bucketing)))
           .get(ReadDigests.ROWS);
       targetRows = selected.apply("Target.ReadRows", ReadDigests.of(target, canonicalizer,
-          placement).withHashBucketSql(pushdown.bucketSql(target, bucketing)))
+          bucketing).withHashBucketSql(pushdown.bucketSql(target, bucketing)))
           .get(ReadDigests.ROWS);
     } else {
-      PCollection<RangeSelection> whole = planned
+      // Digests in the pipeline: both sides of a range are read by one task and joined there.
+      PCollectionTuple joined = planned
           .apply("WholeRanges", ParDo.of(new WholeFn()))
-          .setCoder(SerializableCoder.of(RangeSelection.class));
-      PCollectionTuple sourceRead = whole.apply("Source.ReadRows", ReadDigests.of(source,
-          canonicalizer, placement));
-      PCollectionTuple targetRead = whole.apply("Target.ReadRows", ReadDigests.of(target,
-          canonicalizer, placement));
-      sourceRows = sourceRead.get(ReadDigests.ROWS);
-      targetRows = targetRead.get(ReadDigests.ROWS);
-      if (mode() == Mode.FAST_PATH_PIPELINE) {
-        PCollectionView<List<RangeSelection>> differing = compareBuckets(
-            sourceRead.get(ReadDigests.RANGE_DIGESTS), targetRead.get(ReadDigests.RANGE_DIGESTS),
-            facts).apply("DifferingBucketSet", View.asList());
-        sourceRows = keepDiffering("Source", sourceRows, differing);
-        targetRows = keepDiffering("Target", targetRows, differing);
-      } else {
-        facts.add(tableDigest("Source", ReconcileFacts.SOURCE_DIGEST,
-            sourceRead.get(ReadDigests.RANGE_DIGESTS)));
-        facts.add(tableDigest("Target", ReconcileFacts.TARGET_DIGEST,
-            targetRead.get(ReadDigests.RANGE_DIGESTS)));
-      }
+          .setCoder(SerializableCoder.of(RangeSelection.class))
+          .apply("JoinWithinRanges", new JoinWithinRanges(source, target, canonicalizer));
+      differences.add(joined.get(JoinWithinRanges.DIFFERENCES));
+      facts.add(joined.get(JoinWithinRanges.FACTS));
+      facts.add(tableDigest("Source", ReconcileFacts.SOURCE_DIGEST,
+          joined.get(JoinWithinRanges.SOURCE_DIGESTS)));
+      facts.add(tableDigest("Target", ReconcileFacts.TARGET_DIGEST,
+          joined.get(JoinWithinRanges.TARGET_DIGESTS)));
+      sourceRows = joined.get(JoinWithinRanges.SOURCE_UNMATCHED);
+      targetRows = joined.get(JoinWithinRanges.TARGET_UNMATCHED);
     }
     long rows = ranges.stream().mapToLong(KeyRange::estimatedRows).sum();
     PCollectionTuple classified = PCollectionTuple.of(ClassifyKeys.SOURCE, sourceRows)
@@ -182,10 +178,12 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
             canonicalizer.floatTolerance()).withJoinPartitions(
             ClassifyKeys.partitionsFor(rows, ROWS_PER_JOIN_PARTITION)));
     facts.add(classified.get(ClassifyKeys.FACTS));
+    differences.add(classified.get(ClassifyKeys.DIFFERENCES));
     PCollection<KV<String, Long>> totals = PCollectionList.of(facts)
         .apply("AllFacts", Flatten.pCollections())
         .apply("SumFacts", Sum.longsPerKey());
-    return PCollectionTuple.of(DIFFERENCES, classified.get(ClassifyKeys.DIFFERENCES))
+    return PCollectionTuple.of(DIFFERENCES, PCollectionList.of(differences)
+        .apply("AllDifferences", Flatten.pCollections()))
         .and(FACTS, totals);
   }
 
@@ -193,8 +191,12 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
       PCollection<KV<Integer, Map<Long, Digest>>> sourceBuckets,
       PCollection<KV<Integer, Map<Long, Digest>>> targetBuckets,
       List<PCollection<KV<String, Long>>> facts) {
-    facts.add(tableDigest("Source", ReconcileFacts.SOURCE_DIGEST, sourceBuckets));
-    facts.add(tableDigest("Target", ReconcileFacts.TARGET_DIGEST, targetBuckets));
+    facts.add(tableDigest("Source", ReconcileFacts.SOURCE_DIGEST, sourceBuckets
+        .apply("Source.BucketDigests", ParDo.of(new BucketDigestsFn()))
+        .setCoder(Digest.Coder.of())));
+    facts.add(tableDigest("Target", ReconcileFacts.TARGET_DIGEST, targetBuckets
+        .apply("Target.BucketDigests", ParDo.of(new BucketDigestsFn()))
+        .setCoder(Digest.Coder.of())));
     PCollectionTuple compared = KeyedPCollectionTuple.of(CompareBuckets.SOURCE, sourceBuckets)
         .and(CompareBuckets.TARGET, targetBuckets)
         .apply("CompareBuckets", new CompareBuckets(ranges));
@@ -202,19 +204,10 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
     return compared.get(CompareBuckets.DIFFERING);
   }
 
-  private static PCollection<KV<String, RowDigest>> keepDiffering(String side,
-      PCollection<KV<String, RowDigest>> rows, PCollectionView<List<RangeSelection>> view) {
-    return rows.apply(side + ".KeepDifferingBuckets",
-        ParDo.of(new KeepFn(view)).withSideInputs(view))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), RowDigest.Coder.of()));
-  }
-
-  /** The whole side's digest: every bucket digest of every range, combined. */
+  /** The whole side's digest: the digests of all its parts, combined. */
   private static PCollection<KV<String, Long>> tableDigest(String side, String prefix,
-      PCollection<KV<Integer, Map<Long, Digest>>> rangeDigests) {
-    return rangeDigests
-        .apply(side + ".BucketDigests", ParDo.of(new BucketDigestsFn()))
-        .setCoder(Digest.Coder.of())
+      PCollection<Digest> parts) {
+    return parts
         .apply(side + ".TableChecksum", Combine.globally(new DigestCombineFn()))
         .apply(side + ".ChecksumFacts", ParDo.of(new DigestFactsFn(prefix)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
@@ -256,36 +249,6 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
     public void process(@Element KV<Integer, Map<Long, Digest>> range,
         OutputReceiver<Digest> out) {
       range.getValue().values().forEach(out::output);
-    }
-  }
-
-  private static final class KeepFn extends DoFn<KV<String, RowDigest>, KV<String, RowDigest>> {
-    private final PCollectionView<List<RangeSelection>> view;
-    private transient List<RangeSelection> seen;
-    private transient Map<Integer, Set<Long>> differing;
-
-    KeepFn(PCollectionView<List<RangeSelection>> view) {
-      this.view = view;
-    }
-
-    @ProcessElement
-    public void process(ProcessContext c) {
-      List<RangeSelection> selections = c.sideInput(view);
-      if (selections != seen) {
-        seen = selections;
-        differing = new HashMap<>();
-        for (RangeSelection s : selections) {
-          Set<Long> buckets = differing.computeIfAbsent(s.range().index(), k -> new HashSet<>());
-          for (long b : s.buckets()) {
-            buckets.add(b);
-          }
-        }
-      }
-      RowDigest d = c.element().getValue();
-      Set<Long> buckets = differing.get(d.range());
-      if (buckets != null && buckets.contains(d.bucket())) {
-        c.output(c.element());
-      }
     }
   }
 }

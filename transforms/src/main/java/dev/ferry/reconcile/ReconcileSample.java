@@ -17,6 +17,7 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
@@ -79,7 +80,7 @@ public final class ReconcileSample extends PTransform<PBegin, PCollectionTuple> 
         .apply("ClassifyKeys", ClassifyKeys.comparing(canonicalizer.columnNames(),
             canonicalizer.floatTolerance()).withJoinPartitions(batches.size()));
     PCollection<KV<String, Long>> facts = classified.get(ClassifyKeys.FACTS)
-        .apply("SumFacts", org.apache.beam.sdk.transforms.Sum.longsPerKey())
+        .apply("SumFacts", Sum.longsPerKey())
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
     return PCollectionTuple.of(Reconcile.DIFFERENCES, classified.get(ClassifyKeys.DIFFERENCES))
         .and(Reconcile.FACTS, facts);

@@ -140,7 +140,10 @@ public final class ReconcilePipeline {
     }
 
     void execute() throws Exception {
+      long start = System.nanoTime();
       ReconcileSetup setup = ReconcileSetup.prepare(config, settings);
+      LOG.info("{}: prepared in {} s: {} key ranges{}", config.job, seconds(start),
+          setup.ranges.size(), setup.pushdown == null ? "" : ", " + setup.pushdown);
       for (String column : settings.sensitiveColumns) {
         if (!setup.canonicalizer.layout().has(column)) {
           throw new SpecException("flags", "sensitiveColumns", "no compared column '" + column
@@ -160,7 +163,9 @@ public final class ReconcilePipeline {
         files.write(result, Reconcile.DIFFERENCES, Reconcile.FACTS);
         LOG.info("{}: comparing {} with {} ({})", config.job, setup.relation.displayName(),
             setup.target.displayName(), report.method);
+        long compareStart = System.nanoTime();
         pipeline.run().waitUntilFinish();
+        LOG.info("{}: compared in {} s", config.job, seconds(compareStart));
         ResultFiles.Results results = files.read();
         Findings findings = new Findings(results.differences, setup.canonicalizer);
         summarize(setup, results.facts, findings);
@@ -178,6 +183,10 @@ public final class ReconcilePipeline {
       } finally {
         deleteQuietly(work);
       }
+    }
+
+    private static String seconds(long startNanos) {
+      return String.format("%.1f", (System.nanoTime() - startNanos) / 1e9);
     }
 
     private static String step(ReconcileSetup setup) {
@@ -269,7 +278,7 @@ public final class ReconcilePipeline {
         report.rows.targetChecksum = target.checksum();
         report.differenceRate = (double) differences / Math.max(1, source.count());
         exceeds = report.differenceRate > settings.tolerance;
-        if (report.fastPath != null) {
+        if (report.fastPath != null && report.fastPath.reason == null) {
           report.fastPath.bucketsCompared = facts.getOrDefault(ReconcileFacts.BUCKETS, 0L);
           report.fastPath.bucketsDiffering = facts.getOrDefault(
               ReconcileFacts.BUCKETS_DIFFERING, 0L);

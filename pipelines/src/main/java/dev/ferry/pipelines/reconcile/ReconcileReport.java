@@ -75,11 +75,12 @@ public final class ReconcileReport {
     @JsonProperty public String reason;
     @JsonProperty public String buckets;
     @JsonProperty public long ranges;
-    @JsonProperty public long bucketsCompared;
-    @JsonProperty public long bucketsDiffering;
-    @JsonProperty public long rowsInEqualBuckets;
-    @JsonProperty public long sourceRowsJoined;
-    @JsonProperty public long targetRowsJoined;
+    /** The bucket statistics exist only when the checksums ran in SQL. */
+    @JsonProperty public Long bucketsCompared;
+    @JsonProperty public Long bucketsDiffering;
+    @JsonProperty public Long rowsInEqualBuckets;
+    @JsonProperty public Long sourceRowsJoined;
+    @JsonProperty public Long targetRowsJoined;
   }
 
   /** Row counts and whole-table checksums. */
@@ -134,10 +135,15 @@ public final class ReconcileReport {
       sb.append(String.format("  target        %s %s%n", target.endpoint, target.table));
     }
     if (method != null) {
-      sb.append(String.format("  method        %s%s%n", method, fastPath == null ? ""
-          : " (checksums in " + fastPath.checksums + ", " + fastPath.bucketsDiffering + " of "
-              + fastPath.bucketsCompared + " buckets differ"
-              + (fastPath.reason == null ? "" : "; " + fastPath.reason) + ")"));
+      String detail = "";
+      if (fastPath != null && fastPath.bucketsCompared != null) {
+        detail = String.format(" (checksums in SQL: %,d of %,d buckets differ, %,d + %,d rows"
+            + " joined)", fastPath.bucketsDiffering, fastPath.bucketsCompared,
+            fastPath.sourceRowsJoined, fastPath.targetRowsJoined);
+      } else if (fastPath != null) {
+        detail = " (compared in full: " + fastPath.reason + ")";
+      }
+      sb.append(String.format("  method        %s%s%n", method, detail));
     }
     if (rows != null) {
       sb.append(String.format("  rows          source %,d, target %,d%s%n", rows.source,

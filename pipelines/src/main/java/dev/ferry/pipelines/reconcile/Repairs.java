@@ -3,7 +3,6 @@ package dev.ferry.pipelines.reconcile;
 import dev.ferry.map.MapChunks;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.progress.ProgressStore;
-import dev.ferry.reconcile.KeyClass;
 import dev.ferry.reconcile.KeyLookup;
 import dev.ferry.reconcile.KeyOutcome;
 import dev.ferry.reconcile.ReadRowsByKey;

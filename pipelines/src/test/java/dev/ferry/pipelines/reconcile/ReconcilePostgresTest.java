@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.TreeSet;
@@ -82,7 +82,7 @@ class ReconcilePostgresTest {
     assertEquals(300L, clean.counts.get("match"));
     assertEquals(clean.rows.sourceChecksum, clean.rows.targetChecksum);
     assertEquals("sql", clean.fastPath.checksums);
-    assertEquals(0, clean.fastPath.bucketsDiffering);
+    assertEquals(0L, clean.fastPath.bucketsDiffering);
 
     inject(h.target());
     assertEquals(INJECTED, h.differences("full"));

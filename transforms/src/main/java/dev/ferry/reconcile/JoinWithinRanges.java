@@ -1,0 +1,147 @@
+package dev.ferry.reconcile;
+
+import dev.ferry.digest.Bucketing;
+import dev.ferry.digest.Digest;
+import dev.ferry.digest.RowCanonicalizer;
+import dev.ferry.digest.RowDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * Reads both sides of each key range in one task and joins them there, in memory: a key whose
+ * rows are all inside the range on both sides is classified on the spot. A key found on one side
+ * only ({@link #SOURCE_UNMATCHED}, {@link #TARGET_UNMATCHED}) goes on to the CoGroupByKey join
+ * ({@link ClassifyKeys}), which decides whether it is missing, extra, or has its partner in
+ * another range. Both sides' ranges hold the same keys (binary key order, {@link KeyPredicates}),
+ * so normally only missing and extra rows are shuffled, not the whole table — which is what
+ * makes a full comparison affordable on runners where every shuffled element costs, such as
+ * the DirectRunner. A range's source digests are held in memory while its target streams by:
+ * plan enough ranges that one holds at most about a million rows.
+ */
+final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCollectionTuple> {
+  static final TupleTag<KeyOutcome> DIFFERENCES = new TupleTag<KeyOutcome>() {};
+  static final TupleTag<KV<String, Long>> FACTS = new TupleTag<KV<String, Long>>() {};
+  static final TupleTag<KV<String, RowDigest>> SOURCE_UNMATCHED =
+      new TupleTag<KV<String, RowDigest>>() {};
+  static final TupleTag<KV<String, RowDigest>> TARGET_UNMATCHED =
+      new TupleTag<KV<String, RowDigest>>() {};
+  static final TupleTag<Digest> SOURCE_DIGESTS = new TupleTag<Digest>() {};
+  static final TupleTag<Digest> TARGET_DIGESTS = new TupleTag<Digest>() {};
+
+  private final ReconcileSide source;
+  private final ReconcileSide target;
+  private final RowCanonicalizer canonicalizer;
+
+  JoinWithinRanges(ReconcileSide source, ReconcileSide target, RowCanonicalizer canonicalizer) {
+    this.source = source;
+    this.target = target;
+    this.canonicalizer = canonicalizer;
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<RangeSelection> ranges) {
+    PCollectionTuple out = ranges.apply("ReadAndJoin", ParDo.of(new JoinFn(source, target,
+        canonicalizer)).withOutputTags(DIFFERENCES, TupleTagList.of(FACTS)
+        .and(SOURCE_UNMATCHED).and(TARGET_UNMATCHED).and(SOURCE_DIGESTS).and(TARGET_DIGESTS)));
+    KvCoder<String, RowDigest> rows = KvCoder.of(StringUtf8Coder.of(), RowDigest.Coder.of());
+    out.get(DIFFERENCES).setCoder(KeyOutcome.Coder.of());
+    out.get(FACTS).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+    out.get(SOURCE_UNMATCHED).setCoder(rows);
+    out.get(TARGET_UNMATCHED).setCoder(rows);
+    out.get(SOURCE_DIGESTS).setCoder(Digest.Coder.of());
+    out.get(TARGET_DIGESTS).setCoder(Digest.Coder.of());
+    return out;
+  }
+
+  private static final class JoinFn extends DoFn<RangeSelection, KeyOutcome> {
+    private static final Bucketing ONE_BUCKET = Bucketing.byKeyHash(1);
+
+    private final ReconcileSide source;
+    private final ReconcileSide target;
+    private final RowCanonicalizer canonicalizer;
+    private final Counter sourceRows;
+    private final Counter targetRows;
+    private final Counter unmatched = Metrics.counter(ReconcileFacts.NAMESPACE,
+        "rowsWithoutPartnerInRange");
+    private transient RangeReader sourceReader;
+    private transient RangeReader targetReader;
+    private transient BundleTotals totals;
+
+    JoinFn(ReconcileSide source, ReconcileSide target, RowCanonicalizer canonicalizer) {
+      this.source = source;
+      this.target = target;
+      this.canonicalizer = canonicalizer;
+      this.sourceRows = Metrics.counter(ReconcileFacts.NAMESPACE, "sourceRowsRead");
+      this.targetRows = Metrics.counter(ReconcileFacts.NAMESPACE, "targetRowsRead");
+    }
+
+    @Setup
+    public void setup() {
+      sourceReader = new RangeReader(source, canonicalizer, ONE_BUCKET, null, 2000);
+      targetReader = new RangeReader(target, canonicalizer, ONE_BUCKET, null, 2000);
+    }
+
+    @StartBundle
+    public void startBundle() {
+      totals = new BundleTotals();
+    }
+
+    @ProcessElement
+    public void process(@Element RangeSelection range, MultiOutputReceiver out)
+        throws Exception {
+      Map<String, List<RowDigest>> sourceByKey = new HashMap<>();
+      RangeReader.Result read = sourceReader.read(range, row -> sourceByKey
+          .computeIfAbsent(row.getKey(), k -> new ArrayList<>(1)).add(row.getValue()));
+      sourceRows.inc(read.rows);
+      out.get(SOURCE_DIGESTS).output(read.total());
+      Map<String, List<RowDigest>> targetByKey = new HashMap<>();
+      read = targetReader.read(range, row -> {
+        if (sourceByKey.containsKey(row.getKey())) {
+          targetByKey.computeIfAbsent(row.getKey(), k -> new ArrayList<>(1)).add(row.getValue());
+        } else {
+          unmatched.inc();
+          out.get(TARGET_UNMATCHED).output(row);
+        }
+      });
+      targetRows.inc(read.rows);
+      out.get(TARGET_DIGESTS).output(read.total());
+      List<String> columns = canonicalizer.columnNames();
+      double tolerance = canonicalizer.floatTolerance();
+      for (Map.Entry<String, List<RowDigest>> e : sourceByKey.entrySet()) {
+        List<RowDigest> partners = targetByKey.get(e.getKey());
+        if (partners == null) {
+          for (RowDigest d : e.getValue()) {
+            unmatched.inc();
+            out.get(SOURCE_UNMATCHED).output(KV.of(e.getKey(), d));
+          }
+          continue;
+        }
+        KeyOutcome outcome = ClassifyKeys.account(e.getKey(), e.getValue(), partners, columns,
+            tolerance, totals);
+        if (outcome != null) {
+          out.get(DIFFERENCES).output(outcome);
+        }
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) {
+      totals.flush(context, FACTS);
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package dev.ferry.reconcile;
+
+import dev.ferry.digest.Bucketing;
+import dev.ferry.digest.Digest;
+import dev.ferry.digest.RowCanonicalizer;
+import dev.ferry.digest.RowDigest;
+import dev.ferry.map.MappingException;
+import dev.ferry.record.KeyCodec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.values.KV;
+
+/**
+ * Reads one side's rows of a key range (or of some of its buckets) and turns each into its
+ * canonical key and digest, summing the digest of every bucket as the rows stream by. On the
+ * source, rows are mapped first; a row the mapping rejects is digested with the rejecting
+ * column, keyed by its key as copied, so it is reported instead of dropped. Created per DoFn
+ * instance; not serializable.
+ */
+final class RangeReader {
+  // Buckets per query: keeps statements short while still reading most buckets per range scan.
+  private static final int BUCKETS_PER_QUERY = 200;
+
+  /** What reading a selection produced besides its rows. */
+  static final class Result {
+    long rows;
+    long rejected;
+    final Map<Long, Digest> buckets = new TreeMap<>();
+
+    Digest total() {
+      return buckets.values().stream().reduce(Digest.empty(), Digest::plus);
+    }
+  }
+
+  private final ReconcileSide side;
+  private final RowCanonicalizer canonicalizer;
+  private final Bucketing bucketing;
+  private final String hashBucketSql;
+  private final int fetchSize;
+  private final RowReader reader;
+  private final KeyPredicates keys;
+
+  RangeReader(ReconcileSide side, RowCanonicalizer canonicalizer, Bucketing bucketing,
+      String hashBucketSql, int fetchSize) {
+    this.side = side;
+    this.canonicalizer = canonicalizer;
+    this.bucketing = bucketing;
+    this.hashBucketSql = hashBucketSql;
+    this.fetchSize = fetchSize;
+    this.reader = new RowReader(side);
+    this.keys = new KeyPredicates(side.dialect(), side.rangeKeyColumns());
+  }
+
+  Result read(RangeSelection selection, Consumer<KV<String, RowDigest>> sink) throws Exception {
+    int range = selection.range().index();
+    Result result = new Result();
+    RowReader.Sink rows = values -> {
+      KV<String, RowDigest> row = digest(values, range, result);
+      result.buckets.merge(row.getValue().bucket(), row.getValue().asDigest(), Digest::plus);
+      sink.accept(row);
+    };
+    for (Query q : queries(selection)) {
+      result.rows += reader.read(q.where, q.params, fetchSize, rows);
+    }
+    return result;
+  }
+
+  private KV<String, RowDigest> digest(Object[] values, int range, Result result) {
+    try {
+      return canonicalizer.digest(side.toCompared(values), range, bucketing);
+    } catch (MappingException e) {
+      result.rejected++;
+      Object[] key = side.comparedKeyOf(values);
+      String column = e.column() == null ? "" : e.column();
+      if (key != null) {
+        return canonicalizer.rejected(key, range, bucketing, column);
+      }
+      // The key is computed by the rejected mapping: name the row by its source key.
+      String sourceKey = KeyCodec.readable(side.relation().keyColumns(), side.rangeKeyOf(values));
+      return canonicalizer.rejected("!" + sourceKey, range, bucketing, column);
+    }
+  }
+
+  private static final class Query {
+    final String where;
+    final List<Object> params;
+
+    Query(String where, List<Object> params) {
+      this.where = where;
+      this.params = params;
+    }
+  }
+
+  private List<Query> queries(RangeSelection selection) {
+    List<Query> queries = new ArrayList<>();
+    long[] buckets = selection.buckets();
+    // Keys with a NULL have no bucket order: their range is always read whole.
+    if (buckets == null || selection.range().nullKeys()) {
+      List<Object> params = new ArrayList<>();
+      queries.add(new Query(keys.range(selection.range(), params), params));
+      return queries;
+    }
+    for (int from = 0; from < buckets.length; from += BUCKETS_PER_QUERY) {
+      long[] part = Arrays.copyOfRange(buckets, from, Math.min(buckets.length,
+          from + BUCKETS_PER_QUERY));
+      List<Object> params = new ArrayList<>();
+      String where = keys.range(selection.range(), params);
+      queries.add(new Query(where + " AND (" + bucketFilter(part, params) + ")", params));
+    }
+    return queries;
+  }
+
+  private String bucketFilter(long[] buckets, List<Object> params) {
+    if (bucketing.byValue()) {
+      List<String> intervals = new ArrayList<>();
+      for (long b : buckets) {
+        long[] bounds = bucketing.bounds(b);
+        intervals.add("(" + keys.between(bounds[0], bounds[1], params) + ")");
+      }
+      return String.join(" OR ", intervals);
+    }
+    if (hashBucketSql == null) {
+      throw new IllegalStateException("reading hash buckets of " + side + " needs the SQL"
+          + " that computed them (withHashBucketSql)");
+    }
+    StringBuilder in = new StringBuilder(hashBucketSql).append(" IN (");
+    for (int i = 0; i < buckets.length; i++) {
+      in.append(i == 0 ? "" : ", ").append(buckets[i]);
+    }
+    return in.append(')').toString();
+  }
+}
