@@ -161,19 +161,33 @@ public interface ColumnReader extends Serializable {
     }
 
     static Object date(ResultSet rs, int i) throws SQLException {
+      LocalDate v;
       try {
-        return rs.getObject(i, LocalDate.class);
+        v = rs.getObject(i, LocalDate.class);
       } catch (SQLException e) {
         throw new UnreadableValueException("date '" + rs.getString(i) + "' cannot be read");
       }
+      // PostgreSQL's 'infinity' and '-infinity' arrive as LocalDate.MAX and MIN; the writer
+      // writes them back as such to PostgreSQL and rejects them for MySQL/MariaDB.
+      return v;
     }
 
     static Object time(ResultSet rs, int i) throws SQLException {
+      LocalTime v;
       try {
-        return rs.getObject(i, LocalTime.class);
+        v = rs.getObject(i, LocalTime.class);
       } catch (SQLException e) {
         throw new UnreadableValueException("time '" + rs.getString(i) + "' cannot be read");
       }
+      if (v != null && v.equals(LocalTime.MAX)) {
+        // PostgreSQL's time '24:00:00' arrives as 23:59:59.999999999: not the same value.
+        String raw = rs.getString(i);
+        if (raw != null && raw.startsWith("24:")) {
+          throw new UnreadableValueException("time '" + raw + "' (end of day) has no equivalent"
+              + " in a time of day that ends at 23:59:59.999999");
+        }
+      }
+      return v;
     }
 
     static Object timestamp(ResultSet rs, int i) throws SQLException {

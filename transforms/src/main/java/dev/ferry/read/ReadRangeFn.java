@@ -7,224 +7,536 @@ import dev.ferry.plan.KeyRange;
 import dev.ferry.plan.RangeSql;
 import dev.ferry.record.Chunk;
 import dev.ferry.record.DeadLetter;
+import dev.ferry.record.InFlight;
 import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Layout;
 import dev.ferry.record.Record;
 import dev.ferry.record.RowJson;
+import dev.ferry.record.ValueSize;
+import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Streams one key range and emits it as numbered chunks; see {@link ReadRanges}. */
+/**
+ * Streams one key range and emits it as numbered chunks; see {@link ReadRanges}.
+ *
+ * <p>A splittable DoFn whose only split is a checkpoint after the last emitted chunk ({@link
+ * ReadPosition}). Every call hands control back to the runner after about half a second, 64
+ * chunks or {@code maxChunkBytes} of output, with the rest of the range as a residual that
+ * continues after the last emitted key. On runners that keep a call's whole output in memory
+ * before the next step sees it (the DirectRunner does), this is what keeps a large range from
+ * being held in memory whole; elsewhere it costs one more query per residual.
+ */
+@DoFn.BoundedPerElement
 final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
   private static final Logger LOG = LoggerFactory.getLogger(ReadRangeFn.class);
 
-  private final JdbcEndpoint endpoint;
-  private final String select;
-  private final RangeSql rangeSql;
-  private final String sincePredicate;
-  private final Object sinceValue;
-  private final Layout layout;
-  private final int[] keyIndexes;
-  private final String relationName;
-  private final int chunkSize;
-  private final int fetchSize;
-  private final double maxRowsPerSecond;
-  private final String throttleName;
-  private final boolean zeroDatesAsNull;
-  private final int maxAttempts;
+  static final long YIELD_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+  static final int YIELD_AFTER_CHUNKS = 64;
+  /** A call that would wait longer than this for the throttle returns first. */
+  static final long THROTTLE_YIELD_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+  /** What {@link ReadRanges} worked out once, at pipeline construction. */
+  static final class Settings implements Serializable {
+    private static final long serialVersionUID = 1L;
+    JdbcEndpoint endpoint;
+    /** SELECT … FROM …, every column whole. */
+    String plainSelect;
+    /**
+     * PostgreSQL: SELECT … FROM … with large-capable columns replaced by NULL when longer than
+     * the large-value threshold, plus one length column per large-capable column; null when
+     * the source has no large-capable columns or is MySQL.
+     */
+    String boundedSelect;
+    /** SELECT the large-capable columns FROM … WHERE key = ?; with {@code boundedSelect}. */
+    String lookup;
+    int[] largeColumns = new int[0];
+    boolean binaryLookup;
+    RangeSql rangeSql;
+    String sincePredicate;
+    Object sinceValue;
+    Layout layout;
+    int[] keyIndexes;
+    String relationName;
+    int chunkSize;
+    long maxChunkBytes;
+    int boundedFetchSize;
+    int plainFetchSize;
+    /** Wait while {@link InFlight#JVM} holds too much: on runners that queue between steps. */
+    boolean backpressure;
+    double maxRowsPerSecond;
+    String throttleName;
+    boolean zeroDatesAsNull;
+    int maxAttempts;
+  }
+
+  private final Settings s;
+
+  /**
+   * Bytes of large values being fetched at once in this JVM: a quarter of the heap, at least
+   * 64 MiB. A fetch larger than that still goes ahead when nothing else is being fetched.
+   */
+  static final ByteGate LARGE_VALUE_GATE = new ByteGate(
+      Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4));
+
+  /** Admits byte amounts up to a capacity; one amount of any size when the gate is empty. */
+  static final class ByteGate {
+    private final long capacity;
+    private long inUse;
+
+    ByteGate(long capacity) {
+      this.capacity = capacity;
+    }
+
+    synchronized void acquire(long bytes) throws InterruptedException {
+      while (inUse > 0 && inUse + bytes > capacity) {
+        wait();
+      }
+      inUse += bytes;
+    }
+
+    synchronized void release(long bytes) {
+      inUse -= bytes;
+      notifyAll();
+    }
+  }
 
   private final Counter rowsRead = Metrics.counter(ReadRanges.class, "rowsRead");
   private final Counter rowsRejected = Metrics.counter(ReadRanges.class, "rowsRejectedOnRead");
   private final Counter zeroDatesNulled = Metrics.counter(ReadRanges.class, "zeroDatesNulled");
   private final Counter readRetries = Metrics.counter(ReadRanges.class, "readRetries");
+  private final Counter largeValueRows = Metrics.counter(ReadRanges.class, "largeValueRows");
+
+  /** While read chunks waiting for the writer exceed this, readers wait (backpressure). */
+  private transient long maxInFlightBytes;
+  private static volatile long overBudgetSince;
+  private static volatile long lastGcRequest;
 
   private transient Throttle throttle;
   private transient ColumnReader[] readers;
+  private transient Connection connection;
+  private transient PreparedStatement lookup;
 
-  ReadRangeFn(
-      JdbcEndpoint endpoint, String select, RangeSql rangeSql, String sincePredicate,
-      Object sinceValue, Layout layout, int[] keyIndexes, String relationName, int chunkSize,
-      int fetchSize, double maxRowsPerSecond, String throttleName, boolean zeroDatesAsNull,
-      int maxAttempts) {
-    this.endpoint = endpoint;
-    this.select = select;
-    this.rangeSql = rangeSql;
-    this.sincePredicate = sincePredicate;
-    this.sinceValue = sinceValue;
-    this.layout = layout;
-    this.keyIndexes = keyIndexes;
-    this.relationName = relationName;
-    this.chunkSize = chunkSize;
-    this.fetchSize = fetchSize;
-    this.maxRowsPerSecond = maxRowsPerSecond;
-    this.throttleName = throttleName;
-    this.zeroDatesAsNull = zeroDatesAsNull;
-    this.maxAttempts = maxAttempts;
+  ReadRangeFn(Settings settings) {
+    this.s = settings;
   }
 
   @Setup
   public void setup() {
-    throttle = maxRowsPerSecond > 0 ? Throttle.shared(throttleName, maxRowsPerSecond) : null;
-    Dialect dialect = endpoint.dialect();
-    readers = new ColumnReader[layout.size()];
+    throttle = s.maxRowsPerSecond > 0 ? Throttle.shared(s.throttleName, s.maxRowsPerSecond) : null;
+    maxInFlightBytes = Math.max(4 * s.maxChunkBytes, Runtime.getRuntime().maxMemory() / 4);
+    Dialect dialect = s.endpoint.dialect();
+    readers = new ColumnReader[s.layout.size()];
     for (int i = 0; i < readers.length; i++) {
       readers[i] = ColumnReader.forColumn(
-          layout.column(i).jdbcType(), layout.column(i).typeName(), dialect);
+          s.layout.column(i).jdbcType(), s.layout.column(i).typeName(), dialect);
     }
   }
 
-  /** Position within a range, carried across reconnects. */
+  @Teardown
+  public void teardown() {
+    closeConnection();
+  }
+
+  @GetInitialRestriction
+  public ReadPosition initialRestriction(@Element RangeTask task) {
+    return new ReadPosition(task.committedSeq(), task.afterKey(), ReadPosition.OPEN,
+        !task.range().nullKeys());
+  }
+
+  @NewTracker
+  public ReadPositionTracker newTracker(@Restriction ReadPosition restriction) {
+    return new ReadPositionTracker(restriction);
+  }
+
+  @GetRestrictionCoder
+  public Coder<ReadPosition> restrictionCoder() {
+    return SerializableCoder.of(ReadPosition.class);
+  }
+
+  /** Position within a range and what this call has done, carried across reconnects. */
   private static final class Cursor {
     long seq;
     Object[] afterKey;
+    int claims;
+    long bytes;
+    final long startNanos = System.nanoTime();
+  }
+
+  /** The rows of the chunk being filled. */
+  private static final class Pending {
+    final List<Record> rows;
+    final List<DeadLetter> rejected = new ArrayList<>();
+    long bytes;
+
+    Pending(int chunkSize) {
+      rows = new ArrayList<>(Math.min(chunkSize, 4096));
+    }
+
+    int count() {
+      return rows.size() + rejected.size();
+    }
   }
 
   @ProcessElement
-  public void process(@Element RangeTask task, OutputReceiver<Chunk> out) throws Exception {
+  public ProcessContinuation process(@Element RangeTask task,
+      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, OutputReceiver<Chunk> out)
+      throws Exception {
     KeyRange range = task.range();
+    ReadPosition start = tracker.currentRestriction();
     Cursor cursor = new Cursor();
-    cursor.seq = task.committedSeq();
-    cursor.afterKey = task.afterKey() == null ? null : KeyCodec.decode(task.afterKey());
+    cursor.seq = start.startSeq;
+    cursor.afterKey = start.startAfterKey == null ? null : KeyCodec.decode(start.startAfterKey);
     for (int attempt = 1; ; attempt++) {
       try {
-        readFrom(range, cursor, out);
-        return;
+        return readFrom(range, cursor, tracker, out);
       } catch (SQLException e) {
-        if (!SqlErrors.isTransient(e) || attempt >= maxAttempts) {
+        closeConnection();
+        if (!SqlErrors.isTransient(e) || attempt >= s.maxAttempts) {
           throw new SQLException(
-              "reading " + relationName + " " + range + " from " + endpoint + " failed: "
-                  + endpoint.redact(e.getMessage()),
+              "reading " + s.relationName + " " + range + " from " + s.endpoint + " failed: "
+                  + s.endpoint.redact(e.getMessage()),
               e.getSQLState(), e.getErrorCode());
         }
         readRetries.inc();
+        if (cursor.claims > 0 && !range.nullKeys()) {
+          // Progress was made: hand the rest back to the runner, which retries it as a new call.
+          LOG.warn("{} {}: transient error ({}), continuing after the last emitted chunk",
+              s.relationName, range, s.endpoint.redact(e.getMessage()));
+          return ProcessContinuation.resume().withResumeDelay(
+              org.joda.time.Duration.millis(500));
+        }
         long backoffMillis = Math.min(30_000, 500L << Math.min(attempt, 6));
         LOG.warn("{} {}: transient error ({}), retrying in {} ms (attempt {}/{})",
-            relationName, range, endpoint.redact(e.getMessage()), backoffMillis, attempt,
-            maxAttempts);
+            s.relationName, range, s.endpoint.redact(e.getMessage()), backoffMillis, attempt,
+            s.maxAttempts);
         Thread.sleep(backoffMillis);
+      } catch (RuntimeException e) {
+        closeConnection();
+        throw e;
       }
     }
   }
 
-  private void readFrom(KeyRange range, Cursor cursor, OutputReceiver<Chunk> out)
+  private ProcessContinuation readFrom(KeyRange range, Cursor cursor,
+      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, OutputReceiver<Chunk> out)
       throws SQLException, InterruptedException {
     List<Object> params = new ArrayList<>();
-    // NULL keys have no order to resume in, so that range is always read whole.
-    Object[] after = range.nullKeys() ? null : cursor.afterKey;
-    String where = rangeSql.where(range, after, params);
-    if (sincePredicate != null) {
-      where = where + " AND " + sincePredicate;
-      params.add(sinceValue);
+    // NULL keys have no order to resume in, so that range is always read whole, in one call.
+    boolean nullKeys = range.nullKeys();
+    Object[] after = nullKeys ? null : cursor.afterKey;
+    String where = s.rangeSql.where(range, after, params);
+    if (s.sincePredicate != null) {
+      where = where + " AND " + s.sincePredicate;
+      params.add(s.sinceValue);
     }
-    String sql = select + " WHERE " + where + rangeSql.orderBy();
-    try (Connection connection = endpoint.connect(JdbcEndpoint.Role.SOURCE)) {
-      connection.setReadOnly(true);
-      connection.setAutoCommit(false);
-      try (PreparedStatement ps = connection.prepareStatement(
-          sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-        ps.setFetchSize(endpoint.dialect() == Dialect.MYSQL ? Integer.MIN_VALUE : fetchSize);
-        for (int i = 0; i < params.size(); i++) {
-          ps.setObject(i + 1, params.get(i));
+    // Rows are looked up again by key for their large values, so the key must identify a row.
+    boolean bounded = s.boundedSelect != null && !nullKeys;
+    String sql = (bounded ? s.boundedSelect : s.plainSelect) + " WHERE " + where
+        + s.rangeSql.orderBy();
+    Connection c = connection();
+    boolean mysql = s.endpoint.dialect() == Dialect.MYSQL;
+    PreparedStatement ps = null;
+    ResultSet rs = null;
+    boolean done = false;
+    try {
+      ps = c.prepareStatement(sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+      ps.setFetchSize(mysql ? Integer.MIN_VALUE : bounded ? s.boundedFetchSize : s.plainFetchSize);
+      for (int i = 0; i < params.size(); i++) {
+        ps.setObject(i + 1, params.get(i));
+      }
+      rs = ps.executeQuery();
+      Pending pending = new Pending(s.chunkSize);
+      Object[] lastKey = null;
+      while (true) {
+        if (pending.count() == 0 && shouldYield(cursor, nullKeys)) {
+          return ProcessContinuation.resume();
         }
-        try (ResultSet rs = ps.executeQuery()) {
-          List<Record> rows = new ArrayList<>(chunkSize);
-          List<DeadLetter> rejected = new ArrayList<>();
-          Object[] lastKey = null;
-          while (rs.next()) {
-            Object[] values = new Object[readers.length];
-            if (readRow(rs, values, rejected)) {
-              rows.add(new Record(values));
-            }
-            lastKey = keyOf(values);
-            if (rows.size() + rejected.size() >= chunkSize) {
-              emit(range, cursor, false, lastKey, rows, rejected, out);
-              rows = new ArrayList<>(chunkSize);
-              rejected = new ArrayList<>();
-            }
+        if (pending.count() == 0 && s.backpressure && !nullKeys && overBudget()) {
+          // The writer is behind: hand the rest back and come again a little later.
+          return cursor.claims > 0 ? ProcessContinuation.resume()
+              : ProcessContinuation.resume().withResumeDelay(org.joda.time.Duration.millis(100));
+        }
+        if (!rs.next()) {
+          break;
+        }
+        Object[] values = new Object[readers.length];
+        DeadLetter rejected = readRow(rs, values, bounded);
+        if (rejected == null) {
+          pending.rows.add(new Record(values));
+          pending.bytes += ValueSize.of(values);
+        } else {
+          pending.rejected.add(rejected);
+          pending.bytes += ValueSize.of(rejected);
+        }
+        lastKey = keyOf(values);
+        if (pending.count() >= s.chunkSize || pending.bytes >= s.maxChunkBytes) {
+          if (!emit(range, cursor, false, lastKey, pending, tracker, out)) {
+            return ProcessContinuation.stop();
           }
-          emit(range, cursor, true, lastKey, rows, rejected, out);
+          pending = new Pending(s.chunkSize);
         }
       }
-      connection.commit();
+      done = true;
+      rs.close();
+      ps.close();
+      c.commit();
+      // The last chunk is claimed after the read transaction ended: nothing is left open.
+      if (!emit(range, cursor, true, lastKey, pending, tracker, out)) {
+        return ProcessContinuation.stop();
+      }
+      return ProcessContinuation.stop();
+    } finally {
+      if (!done) {
+        abandon(c, mysql, rs, ps);
+      }
     }
   }
 
-  /** Fills {@code values}; false (and a dead letter) when a value cannot be represented. */
-  private boolean readRow(ResultSet rs, Object[] values, List<DeadLetter> rejected)
-      throws SQLException {
-    String problemColumn = null;
-    String problem = null;
+  /**
+   * Stops reading before the end of the result (a yield, a checkpoint taken by the runner, or an
+   * error). PostgreSQL: rolling back closes the cursor and the connection is kept. MySQL: closing
+   * a streaming result set reads it to its end, so the connection is aborted instead (its socket
+   * closed) and a new one is opened next time.
+   */
+  private void abandon(Connection c, boolean mysql, ResultSet rs, PreparedStatement ps) {
+    if (mysql) {
+      closeConnection(true);
+      return;
+    }
+    try {
+      if (rs != null) {
+        rs.close();
+      }
+      if (ps != null) {
+        ps.close();
+      }
+      c.rollback();
+    } catch (SQLException e) {
+      closeConnection(false);
+    }
+  }
+
+  /**
+   * Whether chunks read but not yet written hold more than the budget. Chunks that no writer
+   * releases are released when collected; if the budget stays exceeded for 2 s, a collection is
+   * requested (at most every 2 s) so that such chunks cannot hold the readers up.
+   */
+  private boolean overBudget() {
+    if (InFlight.JVM.bytes() <= maxInFlightBytes) {
+      overBudgetSince = 0;
+      return false;
+    }
+    long now = System.nanoTime();
+    if (overBudgetSince == 0) {
+      overBudgetSince = now;
+    } else if (now - overBudgetSince > 2_000_000_000L && now - lastGcRequest > 2_000_000_000L) {
+      lastGcRequest = now;
+      System.gc();
+    }
+    return true;
+  }
+
+  private boolean shouldYield(Cursor cursor, boolean nullKeys) {
+    if (nullKeys || cursor.claims == 0) {
+      return false;
+    }
+    if (cursor.claims >= YIELD_AFTER_CHUNKS || cursor.bytes >= s.maxChunkBytes
+        || System.nanoTime() - cursor.startNanos >= YIELD_AFTER_NANOS) {
+      return true;
+    }
+    return throttle != null && throttle.waitNanos(s.chunkSize) > THROTTLE_YIELD_NANOS;
+  }
+
+  /**
+   * Fills {@code values}; returns null, or the dead letter when a value cannot be represented.
+   * With {@code bounded}, values longer than the large-value threshold arrive as NULL with their
+   * length, and are fetched again by key, one row at a time.
+   */
+  private DeadLetter readRow(ResultSet rs, Object[] values, boolean bounded)
+      throws SQLException, InterruptedException {
+    Problem problem = new Problem();
     for (int i = 0; i < readers.length; i++) {
-      try {
-        values[i] = readers[i].read(rs, i + 1);
-      } catch (ColumnReader.ZeroDateException e) {
-        if (zeroDatesAsNull) {
-          zeroDatesNulled.inc();
-          values[i] = null;
-          continue;
-        }
-        values[i] = rs.getString(i + 1);
-        if (problem == null) {
-          problemColumn = layout.column(i).name();
-          problem = e.getMessage() + " (set source.zeroDates: null to load it as NULL)";
-        }
-      } catch (ColumnReader.UnreadableValueException e) {
-        values[i] = rs.getString(i + 1);
-        if (problem == null) {
-          problemColumn = layout.column(i).name();
-          problem = e.getMessage();
+      values[i] = read(rs, i + 1, i, problem);
+    }
+    if (bounded && problem.column == null) {
+      long largeBytes = 0;
+      for (int k = 0; k < s.largeColumns.length; k++) {
+        largeBytes += rs.getLong(readers.length + 1 + k);
+      }
+      if (largeBytes > 0) {
+        largeValueRows.inc();
+        // Fetching a value costs about three times its size for a moment (the driver's buffer,
+        // its decoding, the Java value): the gate keeps such moments from piling up.
+        long cost = 3 * largeBytes;
+        LARGE_VALUE_GATE.acquire(cost);
+        try {
+          fetchLargeValues(values, problem);
+        } finally {
+          LARGE_VALUE_GATE.release(cost);
         }
       }
     }
-    if (problem == null) {
-      return true;
+    if (problem.column == null) {
+      return null;
     }
-    rejected.add(new DeadLetter(
-        KeyCodec.readable(keyNames(), keyOf(values)), DeadLetter.Stage.READ, problemColumn,
-        "table " + relationName + ", column " + problemColumn + ": " + problem,
-        RowJson.render(layout, values)));
     rowsRejected.inc();
-    return false;
+    return new DeadLetter(
+        KeyCodec.readable(keyNames(), keyOf(values)), DeadLetter.Stage.READ, problem.column,
+        "table " + s.relationName + ", column " + problem.column + ": " + problem.message,
+        RowJson.render(s.layout, values));
+  }
+
+  private static final class Problem {
+    String column;
+    String message;
+
+    void note(String column, String message) {
+      if (this.column == null) {
+        this.column = column;
+        this.message = message;
+      }
+    }
+  }
+
+  private Object read(ResultSet rs, int position, int column, Problem problem)
+      throws SQLException {
+    try {
+      return readers[column].read(rs, position);
+    } catch (ColumnReader.ZeroDateException e) {
+      if (s.zeroDatesAsNull) {
+        zeroDatesNulled.inc();
+        return null;
+      }
+      problem.note(s.layout.column(column).name(),
+          e.getMessage() + " (set source.zeroDates: null to load it as NULL)");
+      return rs.getString(position);
+    } catch (ColumnReader.UnreadableValueException e) {
+      problem.note(s.layout.column(column).name(), e.getMessage());
+      return rs.getString(position);
+    }
+  }
+
+  /** Reads the large-capable columns of one row again, by key, in the read's transaction. */
+  private void fetchLargeValues(Object[] values, Problem problem) throws SQLException {
+    if (lookup == null) {
+      lookup = connection.prepareStatement(s.lookup);
+      // -1: binary transfer from the first execution; 0: never (text, as the cursor reads).
+      lookup.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(
+          s.binaryLookup ? -1 : 0);
+    }
+    Object[] key = keyOf(values);
+    for (int i = 0; i < key.length; i++) {
+      lookup.setObject(i + 1, key[i]);
+    }
+    try (ResultSet rs = lookup.executeQuery()) {
+      if (!rs.next()) {
+        problem.note(s.layout.column(s.largeColumns[0]).name(), "the row could not be read again"
+            + " by its key for its large values");
+        return;
+      }
+      for (int k = 0; k < s.largeColumns.length; k++) {
+        values[s.largeColumns[k]] = read(rs, k + 1, s.largeColumns[k], problem);
+      }
+      if (rs.next()) {
+        problem.note(s.layout.column(s.largeColumns[0]).name(), "the key is not unique, so the"
+            + " row's large values cannot be read apart from the other rows with that key");
+      }
+    }
   }
 
   private List<String> keyNames() {
-    List<String> names = new ArrayList<>(keyIndexes.length);
-    for (int k : keyIndexes) {
-      names.add(layout.column(k).name());
+    List<String> names = new ArrayList<>(s.keyIndexes.length);
+    for (int k : s.keyIndexes) {
+      names.add(s.layout.column(k).name());
     }
     return names;
   }
 
   private Object[] keyOf(Object[] values) {
-    Object[] key = new Object[keyIndexes.length];
+    Object[] key = new Object[s.keyIndexes.length];
     for (int i = 0; i < key.length; i++) {
-      key[i] = values[keyIndexes[i]];
+      key[i] = values[s.keyIndexes[i]];
     }
     return key;
   }
 
-  private void emit(
-      KeyRange range, Cursor cursor, boolean last, Object[] lastKey, List<Record> rows,
-      List<DeadLetter> rejected, OutputReceiver<Chunk> out) throws InterruptedException {
-    long n = rows.size() + rejected.size();
+  /** Claims and outputs the chunk; false when the runner took a checkpoint before it. */
+  private boolean emit(
+      KeyRange range, Cursor cursor, boolean last, Object[] lastKey, Pending pending,
+      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, OutputReceiver<Chunk> out)
+      throws InterruptedException {
+    long n = pending.count();
     if (throttle != null && n > 0) {
       throttle.acquire(n);
     }
-    cursor.seq++;
     String lastKeyText = range.nullKeys() || lastKey == null ? null : KeyCodec.encode(lastKey);
-    out.output(new Chunk(range.index(), cursor.seq, last, lastKeyText, n, rows, null, rejected));
+    if (!tracker.tryClaim(new ReadPosition.Claim(cursor.seq + 1, lastKeyText, last))) {
+      return false;
+    }
+    cursor.seq++;
+    Chunk chunk = new Chunk(range.index(), cursor.seq, last, lastKeyText, n, pending.rows, null,
+        pending.rejected);
+    out.output(s.backpressure ? chunk.tracked(InFlight.JVM, pending.bytes) : chunk);
     rowsRead.inc(n);
+    cursor.claims++;
+    cursor.bytes += pending.bytes;
     if (lastKey != null) {
       cursor.afterKey = lastKey;
+    }
+    return true;
+  }
+
+  private Connection connection() throws SQLException {
+    if (connection == null) {
+      Connection c = s.endpoint.connect(JdbcEndpoint.Role.SOURCE);
+      try {
+        c.setReadOnly(true);
+        c.setAutoCommit(false);
+        if (s.boundedSelect != null) {
+          // Large values are read again by key: the same snapshot must answer both queries.
+          c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        }
+      } catch (SQLException e) {
+        c.close();
+        throw e;
+      }
+      connection = c;
+    }
+    return connection;
+  }
+
+  private void closeConnection() {
+    closeConnection(false);
+  }
+
+  private void closeConnection(boolean abort) {
+    lookup = null;
+    Connection c = connection;
+    connection = null;
+    if (c != null) {
+      try {
+        if (abort) {
+          c.abort(Runnable::run);
+        } else {
+          c.close();
+        }
+      } catch (SQLException | RuntimeException ignored) {
+        // broken already; a new one is opened when needed
+      }
     }
   }
 }

@@ -6,7 +6,11 @@ import dev.ferry.plan.RangeSql;
 import dev.ferry.plan.SourceRelation;
 import dev.ferry.record.Chunk;
 import dev.ferry.record.ChunkCoder;
+import dev.ferry.record.Column;
 import dev.ferry.record.Layout;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -24,19 +28,41 @@ import org.apache.beam.sdk.values.PCollection;
  * <p>Why not {@code JdbcIO.readAll()}: it emits rows one by one and cannot tell a downstream
  * writer where a range ends, so no writer could record "range r is complete up to key k" in the
  * same transaction as the rows. Reading chunks with their checkpoint makes a run killed at 80%
- * resume at 80%. Each range is streamed with a bounded fetch size (PostgreSQL: a cursor inside a
- * read-only transaction; MySQL/MariaDB: the driver's row-streaming mode), so no range is ever
- * held in memory whole. A connection lost mid-range is reopened with backoff and the read goes
- * on after the last key already emitted.
+ * resume at 80%. A connection lost mid-range is reopened with backoff and the read goes on after
+ * the last key already emitted.
+ *
+ * <p><b>Memory.</b> A chunk ends after {@code withChunkSize} rows or once its rows take about
+ * {@code withMaxChunkBytes} of heap (default 16 MiB, estimated from the values' sizes), whichever
+ * comes first; a single row larger than the budget is a chunk of its own. Each range is streamed,
+ * never held whole: MySQL/MariaDB rows arrive one at a time (the driver's streaming mode);
+ * PostgreSQL rows arrive through a cursor whose fetch size is derived from the byte budget, and
+ * any text, binary, JSON or other variable-length value longer than a threshold (16 KiB to 1 MiB,
+ * from the budget) is left out of the cursor and fetched on its own by key in the same
+ * snapshot, so the driver never buffers more than about one budget plus one row. The reader
+ * itself is a splittable DoFn that returns control to the runner every half second, 64 chunks or
+ * one byte budget of output (see {@link ReadRangeFn}); on the DirectRunner, which holds a call's
+ * whole output in memory and queues it for the next step without limit, the readers also wait
+ * while the chunks they emitted and the writer has not yet committed hold more than a quarter of
+ * the heap ({@link dev.ferry.record.InFlight}).
  *
  * <p>The source is only read: connections are read-only and no temporary objects are created.
  */
 public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollection<Chunk>> {
+  /**
+   * Default byte budget of a chunk: 16 MiB. Runners hold about two budgets per worker thread
+   * (the chunk being read and the one being written), and the DirectRunner used by the ferry
+   * command runs 8 threads, so 16 MiB keeps that near 256 MiB of a 1 GiB heap.
+   */
+  public static final long DEFAULT_MAX_CHUNK_BYTES = 16L << 20;
+  /** PostgreSQL values longer than this (at the least) are fetched one row at a time. */
+  static final long MIN_LARGE_VALUE_BYTES = 16L << 10;
+  static final long MAX_LARGE_VALUE_BYTES = 1L << 20;
   private final JdbcEndpoint endpoint;
   private final SourceRelation relation;
   private final Layout layout;
   private final int chunkSize;
   private final int fetchSize;
+  private final long maxChunkBytes;
   private final double maxRowsPerSecond;
   private final String throttleName;
   private final boolean zeroDatesAsNull;
@@ -50,6 +76,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     this.layout = b.layout;
     this.chunkSize = b.chunkSize;
     this.fetchSize = b.fetchSize;
+    this.maxChunkBytes = b.maxChunkBytes;
     this.maxRowsPerSecond = b.maxRowsPerSecond;
     this.throttleName = b.throttleName;
     this.zeroDatesAsNull = b.zeroDatesAsNull;
@@ -78,6 +105,20 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     Builder b = toBuilder();
     b.chunkSize = rows;
     b.fetchSize = Math.max(rows, 1000);
+    return new ReadRanges(b);
+  }
+
+  /**
+   * Ends a chunk once its rows take about this many bytes of heap, before {@code chunkSize} rows
+   * when rows are large (default {@value #DEFAULT_MAX_CHUNK_BYTES}, at least 64 KiB). It also
+   * bounds the PostgreSQL driver's row buffer; see the class documentation.
+   */
+  public ReadRanges withMaxChunkBytes(long bytes) {
+    if (bytes < 65_536) {
+      throw new IllegalArgumentException("maxChunkBytes must be at least 65536, got " + bytes);
+    }
+    Builder b = toBuilder();
+    b.maxChunkBytes = bytes;
     return new ReadRanges(b);
   }
 
@@ -124,16 +165,184 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
   @Override
   public PCollection<Chunk> expand(PCollection<RangeTask> tasks) {
     Dialect dialect = endpoint.dialect();
-    RangeSql rangeSql = new RangeSql(dialect, relation.keyColumns());
-    String select = "SELECT " + dialect.columnList(layout.names()) + " FROM "
-        + relation.fromClause(dialect);
-    String since = sinceColumn == null ? null : dialect.quote(sinceColumn) + " >= ?";
-    ReadRangeFn fn =
-        new ReadRangeFn(
-            endpoint, select, rangeSql, since, sinceValue, layout,
-            layout.indexesOf(relation.keyColumns()), relation.displayName(), chunkSize, fetchSize,
-            maxRowsPerSecond, throttleName, zeroDatesAsNull, maxAttempts);
-    return tasks.apply("ReadRange", ParDo.of(fn)).setCoder(ChunkCoder.of());
+    ReadRangeFn.Settings s = new ReadRangeFn.Settings();
+    s.endpoint = endpoint;
+    s.rangeSql = new RangeSql(dialect, relation.keyColumns());
+    String from = " FROM " + relation.fromClause(dialect);
+    s.plainSelect = "SELECT " + dialect.columnList(layout.names()) + from;
+    s.sincePredicate = sinceColumn == null ? null : dialect.quote(sinceColumn) + " >= ?";
+    s.sinceValue = sinceValue;
+    s.layout = layout;
+    s.keyIndexes = layout.indexesOf(relation.keyColumns());
+    s.relationName = relation.displayName();
+    s.chunkSize = chunkSize;
+    s.maxChunkBytes = maxChunkBytes;
+    s.maxRowsPerSecond = maxRowsPerSecond;
+    s.throttleName = throttleName;
+    s.zeroDatesAsNull = zeroDatesAsNull;
+    s.maxAttempts = maxAttempts;
+    // The DirectRunner queues each step's output for the next step with no limit.
+    Class<?> runner = tasks.getPipeline().getOptions().getRunner();
+    s.backpressure = runner != null && runner.getName().endsWith(".DirectRunner");
+    s.plainFetchSize = fetchSize;
+    s.boundedFetchSize = fetchSize;
+    if (dialect == Dialect.POSTGRESQL) {
+      planPostgresFetch(s, dialect, from);
+    }
+    return tasks.apply("ReadRange", ParDo.of(new ReadRangeFn(s))).setCoder(ChunkCoder.of());
+  }
+
+  /**
+   * Bounds what the PostgreSQL driver buffers: {@code fetchSize} rows of at most {@code
+   * rowBytes} each. Columns that can hold large values are sent only when shorter than a
+   * threshold and otherwise fetched again by key, so a row's size in the cursor is known.
+   */
+  private void planPostgresFetch(ReadRangeFn.Settings s, Dialect dialect, String from) {
+    List<Integer> large = new ArrayList<>();
+    long fixedBytes = 0;
+    java.util.Set<Integer> keys = new java.util.HashSet<>();
+    for (int k : s.keyIndexes) {
+      keys.add(k);
+    }
+    for (int i = 0; i < layout.size(); i++) {
+      long bound = maxBytes(layout.column(i));
+      if (bound > MIN_LARGE_VALUE_BYTES && !keys.contains(i)) {
+        large.add(i);
+      } else {
+        fixedBytes += Math.min(bound, MAX_LARGE_VALUE_BYTES);
+      }
+    }
+    // The NULL-key range is read whole (no key to look rows up by): assume 1 MiB per large value.
+    s.plainFetchSize = fetchSizeFor(fixedBytes + large.size() * MAX_LARGE_VALUE_BYTES);
+    if (large.isEmpty()) {
+      s.boundedFetchSize = fetchSizeFor(fixedBytes);
+      return;
+    }
+    long threshold = Math.max(MIN_LARGE_VALUE_BYTES, Math.min(MAX_LARGE_VALUE_BYTES,
+        maxChunkBytes / ((long) fetchSize * large.size())));
+    s.boundedFetchSize = fetchSizeFor(fixedBytes + large.size() * (threshold + 8));
+    // Each length is computed once per row, in a lateral subquery that OFFSET 0 keeps from being
+    // folded back into (and so repeated by) the select list. For text and bytea the length comes
+    // from the value's header, without reading the value; other types are measured as text.
+    StringBuilder select = new StringBuilder("SELECT ");
+    StringBuilder lengthColumns = new StringBuilder();
+    StringBuilder lengths = new StringBuilder();
+    StringBuilder lookup = new StringBuilder("SELECT ");
+    s.largeColumns = new int[large.size()];
+    for (int i = 0; i < layout.size(); i++) {
+      Column c = layout.column(i);
+      String q = dialect.quote(c.name());
+      if (i > 0) {
+        select.append(", ");
+      }
+      int k = large.indexOf(i);
+      if (k < 0) {
+        select.append(q);
+        continue;
+      }
+      s.largeColumns[k] = i;
+      String length = "ferry_length.ferry_length_" + k;
+      select.append("CASE WHEN ").append(length).append(" > ").append(threshold)
+          .append(" THEN NULL ELSE ").append(q).append(" END");
+      lengthColumns.append(", CASE WHEN ").append(length).append(" > ").append(threshold)
+          .append(" THEN ").append(length).append(" ELSE 0 END");
+      lengths.append(k > 0 ? ", " : "").append("octet_length(")
+          .append(isTextOrBinary(c) ? q : q + "::text").append(")::int8 AS ferry_length_")
+          .append(k);
+      lookup.append(k > 0 ? ", " : "").append(q);
+    }
+    s.boundedSelect = select.append(lengthColumns).append(from)
+        .append(" CROSS JOIN LATERAL (SELECT ").append(lengths)
+        .append(" OFFSET 0) AS ferry_length").toString();
+    // Binary transfer sends bytea as raw bytes rather than hex text (a third of the memory);
+    // it is only asked for when every looked-up column reads the same either way.
+    s.binaryLookup = true;
+    for (int i : s.largeColumns) {
+      s.binaryLookup &= isTextOrBinary(layout.column(i)) || layout.column(i).typeName().equals(
+          "json") || layout.column(i).typeName().equals("jsonb");
+    }
+    List<String> keyTerms = new ArrayList<>();
+    for (String key : relation.keyColumns()) {
+      keyTerms.add(dialect.quote(key) + " = ?");
+    }
+    s.lookup = lookup.append(from).append(" WHERE ").append(String.join(" AND ", keyTerms))
+        .toString();
+  }
+
+  private int fetchSizeFor(long rowBytes) {
+    long rows = maxChunkBytes / Math.max(1, rowBytes);
+    return (int) Math.max(1, Math.min(fetchSize, rows));
+  }
+
+  private static boolean isTextOrBinary(Column c) {
+    switch (c.jdbcType()) {
+      case Types.CHAR:
+      case Types.VARCHAR:
+      case Types.LONGVARCHAR:
+      case Types.NCHAR:
+      case Types.NVARCHAR:
+      case Types.LONGNVARCHAR:
+      case Types.CLOB:
+      case Types.NCLOB:
+      case Types.BINARY:
+      case Types.VARBINARY:
+      case Types.LONGVARBINARY:
+      case Types.BLOB:
+        return c.typeName().equals("text") || c.typeName().equals("varchar")
+            || c.typeName().equals("bpchar") || c.typeName().equals("bytea")
+            || c.typeName().equals("name");
+      default:
+        return false;
+    }
+  }
+
+  /** The most bytes a PostgreSQL value of the column can take on the wire (text format). */
+  static long maxBytes(Column c) {
+    int size = c.size();
+    boolean bounded = size > 0 && size < Integer.MAX_VALUE;
+    switch (c.jdbcType()) {
+      case Types.CHAR:
+      case Types.VARCHAR:
+      case Types.LONGVARCHAR:
+      case Types.NCHAR:
+      case Types.NVARCHAR:
+      case Types.LONGNVARCHAR:
+      case Types.CLOB:
+      case Types.NCLOB:
+        return bounded ? 4L * size + 4 : Long.MAX_VALUE;
+      case Types.BINARY:
+      case Types.VARBINARY:
+      case Types.LONGVARBINARY:
+      case Types.BLOB:
+        return bounded ? 2L * size + 6 : Long.MAX_VALUE;
+      case Types.NUMERIC:
+      case Types.DECIMAL:
+        // numeric without a declared precision: assumed small (it could hold 131072 digits)
+        return bounded && size <= 1000 ? size + 8 : 64;
+      case Types.OTHER:
+        switch (c.typeName()) {
+          case "uuid":
+          case "interval":
+          case "inet":
+          case "cidr":
+          case "macaddr":
+          case "macaddr8":
+          case "money":
+            return 64;
+          default:
+            return Long.MAX_VALUE;
+        }
+      case Types.ARRAY:
+      case Types.SQLXML:
+      case Types.STRUCT:
+      case Types.JAVA_OBJECT:
+      case Types.DISTINCT:
+        return Long.MAX_VALUE;
+      case Types.BIT:
+        return bounded ? size / 8 + 16 : 64;
+      default:
+        return 64;
+    }
   }
 
   @Override
@@ -143,6 +352,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
         .add(DisplayData.item("source", endpoint.toString()))
         .add(DisplayData.item("relation", relation.displayName()))
         .add(DisplayData.item("chunkSize", chunkSize))
+        .add(DisplayData.item("maxChunkBytes", maxChunkBytes))
         .add(DisplayData.item("maxRowsPerSecond", maxRowsPerSecond));
   }
 
@@ -153,6 +363,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     b.layout = layout;
     b.chunkSize = chunkSize;
     b.fetchSize = fetchSize;
+    b.maxChunkBytes = maxChunkBytes;
     b.maxRowsPerSecond = maxRowsPerSecond;
     b.throttleName = throttleName;
     b.zeroDatesAsNull = zeroDatesAsNull;
@@ -168,6 +379,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     Layout layout;
     int chunkSize = 1000;
     int fetchSize = 1000;
+    long maxChunkBytes = DEFAULT_MAX_CHUNK_BYTES;
     double maxRowsPerSecond;
     String throttleName = "";
     boolean zeroDatesAsNull;

@@ -45,6 +45,15 @@ public final class Throttle {
     }
   }
 
+  /** How long {@link #acquire} would wait for {@code rows} rows now (without taking them). */
+  public long waitNanos(long rows) {
+    synchronized (this) {
+      refill();
+      double after = available - rows;
+      return after >= 0 ? 0 : (long) (-after / rowsPerSecond * 1e9);
+    }
+  }
+
   private void refill() {
     long now = System.nanoTime();
     available = Math.min(rowsPerSecond, available + (now - lastRefillNanos) / 1e9 * rowsPerSecond);

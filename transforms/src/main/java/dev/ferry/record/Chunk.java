@@ -26,6 +26,8 @@ public final class Chunk implements Serializable {
   private final List<Record> source;
   private final List<Record> target;
   private final List<DeadLetter> rejected;
+  /** Counts the chunk in {@link InFlight} until it is written; not part of its value. */
+  private transient InFlight.Ticket ticket;
 
   public Chunk(
       int range,
@@ -51,7 +53,22 @@ public final class Chunk implements Serializable {
 
   /** The same chunk after mapping: the surviving rows and their mapped forms. */
   public Chunk mapped(List<Record> keptSource, List<Record> mappedRows, List<DeadLetter> allRejected) {
-    return new Chunk(range, seq, last, lastKey, rowsRead, keptSource, mappedRows, allRejected);
+    Chunk c = new Chunk(range, seq, last, lastKey, rowsRead, keptSource, mappedRows, allRejected);
+    c.ticket = ticket;
+    return c;
+  }
+
+  /** This chunk, counted in {@code inFlight} until {@link #release} (or until unreachable). */
+  public Chunk tracked(InFlight inFlight, long bytes) {
+    ticket = inFlight.track(bytes);
+    return this;
+  }
+
+  /** Ends the chunk's count in {@link InFlight}, if it has one: it has been written. */
+  public void release() {
+    if (ticket != null) {
+      ticket.release();
+    }
   }
 
   public int range() {

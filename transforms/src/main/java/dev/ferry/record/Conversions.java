@@ -57,7 +57,15 @@ public final class Conversions {
   }
 
   private static ConversionException cannot(Object v, String target) {
-    String shown = v instanceof byte[] ? ((byte[]) v).length + " bytes" : "'" + v + "'";
+    String shown;
+    if (v instanceof byte[]) {
+      shown = ((byte[]) v).length + " bytes";
+    } else {
+      String text = v.toString();
+      // Messages go into dead letters and logs: never a whole large value.
+      shown = text.length() <= 200 ? "'" + text + "'"
+          : "'" + text.substring(0, 200) + "...' (" + text.length() + " characters)";
+    }
     return new ConversionException(
         "cannot convert " + v.getClass().getSimpleName() + " " + shown + " to " + target);
   }

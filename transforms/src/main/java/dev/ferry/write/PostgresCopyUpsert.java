@@ -8,6 +8,9 @@ import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.List;
 import org.postgresql.PGConnection;
@@ -79,23 +82,17 @@ final class PostgresCopyUpsert {
   private void copy(String sql, List<Object[]> rows) throws SQLException {
     CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
     try {
-      StringBuilder sb = new StringBuilder(FLUSH_BYTES + 4096);
+      CopyText out = new CopyText(in);
       for (Object[] row : rows) {
         for (int i = 0; i < row.length; i++) {
           if (i > 0) {
-            sb.append('\t');
+            out.put('\t');
           }
-          appendValue(sb, row[i]);
+          out.value(row[i]);
         }
-        sb.append('\n');
-        if (sb.length() >= FLUSH_BYTES) {
-          byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-          in.writeToCopy(bytes, 0, bytes.length);
-          sb.setLength(0);
-        }
+        out.put('\n');
       }
-      byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
-      in.writeToCopy(bytes, 0, bytes.length);
+      out.flush();
       in.endCopy();
     } finally {
       if (in.isActive()) {
@@ -104,43 +101,113 @@ final class PostgresCopyUpsert {
     }
   }
 
-  /** COPY text format: \N for NULL, backslash escapes for the separators. */
-  private static void appendValue(StringBuilder sb, Object v) {
-    if (v == null) {
-      sb.append("\\N");
-    } else if (v instanceof String) {
-      appendEscaped(sb, (String) v);
-    } else if (v instanceof Boolean) {
-      sb.append((Boolean) v ? 't' : 'f');
-    } else if (v instanceof BigDecimal) {
-      sb.append(((BigDecimal) v).toPlainString());
-    } else if (v instanceof byte[]) {
-      sb.append("\\\\x").append(HexFormat.of().formatHex((byte[]) v));
-    } else {
-      // Long, Double, Float, UUID and java.time values print in forms PostgreSQL parses back
-      // exactly (shortest round-trip digits, ISO 8601, NaN/Infinity).
-      sb.append(v);
-    }
-  }
+  /**
+   * Writes rows in COPY's text format straight into the connection, {@value #FLUSH_BYTES} bytes
+   * at a time: values are escaped and encoded as UTF-8 as they go, so a 200 MB value never
+   * becomes a second 200 MB string (or a 400 MB hex string) in memory.
+   */
+  static final class CopyText {
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private final CopyIn in;
+    private final byte[] buf = new byte[FLUSH_BYTES];
+    private int pos;
 
-  private static void appendEscaped(StringBuilder sb, String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '\\':
-          sb.append("\\\\");
-          break;
-        case '\t':
-          sb.append("\\t");
-          break;
-        case '\n':
-          sb.append("\\n");
-          break;
-        case '\r':
-          sb.append("\\r");
-          break;
-        default:
-          sb.append(c);
+    CopyText(CopyIn in) {
+      this.in = in;
+    }
+
+    void put(int b) throws SQLException {
+      if (pos == buf.length) {
+        flush();
+      }
+      buf[pos++] = (byte) b;
+    }
+
+    void flush() throws SQLException {
+      if (pos > 0) {
+        in.writeToCopy(buf, 0, pos);
+        pos = 0;
+      }
+    }
+
+    /** COPY text format: \N for NULL, backslash escapes for the separators. */
+    void value(Object v) throws SQLException {
+      if (v == null) {
+        ascii("\\N");
+      } else if (v instanceof String) {
+        text((String) v);
+      } else if (v instanceof Boolean) {
+        put((Boolean) v ? 't' : 'f');
+      } else if (v instanceof BigDecimal) {
+        ascii(((BigDecimal) v).toPlainString());
+      } else if (v instanceof byte[]) {
+        ascii("\\\\x");
+        for (byte b : (byte[]) v) {
+          put(HEX[(b >> 4) & 0xf]);
+          put(HEX[b & 0xf]);
+        }
+      } else if (v instanceof LocalDate) {
+        ascii(PostgresTime.date((LocalDate) v));
+      } else if (v instanceof LocalDateTime) {
+        ascii(PostgresTime.timestamp((LocalDateTime) v));
+      } else if (v instanceof OffsetDateTime) {
+        ascii(PostgresTime.timestamptz((OffsetDateTime) v));
+      } else {
+        // Long, Double, Float, UUID and LocalTime print in forms PostgreSQL parses back exactly
+        // (shortest round-trip digits, ISO 8601, NaN/Infinity).
+        text(v.toString());
+      }
+    }
+
+    private void ascii(String s) throws SQLException {
+      for (int i = 0; i < s.length(); i++) {
+        put(s.charAt(i));
+      }
+    }
+
+    private void text(String s) throws SQLException {
+      int n = s.length();
+      for (int i = 0; i < n; i++) {
+        char c = s.charAt(i);
+        if (c < 0x80) {
+          switch (c) {
+            case '\\':
+              put('\\');
+              put('\\');
+              break;
+            case '\t':
+              put('\\');
+              put('t');
+              break;
+            case '\n':
+              put('\\');
+              put('n');
+              break;
+            case '\r':
+              put('\\');
+              put('r');
+              break;
+            default:
+              put(c);
+          }
+        } else if (c < 0x800) {
+          put(0xc0 | c >> 6);
+          put(0x80 | c & 0x3f);
+        } else if (Character.isHighSurrogate(c) && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
+          int cp = Character.toCodePoint(c, s.charAt(++i));
+          put(0xf0 | cp >> 18);
+          put(0x80 | cp >> 12 & 0x3f);
+          put(0x80 | cp >> 6 & 0x3f);
+          put(0x80 | cp & 0x3f);
+        } else if (Character.isSurrogate(c)) {
+          // ValueBinder dead-letters broken surrogates first; never reached for checked values.
+          put('?');
+        } else {
+          put(0xe0 | c >> 12);
+          put(0x80 | c >> 6 & 0x3f);
+          put(0x80 | c & 0x3f);
+        }
       }
     }
   }

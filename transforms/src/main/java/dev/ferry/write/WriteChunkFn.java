@@ -10,6 +10,7 @@ import dev.ferry.record.DeadLetter;
 import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Record;
 import dev.ferry.record.RowJson;
+import dev.ferry.record.ValueSize;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,8 +19,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -38,10 +42,45 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
   private final Counter writeRetries = Metrics.counter(WriteChunks.class, "writeRetries");
 
   private static final int COPY_MIN_ROWS = 64;
+  /** Chunks with this much data use COPY however few rows they have: it streams the values. */
+  private static final long COPY_MIN_BYTES = 1L << 20;
   private static final String UNIQUE_VIOLATION = "23505";
   private final Counter copyFallbacks = Metrics.counter(WriteChunks.class, "copyFallbacks");
 
+  /**
+   * Chunks committed before the chunk preceding them in their range, waiting for it, JVM-wide
+   * (key: job, fingerprint, run, range). Runners that do not fuse reading with writing (the
+   * DirectRunner hands each call's output to the next step as a separate bundle) may write a
+   * range's chunks on different threads and so out of order. A chunk whose checkpoint cannot
+   * advance yet is recorded here after its commit; whichever writer commits the missing chunk
+   * then advances the checkpoint over it in a later transaction. The rows are committed before
+   * the checkpoint claims them, and a later commit never survives a crash that an earlier one
+   * did not (commits are ordered in the log), so the checkpoint still never claims an uncommitted
+   * row. If the JVM dies first, the resumed run reads those chunks again (idempotent upserts).
+   */
+  private static final Map<String, TreeMap<Long, Checkpoint>> WAITING = new HashMap<>();
+
+  /** One chunk's checkpoint, kept to be applied later. */
+  private static final class Checkpoint {
+    final long seq;
+    final String lastKey;
+    final long read;
+    final long written;
+    final long dead;
+    final boolean last;
+
+    Checkpoint(long seq, String lastKey, long read, long written, long dead, boolean last) {
+      this.seq = seq;
+      this.lastKey = lastKey;
+      this.read = read;
+      this.written = written;
+      this.dead = dead;
+      this.last = last;
+    }
+  }
+
   private transient Connection connection;
+  private transient PreparedStatement currentSeq;
   private transient PostgresCopyUpsert copyUpsert;
   private transient java.util.Set<Integer> rangesWithExistingKeys;
   private transient PreparedStatement upsert;
@@ -51,6 +90,8 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
   private transient int[] sourceKeyIndexes;
   private transient String upsertSql;
   private transient StateTables state;
+  /** MySQL: the largest statement the server accepts (max_allowed_packet); 0 elsewhere. */
+  private transient long maxStatementBytes;
 
   WriteChunkFn(WriteChunks.WriteConfig config) {
     this.config = config;
@@ -77,6 +118,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     for (int attempt = 1; ; attempt++) {
       try {
         writeInOneTransaction(chunk);
+        chunk.release();
         return;
       } catch (SQLException e) {
         closeQuietly();
@@ -102,14 +144,16 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
       List<DeadLetter> dead = new ArrayList<>(chunk.rejected());
       List<Object[]> bound = new ArrayList<>(chunk.target().size());
       List<Record> boundSource = new ArrayList<>(chunk.target().size());
+      long bytes = 0;
       for (int r = 0; r < chunk.target().size(); r++) {
         Object[] converted = convert(chunk.target().get(r), chunk.source().get(r), dead);
         if (converted != null) {
           bound.add(converted);
           boundSource.add(chunk.source().get(r));
+          bytes += ValueSize.of(converted);
         }
       }
-      int failed = write(chunk.range(), bound, boundSource, dead);
+      int failed = write(chunk.range(), bound, boundSource, dead, bytes);
       for (DeadLetter d : dead) {
         addDeadLetter(d);
       }
@@ -117,23 +161,21 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
         deadLetter.executeBatch();
       }
       long written = bound.size() - failed;
-      checkpoint.setLong(1, chunk.seq());
-      checkpoint.setString(2, chunk.lastKey());
-      checkpoint.setLong(3, chunk.rowsRead());
-      checkpoint.setLong(4, written);
-      checkpoint.setLong(5, dead.size());
-      checkpoint.setBoolean(6, chunk.last());
-      checkpoint.setString(7, config.job);
-      checkpoint.setString(8, config.fingerprint);
-      checkpoint.setInt(9, chunk.range());
-      checkpoint.setLong(10, chunk.seq() - 1);
-      boolean advanced = checkpoint.executeUpdate() == 1;
+      Checkpoint mine = new Checkpoint(chunk.seq(), chunk.lastKey(), chunk.rowsRead(), written,
+          dead.size(), chunk.last());
+      boolean advanced = advance(chunk.range(), mine);
       connection.commit();
       rowsWritten.inc(written);
       rowsDeadLettered.inc(dead.size());
       chunksCommitted.inc();
       if (advanced && chunk.last()) {
         rangesCompleted.inc();
+      }
+      if (!advanced) {
+        synchronized (WAITING) {
+          WAITING.computeIfAbsent(waitingKey(chunk.range()), k -> new TreeMap<>())
+              .put(mine.seq, mine);
+        }
       }
     } catch (SQLException | RuntimeException e) {
       try {
@@ -143,6 +185,83 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
       }
       throw e;
     }
+    applyWaiting(chunk.range());
+  }
+
+  /** Moves the range's checkpoint from {@code c.seq - 1} to {@code c.seq}; false if not there. */
+  private boolean advance(int range, Checkpoint c) throws SQLException {
+    checkpoint.setLong(1, c.seq);
+    checkpoint.setString(2, c.lastKey);
+    checkpoint.setLong(3, c.read);
+    checkpoint.setLong(4, c.written);
+    checkpoint.setLong(5, c.dead);
+    checkpoint.setBoolean(6, c.last);
+    checkpoint.setString(7, config.job);
+    checkpoint.setString(8, config.fingerprint);
+    checkpoint.setInt(9, range);
+    checkpoint.setLong(10, c.seq - 1);
+    return checkpoint.executeUpdate() == 1;
+  }
+
+  private String waitingKey(int range) {
+    // The run id keeps a failed run's leftovers from ever touching a later run in this JVM.
+    return config.job + '\0' + config.fingerprint + '\0' + config.runId + '\0' + range;
+  }
+
+  /**
+   * Advances the range's checkpoint over chunks committed earlier out of order, one transaction
+   * each, for as long as the next one is waiting. Two writers may try the same chunk: the
+   * checkpoint's condition lets only one of them advance it.
+   */
+  private void applyWaiting(int range) throws SQLException {
+    String key = waitingKey(range);
+    while (true) {
+      Checkpoint next;
+      synchronized (WAITING) {
+        TreeMap<Long, Checkpoint> waiting = WAITING.get(key);
+        if (waiting == null || waiting.isEmpty()) {
+          WAITING.remove(key);
+          return;
+        }
+        next = waiting.firstEntry().getValue();
+      }
+      boolean advanced;
+      try {
+        advanced = advance(range, next);
+        connection.commit();
+      } catch (SQLException e) {
+        connection.rollback();
+        throw e;
+      }
+      if (!advanced && currentSeq(range) < next.seq) {
+        return;
+      }
+      synchronized (WAITING) {
+        TreeMap<Long, Checkpoint> waiting = WAITING.get(key);
+        if (waiting != null) {
+          waiting.remove(next.seq);
+        }
+      }
+      if (advanced && next.last) {
+        rangesCompleted.inc();
+      }
+    }
+  }
+
+  private long currentSeq(int range) throws SQLException {
+    if (currentSeq == null) {
+      currentSeq = connection.prepareStatement("SELECT seq FROM "
+          + state.table(StateTables.PROGRESS)
+          + " WHERE job = ? AND fingerprint = ? AND range_index = ?");
+    }
+    currentSeq.setString(1, config.job);
+    currentSeq.setString(2, config.fingerprint);
+    currentSeq.setInt(3, range);
+    try (java.sql.ResultSet rs = currentSeq.executeQuery()) {
+      long seq = rs.next() ? rs.getLong(1) : Long.MAX_VALUE;
+      connection.commit();
+      return seq;
+    }
   }
 
   private Object[] convert(Record mapped, Record source, List<DeadLetter> dead) {
@@ -151,7 +270,23 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
       try {
         out[i] = binders[i].convert(mapped.get(i));
       } catch (ConversionException e) {
-        dead.add(deadLetter(source, binders[i].column(), e.getMessage()));
+        String message = e.getMessage();
+        if (!message.startsWith("column ")) {
+          message = "column " + binders[i].column() + ": " + message;
+        }
+        dead.add(deadLetter(source, binders[i].column(), "target " + config.table.displayName()
+            + ", " + message));
+        return null;
+      }
+    }
+    // Text takes at most 6 bytes per character in the statement (UTF-8, escaped), and ValueSize
+    // counts 2 per character: only rows that might not fit are measured exactly.
+    if (maxStatementBytes > 0 && 3 * ValueSize.of(out) > maxStatementBytes - 8192) {
+      long needed = MySqlPacket.statementBytes(out);
+      if (needed > maxStatementBytes) {
+        dead.add(deadLetter(source, null, "target " + config.table.displayName() + ": the row"
+            + " needs about " + needed + " bytes in one statement, more than the server's"
+            + " max_allowed_packet (" + maxStatementBytes + ")"));
         return null;
       }
     }
@@ -164,9 +299,9 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
    * into staging and upsert. Otherwise, or when a chunk holds a row the target rejects, batched
    * upserts that isolate the rejected rows.
    */
-  private int write(int range, List<Object[]> rows, List<Record> sources, List<DeadLetter> dead)
-      throws SQLException {
-    if (copyUpsert != null && rows.size() >= COPY_MIN_ROWS) {
+  private int write(int range, List<Object[]> rows, List<Record> sources, List<DeadLetter> dead,
+      long bytes) throws SQLException {
+    if (copyUpsert != null && (rows.size() >= COPY_MIN_ROWS || bytes >= COPY_MIN_BYTES)) {
       if (!rangesWithExistingKeys.contains(range)) {
         Savepoint savepoint = connection.setSavepoint();
         try {
@@ -288,6 +423,8 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     if (config.endpoint.dialect() == Dialect.POSTGRESQL) {
       copyUpsert = PostgresCopyUpsert.open(connection, config.table);
       connection.commit();
+    } else {
+      maxStatementBytes = MySqlPacket.maxAllowed(connection);
     }
   }
 
@@ -301,6 +438,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     }
     connection = null;
     copyUpsert = null;
+    currentSeq = null;
   }
 
   @Teardown
