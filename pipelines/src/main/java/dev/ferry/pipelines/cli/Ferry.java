@@ -1,6 +1,7 @@
 package dev.ferry.pipelines.cli;
 
 import dev.ferry.pipelines.backfill.BackfillPipeline;
+import dev.ferry.pipelines.reconcile.ReconcilePipeline;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
@@ -17,7 +18,8 @@ public final class Ferry {
   static {
     COMMANDS.put("backfill", new Command("copy a table in resumable key ranges",
         args -> BackfillPipeline.run(args).exitCode));
-    COMMANDS.put("reconcile", new Command("prove the target holds exactly the source", args -> dev.ferry.pipelines.reconcile.ReconcilePipeline.run(args).exitCode));
+    COMMANDS.put("reconcile", new Command("prove the target holds exactly the source",
+        args -> ReconcilePipeline.run(args).exitCode));
     COMMANDS.put("profile", new Command("profile a source table: columns, size, growth, findings",
         args -> dev.ferry.pipelines.profile.ProfilePipeline.run(args).exitCode));
     COMMANDS.put("dryrun", new Command("copy ~1% of the ranges, time it, extrapolate the full run",

@@ -84,7 +84,7 @@ public final class MigrateCommand {
         throw new SpecException("plan", "problems", plan.problems.size() + " problem(s) stop"
             + " the migration (listed above and by ferry plan)");
       }
-      TableCheck check = new RowCountCheck(settings.source, target);
+      TableCheck check = new ReconcileCheck(options, settings, target.url(), secrets);
       new MigrationRun(options, secrets, settings, target, plan, check, summary).run();
     } catch (SpecException | ColumnMappingException e) {
       summary.status = "invalid";

@@ -328,7 +328,8 @@ final class MigrationRun {
    * An independent copy of the options for one table's backfill: runner flags come along, and
    * setting the table's flags does not change the caller's options.
    */
-  private static PipelineOptions copyOf(PipelineOptions options) {
+  /** An independent copy, so one table's settings never leak into the next job. */
+  static PipelineOptions copyOf(PipelineOptions options) {
     try {
       return OPTIONS_JSON.readValue(OPTIONS_JSON.writeValueAsBytes(options),
           PipelineOptions.class);
