@@ -115,12 +115,9 @@ public interface ColumnReader extends Serializable {
       return rs.wasNull() ? null : v;
     }
 
+    /** The driver gives BIT(1) as Boolean and BIT(n > 1) as its bytes; both are kept. */
     static Object bitOrBytes(ResultSet rs, int i) throws SQLException {
-      Object v = rs.getObject(i);
-      if (v instanceof byte[] && ((byte[]) v).length == 1) {
-        return ((byte[]) v)[0] != 0;
-      }
-      return v;
+      return rs.getObject(i);
     }
 
     static Object integer(ResultSet rs, int i) throws SQLException {

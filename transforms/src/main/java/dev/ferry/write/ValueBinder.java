@@ -109,6 +109,10 @@ public final class ValueBinder implements Serializable {
     return new ValueBinder(c, kind, maxChars, min, max, finiteOnly, dialect);
   }
 
+  private static final java.util.Set<String> POSTGRES_TEXT_TYPES =
+      java.util.Set.of("varchar", "text", "bpchar", "char", "name", "citext", "character",
+          "character varying", "unknown", "");
+
   private static int integerBits(String type) {
     if (type.startsWith("tinyint")) {
       return 8;
@@ -124,6 +128,14 @@ public final class ValueBinder implements Serializable {
       return 32;
     }
     return 64;
+  }
+
+  /**
+   * The kind of value a target column takes. Reconcile compares in the same kinds, so a source
+   * row is compared with what the writer would have made of it.
+   */
+  public static ValueKind kindOf(Column c, Dialect dialect) {
+    return kindOf(c, c.typeName().toLowerCase(Locale.ROOT), dialect);
   }
 
   private static ValueKind kindOf(Column c, String type, Dialect dialect) {
@@ -169,7 +181,12 @@ public final class ValueBinder implements Serializable {
       case Types.ARRAY:
         return ValueKind.OTHER;
       default:
-        return type.equals("json") ? ValueKind.JSON : ValueKind.TEXT;
+        if (type.equals("json")) {
+          return ValueKind.JSON;
+        }
+        // PostgreSQL reports user-defined enum types as VARCHAR; they must be bound untyped.
+        return dialect == Dialect.POSTGRESQL && !POSTGRES_TEXT_TYPES.contains(type)
+            ? ValueKind.OTHER : ValueKind.TEXT;
     }
   }
 

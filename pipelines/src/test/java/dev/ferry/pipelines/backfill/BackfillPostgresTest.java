@@ -153,4 +153,21 @@ class BackfillPostgresTest {
     assertEquals(0, next.exitCode, next.error);
     assertEquals(1, next.rowsRead, "only the row at the new watermark");
   }
+
+  @Test
+  void enumTargetColumnsTakeTextAndRejectUnknownLabels() {
+    TestDatabase src = EmbeddedDatabases.newPostgres();
+    src.execute("CREATE TABLE t (id int PRIMARY KEY, state text)",
+        "INSERT INTO t VALUES (1, 'open'), (2, 'closed'), (3, 'lost')");
+    TestDatabase dst = EmbeddedDatabases.newPostgres();
+    dst.execute("CREATE TYPE state AS ENUM ('open', 'closed')",
+        "CREATE TABLE t (id int PRIMARY KEY, state state)");
+    // Three rows take the row-by-row path (COPY starts at 64), where the enum is bound untyped.
+    RunSummary s = Backfills.run(Backfills.flags("enum", src, dst, "t"), "--maxDeadLetters=1");
+    assertEquals(0, s.exitCode, s.error);
+    assertEquals(List.of(List.of(1, "open"), List.of(2, "closed")),
+        dst.query("SELECT id, state::text FROM t ORDER BY id"));
+    String error = (String) dst.scalar("SELECT error FROM ferry_dead_letter");
+    assertTrue(error.contains("invalid input value for enum state: \"lost\""), error);
+  }
 }
