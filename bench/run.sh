@@ -28,7 +28,7 @@ STEPS=${STEPS:-}              # optional subset of step ids, space separated
 FERRY_ARGS=${FERRY_ARGS:-}    # extra flags appended to every ferry command
 JAVA_HEAP=${JAVA_HEAP:-1g}
 CHANGE_EVERY=${CHANGE_EVERY:-10000}     # dst2 differs from src in 1 row of CHANGE_EVERY
-RECONCILE_OK_EXIT=${RECONCILE_OK_EXIT:-0}  # exit codes of `ferry reconcile` that mean success
+RECONCILE_OK_EXIT=${RECONCILE_OK_EXIT:-"0 4"}  # exit codes of `ferry reconcile` that mean it ran (4: differences found, as planted)
 PGLOADER_HEAP_MB=${PGLOADER_HEAP_MB:-4096} # SBCL heap for pgloader (its default of 1 GiB is too small)
 
 # The ports are fixed because bench/specs/*.yaml name them.
