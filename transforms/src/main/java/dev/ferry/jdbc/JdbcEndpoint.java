@@ -77,7 +77,7 @@ public final class JdbcEndpoint implements Serializable {
     }
     Connection connection;
     try {
-      connection = DriverManager.getConnection(url, props);
+      connection = open(props);
     } catch (SQLException e) {
       throw new SQLException(
           "cannot connect to " + this + ": " + Redaction.text(e.getMessage(), secrets()),
@@ -104,6 +104,18 @@ public final class JdbcEndpoint implements Serializable {
       throw e;
     }
     return connection;
+  }
+
+  /**
+   * Opens through the driver bundled with ferry rather than DriverManager's registry: on a Flink
+   * session cluster every job has its own classloader, and DriverManager keeps the drivers the
+   * first job registered, which later jobs may not use ("No suitable driver").
+   */
+  private Connection open(Properties props) throws SQLException {
+    java.sql.Driver driver = url.startsWith("jdbc:postgresql:") ? new org.postgresql.Driver()
+        : url.startsWith("jdbc:mysql:") ? new com.mysql.cj.jdbc.Driver() : null;
+    Connection connection = driver == null ? null : driver.connect(url, props);
+    return connection != null ? connection : DriverManager.getConnection(url, props);
   }
 
   java.util.List<String> secrets() {
