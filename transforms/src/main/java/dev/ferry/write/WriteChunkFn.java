@@ -303,38 +303,48 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
       long bytes) throws SQLException {
     if (copyUpsert != null && (rows.size() >= COPY_MIN_ROWS || bytes >= COPY_MIN_BYTES)) {
       if (!rangesWithExistingKeys.contains(range)) {
-        Savepoint savepoint = connection.setSavepoint();
-        try {
-          copyUpsert.insert(rows);
-          connection.releaseSavepoint(savepoint);
+        SQLException rejected = underSavepoint(() -> copyUpsert.insert(rows));
+        if (rejected == null) {
           return 0;
-        } catch (SQLException e) {
-          if (!SqlErrors.isDataError(e)) {
-            throw e;
-          }
-          connection.rollback(savepoint);
-          if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-            copyFallbacks.inc();
-            return writeIsolating(rows, sources, 0, rows.size(), dead);
-          }
-          // A key exists already (a re-run, or rows written before): upsert from now on.
-          rangesWithExistingKeys.add(range);
         }
+        if (!UNIQUE_VIOLATION.equals(rejected.getSQLState())) {
+          copyFallbacks.inc();
+          return writeIsolating(rows, sources, 0, rows.size(), dead);
+        }
+        // A key exists already (a re-run, or rows written before): upsert from now on.
+        rangesWithExistingKeys.add(range);
       }
-      Savepoint savepoint = connection.setSavepoint();
-      try {
-        copyUpsert.upsert(rows);
-        connection.releaseSavepoint(savepoint);
+      if (underSavepoint(() -> copyUpsert.upsert(rows)) == null) {
         return 0;
-      } catch (SQLException e) {
-        if (!SqlErrors.isDataError(e)) {
-          throw e;
-        }
-        connection.rollback(savepoint);
-        copyFallbacks.inc();
       }
+      copyFallbacks.inc();
     }
     return writeIsolating(rows, sources, 0, rows.size(), dead);
+  }
+
+  /** One statement sequence to run under a savepoint. */
+  @FunctionalInterface
+  private interface SqlAction {
+    void run() throws SQLException;
+  }
+
+  /**
+   * Runs {@code action} under a savepoint. Returns null when it succeeded, or the data error it
+   * rolled back to the savepoint; any other error is thrown.
+   */
+  private SQLException underSavepoint(SqlAction action) throws SQLException {
+    Savepoint savepoint = connection.setSavepoint();
+    try {
+      action.run();
+      connection.releaseSavepoint(savepoint);
+      return null;
+    } catch (SQLException e) {
+      if (!SqlErrors.isDataError(e)) {
+        throw e;
+      }
+      connection.rollback(savepoint);
+      return e;
+    }
   }
 
   /**
@@ -346,33 +356,32 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     if (from >= to) {
       return 0;
     }
-    Savepoint savepoint = connection.setSavepoint();
-    try {
-      for (int r = from; r < to; r++) {
-        Object[] row = rows.get(r);
-        for (int i = 0; i < row.length; i++) {
-          binders[i].bind(upsert, i + 1, row[i]);
+    SQLException rejected = underSavepoint(() -> {
+      try {
+        for (int r = from; r < to; r++) {
+          Object[] row = rows.get(r);
+          for (int i = 0; i < row.length; i++) {
+            binders[i].bind(upsert, i + 1, row[i]);
+          }
+          upsert.addBatch();
         }
-        upsert.addBatch();
-      }
-      upsert.executeBatch();
-      connection.releaseSavepoint(savepoint);
-      return 0;
-    } catch (SQLException e) {
-      upsert.clearBatch();
-      if (!SqlErrors.isDataError(e)) {
+        upsert.executeBatch();
+      } catch (SQLException e) {
+        upsert.clearBatch();
         throw e;
       }
-      connection.rollback(savepoint);
-      if (to - from == 1) {
-        dead.add(deadLetter(sources.get(from), null, "target " + config.table.displayName()
-            + " rejected the row: " + SqlErrors.message(e)));
-        return 1;
-      }
-      int mid = (from + to) >>> 1;
-      return writeIsolating(rows, sources, from, mid, dead)
-          + writeIsolating(rows, sources, mid, to, dead);
+    });
+    if (rejected == null) {
+      return 0;
     }
+    if (to - from == 1) {
+      dead.add(deadLetter(sources.get(from), null, "target " + config.table.displayName()
+          + " rejected the row: " + SqlErrors.message(rejected)));
+      return 1;
+    }
+    int mid = (from + to) >>> 1;
+    return writeIsolating(rows, sources, from, mid, dead)
+        + writeIsolating(rows, sources, mid, to, dead);
   }
 
   private DeadLetter deadLetter(Record source, String column, String error) {
