@@ -1,6 +1,7 @@
 package dev.ferry.map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +36,8 @@ import java.util.List;
  *   - name: origin
  *     constant: legacy-crm
  * custom: com.example.NormalizePhone   # optional RowTransform
+ * lookups:                   # after the rules: fill columns from a lookup table, see LookupRule
+ *   - {table: email_lookup, on: [email], columns: [phone]}
  * </pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -48,6 +51,9 @@ public final class MappingSpec implements Serializable {
   @JsonProperty public List<String> drop = new ArrayList<>();
   @JsonProperty public List<ColumnRule> columns = new ArrayList<>();
   @JsonProperty public String custom;
+  // Left out of the fingerprint when empty, so mappings without lookups keep their saved progress.
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  @JsonProperty public List<LookupRule> lookups = new ArrayList<>();
 
   /** The identity mapping: every source column copied under its own name. */
   public static MappingSpec identity() {
@@ -66,6 +72,11 @@ public final class MappingSpec implements Serializable {
 
   public MappingSpec dropping(String... names) {
     drop.addAll(List.of(names));
+    return this;
+  }
+
+  public MappingSpec withLookup(LookupRule lookup) {
+    lookups.add(lookup);
     return this;
   }
 

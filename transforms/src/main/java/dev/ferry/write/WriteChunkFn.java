@@ -87,6 +87,8 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
   private transient PreparedStatement checkpoint;
   private transient PreparedStatement deadLetter;
   private transient ValueBinder[] binders;
+  /** The statement parameter each column binds. */
+  private transient int[] parameters;
   private transient int[] sourceKeyIndexes;
   private transient String upsertSql;
   private transient StateTables state;
@@ -105,7 +107,8 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
       binders[i] = ValueBinder.forColumn(config.table.columns().column(i), dialect);
     }
     sourceKeyIndexes = config.sourceLayout.indexesOf(config.sourceKeyColumns);
-    upsertSql = UpsertSql.build(dialect, config.table);
+    upsertSql = config.statement.sql(dialect, config.table);
+    parameters = config.statement.parameters(config.table);
     state = new StateTables(dialect, config.stateSchema);
     rangesWithExistingKeys = new java.util.HashSet<>();
   }
@@ -361,7 +364,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
         for (int r = from; r < to; r++) {
           Object[] row = rows.get(r);
           for (int i = 0; i < row.length; i++) {
-            binders[i].bind(upsert, i + 1, row[i]);
+            binders[i].bind(upsert, parameters[i], row[i]);
           }
           upsert.addBatch();
         }
@@ -430,8 +433,10 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     checkpoint = connection.prepareStatement(state.advanceCheckpoint());
     deadLetter = connection.prepareStatement(state.upsertDeadLetter());
     if (config.endpoint.dialect() == Dialect.POSTGRESQL) {
-      copyUpsert = PostgresCopyUpsert.open(connection, config.table);
-      connection.commit();
+      if (config.statement.insertsRows()) {
+        copyUpsert = PostgresCopyUpsert.open(connection, config.table);
+        connection.commit();
+      }
     } else {
       maxStatementBytes = MySqlPacket.maxAllowed(connection);
     }

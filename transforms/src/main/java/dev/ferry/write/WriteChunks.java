@@ -43,7 +43,7 @@ public final class WriteChunks extends PTransform<PCollection<Chunk>, PDone> {
       List<String> sourceKeyColumns) {
     return new WriteChunks(new WriteConfig(Objects.requireNonNull(endpoint, "endpoint"),
         Objects.requireNonNull(table, "table"), sourceLayout, List.copyOf(sourceKeyColumns),
-        List.of(), null, null, "", 8));
+        List.of(), null, null, "", 8, RowStatement.upsert()));
   }
 
   /** The job whose progress this write advances: name, spec fingerprint and run id. */
@@ -54,6 +54,11 @@ public final class WriteChunks extends PTransform<PCollection<Chunk>, PDone> {
   /** Schema of the ferry_* state tables (default: the connection's default schema). */
   public WriteChunks withStateSchema(List<String> schema) {
     return new WriteChunks(config.withStateSchema(schema));
+  }
+
+  /** Runs {@code statement} for each row instead of the default {@link RowStatement#upsert()}. */
+  public WriteChunks withRowStatement(RowStatement statement) {
+    return new WriteChunks(config.withStatement(Objects.requireNonNull(statement, "statement")));
   }
 
   public WriteChunks withMaxAttempts(int attempts) {
@@ -93,10 +98,11 @@ public final class WriteChunks extends PTransform<PCollection<Chunk>, PDone> {
     final String fingerprint;
     final String runId;
     final int maxAttempts;
+    final RowStatement statement;
 
     WriteConfig(JdbcEndpoint endpoint, TargetTable table, Layout sourceLayout,
         List<String> sourceKeyColumns, List<String> stateSchema, String job, String fingerprint,
-        String runId, int maxAttempts) {
+        String runId, int maxAttempts, RowStatement statement) {
       this.endpoint = endpoint;
       this.table = table;
       this.sourceLayout = sourceLayout;
@@ -106,22 +112,28 @@ public final class WriteChunks extends PTransform<PCollection<Chunk>, PDone> {
       this.fingerprint = fingerprint;
       this.runId = runId;
       this.maxAttempts = maxAttempts;
+      this.statement = statement;
     }
 
     WriteConfig withJob(String job, String fingerprint, String runId) {
       return new WriteConfig(endpoint, table, sourceLayout, sourceKeyColumns, stateSchema,
           Objects.requireNonNull(job), Objects.requireNonNull(fingerprint),
-          Objects.requireNonNull(runId), maxAttempts);
+          Objects.requireNonNull(runId), maxAttempts, statement);
     }
 
     WriteConfig withStateSchema(List<String> schema) {
       return new WriteConfig(endpoint, table, sourceLayout, sourceKeyColumns, List.copyOf(schema),
-          job, fingerprint, runId, maxAttempts);
+          job, fingerprint, runId, maxAttempts, statement);
     }
 
     WriteConfig withMaxAttempts(int attempts) {
       return new WriteConfig(endpoint, table, sourceLayout, sourceKeyColumns, stateSchema, job,
-          fingerprint, runId, attempts);
+          fingerprint, runId, attempts, statement);
+    }
+
+    WriteConfig withStatement(RowStatement rowStatement) {
+      return new WriteConfig(endpoint, table, sourceLayout, sourceKeyColumns, stateSchema, job,
+          fingerprint, runId, maxAttempts, rowStatement);
     }
   }
 }
