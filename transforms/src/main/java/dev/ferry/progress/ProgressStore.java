@@ -16,7 +16,7 @@ import java.util.List;
  * hands back on a later run exactly the ranges (and the points inside them) that are not done,
  * and keeps the run log that incremental catch-ups take their watermark from.
  */
-public final class ProgressStore {
+public final class ProgressStore implements JobState {
   private final JdbcEndpoint endpoint;
   private final StateTables tables;
 
@@ -25,6 +25,7 @@ public final class ProgressStore {
     this.tables = new StateTables(endpoint.dialect(), stateSchema);
   }
 
+  @Override
   public void ensureTables() throws SQLException {
     try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
         Statement s = c.createStatement()) {
@@ -41,6 +42,7 @@ public final class ProgressStore {
   }
 
   /** Forgets the saved plan and progress of (job, fingerprint), for a deliberate full re-copy. */
+  @Override
   public void forget(String job, String fingerprint) throws SQLException {
     try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
         PreparedStatement ps = c.prepareStatement("DELETE FROM "
@@ -59,7 +61,7 @@ public final class ProgressStore {
     public final boolean resumed;
     public final long estimatedRows;
 
-    Work(List<RangeTask> pending, int totalRanges, int doneRanges, boolean resumed,
+    public Work(List<RangeTask> pending, int totalRanges, int doneRanges, boolean resumed,
         long estimatedRows) {
       this.pending = pending;
       this.totalRanges = totalRanges;
@@ -73,6 +75,7 @@ public final class ProgressStore {
    * Loads the saved plan of (job, fingerprint) or, on a first run, asks {@code planner} for one
    * and saves it. Saving happens in one transaction, so a run killed while planning plans again.
    */
+  @Override
   public Work planOrResume(String job, String fingerprint,
       Planner planner) throws SQLException {
     try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET)) {
@@ -141,6 +144,7 @@ public final class ProgressStore {
     public long estimatedRows;
   }
 
+  @Override
   public Totals totals(String job, String fingerprint) throws SQLException {
     try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
         PreparedStatement ps = c.prepareStatement("SELECT count(*), COALESCE(SUM(CASE WHEN done"
@@ -163,6 +167,7 @@ public final class ProgressStore {
     }
   }
 
+  @Override
   public void startRun(String job, String runId, String fingerprint, String kind,
       String sinceValue) throws SQLException {
     try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
@@ -182,6 +187,7 @@ public final class ProgressStore {
    * Records the end of a run. On PostgreSQL this commit is synchronous: its WAL flush also makes
    * every earlier (asynchronous) chunk commit durable before the run reports success.
    */
+  @Override
   public void finishRun(String job, String runId, String status, String watermark,
       long rowsRead, long rowsWritten, long rowsDead) throws SQLException {
     try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET)) {
@@ -214,6 +220,7 @@ public final class ProgressStore {
    * The watermark recorded by the job's latest successful run, or null when none recorded one:
    * where an incremental catch-up starts.
    */
+  @Override
   public String lastWatermark(String job) throws SQLException {
     try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
         PreparedStatement ps = c.prepareStatement("SELECT watermark FROM "
@@ -228,6 +235,7 @@ public final class ProgressStore {
   }
 
   /** Dead letters of (job, fingerprint), for export; each as the columns of the table. */
+  @Override
   public List<String[]> deadLetters(String job, String fingerprint) throws SQLException {
     List<String[]> rows = new ArrayList<>();
     try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
