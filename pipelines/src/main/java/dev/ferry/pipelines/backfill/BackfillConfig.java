@@ -52,6 +52,8 @@ public final class BackfillConfig {
   public final String summaryFile;
   public final boolean restart;
   public final int progressIntervalSeconds;
+  /** The spec's {@code fill.columns} (for {@code ferry fill}); empty when not given. */
+  public final List<String> fillColumns;
 
   private BackfillConfig(Builder b) {
     this.origin = b.origin;
@@ -76,6 +78,7 @@ public final class BackfillConfig {
     this.summaryFile = b.summaryFile;
     this.restart = b.restart;
     this.progressIntervalSeconds = b.progressIntervalSeconds;
+    this.fillColumns = b.fillColumns;
   }
 
   private static final class Builder {
@@ -101,11 +104,12 @@ public final class BackfillConfig {
     String summaryFile;
     boolean restart;
     int progressIntervalSeconds;
+    List<String> fillColumns;
   }
 
   /** Reads the spec named by the options (if any) and applies the flags over it. */
   public static BackfillConfig from(BackfillOptions options, Secrets secrets) {
-    return from(options, secrets, true);
+    return from(options, secrets, true, false);
   }
 
   /**
@@ -114,11 +118,20 @@ public final class BackfillConfig {
    * {@link #targetTable} are null.
    */
   public static BackfillConfig fromWithOptionalTarget(BackfillOptions options, Secrets secrets) {
-    return from(options, secrets, false);
+    return from(options, secrets, false, false);
+  }
+
+  /**
+   * Like {@link #from}, for jobs that write into the table they read (ferry fill): without a
+   * target URL, {@link #target} and {@link #targetTable} are the source's.
+   */
+  public static BackfillConfig fromWithTargetDefaultingToSource(BackfillOptions options,
+      Secrets secrets) {
+    return from(options, secrets, false, true);
   }
 
   private static BackfillConfig from(BackfillOptions options, Secrets secrets,
-      boolean targetRequired) {
+      boolean targetRequired, boolean targetDefaultsToSource) {
     JobSpec spec;
     String origin;
     Path specDir;
@@ -175,7 +188,11 @@ public final class BackfillConfig {
     }
     b.zeroDatesAsNull = zeroDates.equals("null");
     String targetTable = first(options.getTargetTable(), spec.target.table);
-    if (!hasTarget) {
+    if (!hasTarget && targetDefaultsToSource) {
+      b.target = b.source;
+      b.targetTable = targetTable == null ? b.sourceTable : name(origin, "target.table",
+          targetTable);
+    } else if (!hasTarget) {
       b.targetTable = null;
     } else if (targetTable == null) {
       if (b.sourceTable == null) {
@@ -213,6 +230,7 @@ public final class BackfillConfig {
     b.summaryFile = first(options.getSummaryFile(), spec.summaryFile);
     b.restart = options.getRestart();
     b.progressIntervalSeconds = Math.max(1, options.getProgressIntervalSeconds());
+    b.fillColumns = spec.fill == null ? List.of() : List.copyOf(spec.fill.columns);
     return new BackfillConfig(b);
   }
 

@@ -7,6 +7,7 @@ import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.MapChunks;
 import dev.ferry.map.RecordMapper;
+import dev.ferry.pipelines.enrich.Enrichments;
 import dev.ferry.pipelines.spec.ReportFiles;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.pipelines.spec.Secrets;
@@ -17,12 +18,14 @@ import dev.ferry.progress.StateTables;
 import dev.ferry.read.ColumnReader;
 import dev.ferry.read.RangeTask;
 import dev.ferry.read.ReadRanges;
+import dev.ferry.record.Chunk;
 import dev.ferry.record.Column;
 import dev.ferry.record.ConversionException;
 import dev.ferry.record.Conversions;
 import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Layout;
 import dev.ferry.record.ValueKind;
+import dev.ferry.write.RowStatement;
 import dev.ferry.write.TargetTable;
 import dev.ferry.write.WriteChunks;
 import java.io.BufferedWriter;
@@ -42,7 +45,9 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -53,7 +58,9 @@ import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.PCollection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,16 +94,54 @@ public final class BackfillPipeline {
   }
 
   public static RunSummary run(BackfillOptions options, Secrets secrets) {
+    return run(options, secrets, COPY);
+  }
+
+  /**
+   * A job run the backfill's way (plan or resume, read, map, write with checkpoints, summary),
+   * prepared its own way: {@code ferry fill} is one.
+   */
+  public interface Variant {
+    /** The job's settings from its spec and flags; throws {@link SpecException} when invalid. */
+    BackfillConfig configure(BackfillOptions options, Secrets secrets);
+
+    /** Checks source and target and sets up the steps; see {@link Prepared}. */
+    Prepared prepare(BackfillConfig config) throws SQLException;
+  }
+
+  /** The backfill itself: copy the source table into the target with upserts. */
+  private static final Variant COPY = new Variant() {
+    @Override
+    public BackfillConfig configure(BackfillOptions options, Secrets secrets) {
+      return BackfillConfig.from(options, secrets);
+    }
+
+    @Override
+    public Prepared prepare(BackfillConfig config) throws SQLException {
+      Prepared p = prepareSource(config);
+      Enrichments.plan(config, p);
+      p.target = describeTarget(config, p);
+      try {
+        p.target.requireUniqueKey(config.target);
+      } catch (IllegalArgumentException e) {
+        throw new SpecException(config.origin, "target.key", e.getMessage());
+      }
+      return p;
+    }
+  };
+
+  public static RunSummary run(BackfillOptions options, Secrets secrets, Variant variant) {
     BackfillConfig config;
     try {
-      config = BackfillConfig.from(options, secrets);
+      config = variant.configure(options, secrets);
     } catch (SpecException e) {
       return invalid(options.getJob(), e.getMessage());
     }
-    return new Run(options, config).execute();
+    return new Run(options, config, variant).execute();
   }
 
-  private static RunSummary invalid(String job, String message) {
+  /** The summary of a run that never started because its spec or flags are invalid. */
+  public static RunSummary invalid(String job, String message) {
     RunSummary s = new RunSummary();
     s.job = job;
     s.status = "invalid";
@@ -110,12 +155,14 @@ public final class BackfillPipeline {
   private static final class Run {
     private final BackfillOptions options;
     private final BackfillConfig config;
+    private final Variant variant;
     private final RunSummary summary = new RunSummary();
     private final long startNanos = System.nanoTime();
 
-    Run(BackfillOptions options, BackfillConfig config) {
+    Run(BackfillOptions options, BackfillConfig config, Variant variant) {
       this.options = options;
       this.config = config;
+      this.variant = variant;
       summary.job = config.job;
       summary.source = config.source.toString();
       summary.target = config.target.toString();
@@ -129,11 +176,12 @@ public final class BackfillPipeline {
       ProgressStore store = new ProgressStore(config.target, config.stateSchema);
       boolean started = false;
       try {
-        Prepared prepared = prepare();
+        Prepared prepared = variant.prepare(config);
         store.ensureTables();
         String since = resolveSince(store, prepared);
         summary.since = since;
-        summary.kind = since == null ? "backfill" : "catch-up";
+        summary.kind = prepared.kind != null ? prepared.kind
+            : since == null ? "backfill" : "catch-up";
         summary.fingerprint = fingerprint(prepared, since);
         summary.deadLetterTable = new StateTables(config.target.dialect(), config.stateSchema)
             .table(StateTables.DEAD_LETTER);
@@ -188,17 +236,6 @@ public final class BackfillPipeline {
       }
       String text = sb.length() == 0 ? e.getClass().getName() : sb.toString();
       return config.target.redact(config.source.redact(text));
-    }
-
-    private Prepared prepare() throws SQLException {
-      Prepared p = prepareSource(config);
-      p.target = describeTarget(config, p);
-      try {
-        p.target.requireUniqueKey(config.target);
-      } catch (IllegalArgumentException e) {
-        throw new SpecException(config.origin, "target.key", e.getMessage());
-      }
-      return p;
     }
 
     private String resolveSince(ProgressStore store, Prepared p) throws SQLException {
@@ -281,6 +318,9 @@ public final class BackfillPipeline {
           p.target.keyColumns().toString(), config.mapping.fingerprint(),
           String.valueOf(config.sinceColumn), String.valueOf(since),
           String.valueOf(config.zeroDatesAsNull));
+      if (p.kind != null) {
+        canonical += "\n" + p.kind + "\n" + p.relation.fromClause(config.source.dialect());
+      }
       try {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
             .digest(canonical.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
@@ -302,34 +342,45 @@ public final class BackfillPipeline {
         read = read.withSince(config.sinceColumn, KeyCodec.decode(since)[0]);
       }
       Pipeline pipeline = Pipeline.create(options);
-      pipeline
+      PCollection<Chunk> rows = pipeline
           .apply(step + ".Ranges", Create.of(pending).withCoder(SerializableCoder.of(
               RangeTask.class)))
           .apply(step + ".Distribute", Reshuffle.viaRandomKey())
           .apply(step + ".Read", read)
           .apply(step + ".Map", MapChunks.with(p.mapper, p.relation.keyColumns(),
-              p.relation.displayName()))
-          .apply(step + ".Upsert", WriteChunks.into(config.target, p.target, p.sourceLayout,
-                  p.relation.keyColumns())
-              .forJob(config.job, summary.fingerprint, summary.runId)
-              .withStateSchema(config.stateSchema));
+              p.relation.displayName()));
+      for (Map.Entry<String, PTransform<PCollection<Chunk>, PCollection<Chunk>>> s
+          : p.afterMap.entrySet()) {
+        rows = rows.apply(step + "." + s.getKey(), s.getValue());
+      }
+      rows.apply(step + (p.kind == null ? ".Upsert" : ".Write"), WriteChunks.into(config.target,
+              p.target, p.sourceLayout, p.relation.keyColumns())
+          .forJob(config.job, summary.fingerprint, summary.runId)
+          .withStateSchema(config.stateSchema)
+          .withRowStatement(p.statement));
       LOG.info("{}: copying {} ranges of {} to {}", config.job, pending.size(),
           p.relation.displayName(), p.target.displayName());
       try (ProgressReporter reporter = new ProgressReporter(store, config.job,
           summary.fingerprint, config.progressIntervalSeconds)) {
         PipelineResult result = pipeline.run();
         result.waitUntilFinish();
-        summary.rowsRead = counter(result, ReadRanges.class, "rowsRead");
-        summary.rowsWritten = counter(result, WriteChunks.class, "rowsWritten");
-        summary.rowsDeadLettered = counter(result, WriteChunks.class, "rowsDeadLettered");
-        summary.retries = counter(result, ReadRanges.class, "readRetries")
-            + counter(result, WriteChunks.class, "writeRetries");
+        // Only the table's own read: lookups read with the same transform.
+        summary.rowsRead = counter(result, ReadRanges.class, "rowsRead", step + ".Read");
+        summary.rowsWritten = counter(result, WriteChunks.class, "rowsWritten", null);
+        summary.rowsDeadLettered = counter(result, WriteChunks.class, "rowsDeadLettered", null);
+        summary.retries = counter(result, ReadRanges.class, "readRetries", null)
+            + counter(result, WriteChunks.class, "writeRetries", null);
       }
     }
 
-    private long counter(PipelineResult result, Class<?> namespace, String name) {
-      MetricQueryResults metrics = result.metrics().queryMetrics(MetricsFilter.builder()
-          .addNameFilter(MetricNameFilter.named(namespace, name)).build());
+    /** A counter's total over all steps, or over {@code step} when not null. */
+    private long counter(PipelineResult result, Class<?> namespace, String name, String step) {
+      MetricsFilter.Builder filter = MetricsFilter.builder()
+          .addNameFilter(MetricNameFilter.named(namespace, name));
+      if (step != null) {
+        filter.addStep(step);
+      }
+      MetricQueryResults metrics = result.metrics().queryMetrics(filter.build());
       long total = 0;
       for (MetricResult<Long> c : metrics.getCounters()) {
         Long v = c.getAttempted();
@@ -410,6 +461,20 @@ public final class BackfillPipeline {
     public Layout sourceLayout;
     public RecordMapper mapper;
     public TargetTable target;
+    /** Steps between mapping and writing, by step name, in order (lookups, a fill's own). */
+    public final Map<String, PTransform<PCollection<Chunk>, PCollection<Chunk>>> afterMap =
+        new LinkedHashMap<>();
+    /** The rows' columns after lookups added theirs; null when only the mapping shapes them. */
+    public Layout enrichedLayout;
+    /** What the writer runs for each row. */
+    public RowStatement statement = RowStatement.upsert();
+    /** A variant's kind for the run log ("fill"), which also sets its runs apart; null: copy. */
+    public String kind;
+
+    /** The columns of the rows as the mapping and any lookups leave them. */
+    public Layout outputLayout() {
+      return enrichedLayout != null ? enrichedLayout : mapper.targetLayout();
+    }
   }
 
   /** The source relation (key from the spec or the primary key), its layout and the mapping. */
@@ -470,7 +535,7 @@ public final class BackfillPipeline {
     }
     try {
       return TargetTable.describe(config.target, config.targetTable,
-          p.mapper.targetLayout().names(), targetKey);
+          p.outputLayout().names(), targetKey);
     } catch (IllegalArgumentException e) {
       throw new SpecException(config.origin, "target.table", e.getMessage());
     }

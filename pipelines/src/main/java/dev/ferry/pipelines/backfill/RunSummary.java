@@ -49,7 +49,8 @@ public final class RunSummary {
   /** The human summary printed at the end of a run. */
   public String toConsole() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("%n== ferry backfill %s: %s ==%n", job, status.toUpperCase()));
+    sb.append(String.format("%n== ferry %s %s: %s ==%n", "fill".equals(kind) ? "fill"
+        : "backfill", job, status.toUpperCase()));
     sb.append(String.format("  source        %s%n  target        %s%n", source, target));
     sb.append(String.format("  ranges        %d of %d done (%d processed in this run%s)%n",
         rangesDone, rangesTotal, rangesThisRun, resumed ? ", resumed" : ""));

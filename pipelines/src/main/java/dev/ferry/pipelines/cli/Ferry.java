@@ -18,6 +18,8 @@ public final class Ferry {
   static {
     COMMANDS.put("backfill", new Command("copy a table in resumable key ranges",
         args -> BackfillPipeline.run(args).exitCode));
+    COMMANDS.put("fill", new Command("fill a column of a table in place where it is NULL",
+        args -> dev.ferry.pipelines.fill.FillPipeline.run(args).exitCode));
     COMMANDS.put("reconcile", new Command("prove the target holds exactly the source",
         args -> ReconcilePipeline.run(args).exitCode));
     COMMANDS.put("profile", new Command("profile a source table: columns, size, growth, findings",

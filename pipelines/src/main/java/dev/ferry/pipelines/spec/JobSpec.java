@@ -27,6 +27,9 @@ public final class JobSpec {
   @JsonProperty public String deadLetterFile;
   @JsonProperty public String summaryFile;
 
+  /** {@code ferry fill} only: the columns filled in place where they are NULL. */
+  @JsonProperty public Fill fill;
+
   /** One side of a job: where it is and what to read or write there. */
   @JsonIgnoreProperties(ignoreUnknown = false)
   public static final class Endpoint {
@@ -57,5 +60,11 @@ public final class JobSpec {
 
     /** {@code last} (the watermark of the last successful run) or a literal value. */
     @JsonProperty public String value;
+  }
+
+  /** An in-place fill: which columns of the source table get a value where they are NULL. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public static final class Fill {
+    @JsonProperty public List<String> columns = new ArrayList<>();
   }
 }

@@ -1,0 +1,161 @@
+package dev.ferry.pipelines.fill;
+
+import dev.ferry.fill.FillNullsStatement;
+import dev.ferry.fill.FillRows;
+import dev.ferry.jdbc.Dialect;
+import dev.ferry.map.ColumnRule;
+import dev.ferry.map.LookupRule;
+import dev.ferry.pipelines.backfill.BackfillConfig;
+import dev.ferry.pipelines.backfill.BackfillOptions;
+import dev.ferry.pipelines.backfill.BackfillPipeline;
+import dev.ferry.pipelines.backfill.RunSummary;
+import dev.ferry.pipelines.enrich.Enrichments;
+import dev.ferry.pipelines.spec.Secrets;
+import dev.ferry.pipelines.spec.SpecException;
+import dev.ferry.plan.SourceRelation;
+import dev.ferry.write.TargetTable;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * The in-place fill: gives a column of an existing table a value in every row where it is still
+ * NULL, computed by the mapping from the same row and/or by a lookup, in key-range batches.
+ *
+ * <pre>
+ * java -cp ferry-direct.jar dev.ferry.pipelines.fill.FillPipeline --spec=fill.yaml
+ * </pre>
+ *
+ * <p>It is a backfill whose source is the table itself, restricted to rows with an empty column
+ * to fill, and whose writer runs {@code UPDATE … SET c = COALESCE(c, ?) WHERE key = ? AND c IS
+ * NULL} instead of an upsert ({@link FillNullsStatement}). So it plans, reads, maps, throttles,
+ * checkpoints and resumes exactly as the backfill does: each chunk of {@code batchSize} rows is
+ * one short transaction holding its row locks and its checkpoint; a killed run resumes after the
+ * last committed chunk of each range; a re-run reads the rows still empty and changes nothing
+ * that has a value.
+ */
+public final class FillPipeline {
+  private FillPipeline() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args).exitCode);
+  }
+
+  /** Parses flags, runs, prints the summary; never throws for a failed run (see exit code). */
+  public static RunSummary run(String[] args) {
+    PipelineOptionsFactory.register(FillOptions.class);
+    FillOptions options;
+    try {
+      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FillOptions.class);
+    } catch (IllegalArgumentException e) {
+      return BackfillPipeline.invalid("flags", e.getMessage());
+    }
+    return run(options, Secrets.fromSystem());
+  }
+
+  public static RunSummary run(FillOptions options, Secrets secrets) {
+    return BackfillPipeline.run(options, secrets, new Fill(options));
+  }
+
+  /** The fill as a variant of the backfill's run. */
+  private static final class Fill implements BackfillPipeline.Variant {
+    private final FillOptions options;
+
+    Fill(FillOptions options) {
+      this.options = options;
+    }
+
+    @Override
+    public BackfillConfig configure(BackfillOptions flags, Secrets secrets) {
+      BackfillConfig config = BackfillConfig.fromWithTargetDefaultingToSource(flags, secrets);
+      if (config.sourceQuery != null) {
+        throw new SpecException(config.origin, "source.query", "a fill updates a table: name"
+            + " source.table");
+      }
+      if (config.sinceColumn != null) {
+        throw new SpecException(config.origin, "since", "a fill has no catch-up: every run"
+            + " reads only the rows whose columns are still empty");
+      }
+      if (columns(config).isEmpty()) {
+        throw new SpecException(config.origin, "fill.columns", "required: the column(s) to fill"
+            + " where they are NULL");
+      }
+      return config;
+    }
+
+    private List<String> columns(BackfillConfig config) {
+      if (options.getFillColumns() == null) {
+        return config.fillColumns;
+      }
+      List<String> columns = new ArrayList<>();
+      for (String c : options.getFillColumns().split(",")) {
+        if (!c.isBlank()) {
+          columns.add(c.trim());
+        }
+      }
+      return columns;
+    }
+
+    @Override
+    public BackfillPipeline.Prepared prepare(BackfillConfig config) throws SQLException {
+      List<String> fill = columns(config);
+      BackfillPipeline.Prepared p = BackfillPipeline.prepareSource(config);
+      List<String> key = p.relation.keyColumns();
+      Set<String> filled = new HashSet<>();
+      for (ColumnRule rule : config.mapping.columns) {
+        filled.add(rule.name);
+      }
+      for (LookupRule lookup : config.mapping.lookups) {
+        for (LookupRule.Output out : lookup.columns) {
+          filled.add(out.name);
+        }
+      }
+      for (String c : fill) {
+        if (!p.sourceLayout.has(c)) {
+          throw new SpecException(config.origin, "fill.columns", "no column '" + c + "' in "
+              + p.relation.displayName() + " (columns: " + p.sourceLayout.names() + ")");
+        }
+        if (key.contains(c)) {
+          throw new SpecException(config.origin, "fill.columns", "'" + c + "' is part of the"
+              + " key; a fill never changes a key");
+        }
+        if (!filled.contains(c)) {
+          throw new SpecException(config.origin, "fill.columns", "nothing gives '" + c + "' a"
+              + " value: add a mapping rule {name: " + c + ", …} or a lookup that fills it");
+        }
+      }
+      Enrichments.plan(config, p);
+      p.afterMap.put("KeepCellsToFill", FillRows.of(p.sourceLayout, key, p.outputLayout(), fill));
+      p.relation = SourceRelation.query(emptyCells(config.source.dialect(), config.sourceTable,
+          fill), key);
+      List<String> written = new ArrayList<>(key);
+      written.addAll(fill);
+      try {
+        p.target = TargetTable.describe(config.target, config.targetTable, written, key);
+        p.target.requireUniqueKey(config.target);
+      } catch (IllegalArgumentException e) {
+        throw new SpecException(config.origin, "source.key", e.getMessage());
+      }
+      p.statement = FillNullsStatement.INSTANCE;
+      p.kind = "fill";
+      return p;
+    }
+
+    /**
+     * The rows that still have work: every column (in table order, as described), only where a
+     * column to fill is NULL. Planning and reading wrap it as a derived table, which both engines
+     * merge into their range scans on the key.
+     */
+    private static String emptyCells(Dialect dialect, List<String> table, List<String> fill) {
+      List<String> empty = new ArrayList<>();
+      for (String c : fill) {
+        empty.add(dialect.quote(c) + " IS NULL");
+      }
+      return "SELECT * FROM " + dialect.quoteQualified(table) + " WHERE "
+          + String.join(" OR ", empty);
+    }
+  }
+}
