@@ -108,8 +108,11 @@ final class PostgresCopyUpsert {
    */
   static final class CopyText {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    /** Text is encoded from slices of this many chars (bulk copies, no per-char bounds checks). */
+    private static final int SLICE_CHARS = 8192;
     private final CopyIn in;
     private final byte[] buf = new byte[FLUSH_BYTES];
+    private final char[] slice = new char[SLICE_CHARS];
     private int pos;
 
     CopyText(CopyIn in) {
@@ -136,6 +139,8 @@ final class PostgresCopyUpsert {
         ascii("\\N");
       } else if (v instanceof String) {
         text((String) v);
+      } else if (v instanceof Long || v instanceof Integer) {
+        integer(((Number) v).longValue());
       } else if (v instanceof Boolean) {
         put((Boolean) v ? 't' : 'f');
       } else if (v instanceof BigDecimal) {
@@ -153,7 +158,7 @@ final class PostgresCopyUpsert {
       } else if (v instanceof OffsetDateTime) {
         ascii(PostgresTime.timestamptz((OffsetDateTime) v));
       } else {
-        // Long, Double, Float, UUID and LocalTime print in forms PostgreSQL parses back exactly
+        // Double, Float, UUID and LocalTime print in forms PostgreSQL parses back exactly
         // (shortest round-trip digits, ISO 8601, NaN/Infinity).
         text(v.toString());
       }
@@ -165,50 +170,88 @@ final class PostgresCopyUpsert {
       }
     }
 
+    /** Decimal digits straight into the buffer: the most common key type, without a String. */
+    private void integer(long v) throws SQLException {
+      if (v == Long.MIN_VALUE) {
+        ascii(Long.toString(v));
+        return;
+      }
+      if (buf.length - pos < 20) {
+        flush();
+      }
+      if (v < 0) {
+        buf[pos++] = '-';
+        v = -v;
+      }
+      int end = pos + digits(v);
+      for (int i = end - 1; i >= pos; i--) {
+        buf[i] = (byte) ('0' + v % 10);
+        v /= 10;
+      }
+      pos = end;
+    }
+
+    private static int digits(long v) {
+      int n = 1;
+      while (v >= 10) {
+        v /= 10;
+        n++;
+      }
+      return n;
+    }
+
     private void text(String s) throws SQLException {
       int n = s.length();
-      for (int i = 0; i < n; i++) {
-        char c = s.charAt(i);
+      for (int from = 0; from < n; ) {
+        int to = Math.min(n, from + SLICE_CHARS);
+        if (to < n && Character.isHighSurrogate(s.charAt(to - 1))) {
+          to--; // keep a surrogate pair within one slice
+        }
+        s.getChars(from, to, slice, 0);
+        encode(to - from);
+        from = to;
+      }
+    }
+
+    /** Escapes and UTF-8-encodes the first {@code len} chars of {@link #slice}. */
+    private void encode(int len) throws SQLException {
+      char[] cs = slice;
+      byte[] b = buf;
+      int p = pos;
+      for (int i = 0; i < len; i++) {
+        if (b.length - p < 4) {
+          pos = p;
+          flush();
+          p = 0;
+        }
+        char c = cs[i];
         if (c < 0x80) {
-          switch (c) {
-            case '\\':
-              put('\\');
-              put('\\');
-              break;
-            case '\t':
-              put('\\');
-              put('t');
-              break;
-            case '\n':
-              put('\\');
-              put('n');
-              break;
-            case '\r':
-              put('\\');
-              put('r');
-              break;
-            default:
-              put(c);
+          if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+            b[p++] = '\\';
+            b[p++] = (byte) (c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
+          } else {
+            b[p++] = (byte) c;
           }
         } else if (c < 0x800) {
-          put(0xc0 | c >> 6);
-          put(0x80 | c & 0x3f);
-        } else if (Character.isHighSurrogate(c) && i + 1 < n
-            && Character.isLowSurrogate(s.charAt(i + 1))) {
-          int cp = Character.toCodePoint(c, s.charAt(++i));
-          put(0xf0 | cp >> 18);
-          put(0x80 | cp >> 12 & 0x3f);
-          put(0x80 | cp >> 6 & 0x3f);
-          put(0x80 | cp & 0x3f);
+          b[p++] = (byte) (0xc0 | c >> 6);
+          b[p++] = (byte) (0x80 | c & 0x3f);
+        } else if (Character.isHighSurrogate(c) && i + 1 < len
+            && Character.isLowSurrogate(cs[i + 1])) {
+          int cp = Character.toCodePoint(c, cs[++i]);
+          b[p++] = (byte) (0xf0 | cp >> 18);
+          b[p++] = (byte) (0x80 | cp >> 12 & 0x3f);
+          b[p++] = (byte) (0x80 | cp >> 6 & 0x3f);
+          b[p++] = (byte) (0x80 | cp & 0x3f);
         } else if (Character.isSurrogate(c)) {
           // ValueBinder dead-letters broken surrogates first; never reached for checked values.
-          put('?');
+          b[p++] = '?';
         } else {
-          put(0xe0 | c >> 12);
-          put(0x80 | c >> 6 & 0x3f);
-          put(0x80 | c & 0x3f);
+          b[p++] = (byte) (0xe0 | c >> 12);
+          b[p++] = (byte) (0x80 | c >> 6 & 0x3f);
+          b[p++] = (byte) (0x80 | c & 0x3f);
         }
       }
+      pos = p;
     }
   }
 

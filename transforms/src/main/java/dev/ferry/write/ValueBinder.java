@@ -38,6 +38,7 @@ import java.util.Locale;
  */
 public final class ValueBinder implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final int TEXT_SLICE_CHARS = 8192;
 
   private final String column;
   private final ValueKind kind;
@@ -53,6 +54,8 @@ public final class ValueBinder implements Serializable {
   /** Fractional-second digits the column keeps, or -1 when not a time type. */
   private final int fractionDigits;
   private final String typeName;
+  /** Scratch for {@link #checkText}; a binder is used by one thread at a time. */
+  private transient char[] slice;
 
   private ValueBinder(Column c, ValueKind kind, int maxChars, long minInt, long maxInt,
       boolean finiteOnly, Dialect dialect) {
@@ -359,29 +362,40 @@ public final class ValueBinder implements Serializable {
   }
 
   private void checkText(String s) throws ConversionException {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == 0 && rejectNul) {
-        throw new ConversionException("column " + column + ": text contains a NUL character"
-            + " (U+0000) at position " + i + ", which PostgreSQL cannot store");
-      }
-      if (Character.isHighSurrogate(c)) {
-        if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-          i++;
-          continue;
+    int n = s.length();
+    if (slice == null) {
+      slice = new char[TEXT_SLICE_CHARS];
+    }
+    // Bulk copies of slices: a charAt loop costs a bounds check per char on every text value.
+    int pairEnd = 0; // a checked surrogate pair may straddle two slices
+    for (int from = 0; from < n; from += TEXT_SLICE_CHARS) {
+      int len = Math.min(TEXT_SLICE_CHARS, n - from);
+      s.getChars(from, from + len, slice, 0);
+      for (int i = 0; i < len; i++) {
+        char c = slice[i];
+        if (c == 0 && rejectNul) {
+          throw new ConversionException("column " + column + ": text contains a NUL character"
+              + " (U+0000) at position " + (from + i) + ", which PostgreSQL cannot store");
         }
-        throw new ConversionException("column " + column + ": text is not valid Unicode (a"
-            + " broken surrogate pair at position " + i + ")");
-      }
-      if (Character.isLowSurrogate(c)) {
-        throw new ConversionException("column " + column + ": text is not valid Unicode (a"
-            + " broken surrogate pair at position " + i + ")");
+        if (Character.isSurrogate(c) && from + i >= pairEnd) {
+          pairEnd = from + i + checkSurrogatePair(s, from + i);
+        }
       }
     }
-    if (maxChars > 0 && s.length() > maxChars && s.codePointCount(0, s.length()) > maxChars) {
+    if (maxChars > 0 && n > maxChars && s.codePointCount(0, n) > maxChars) {
       throw new ConversionException("column " + column + ": text of "
-          + s.codePointCount(0, s.length()) + " characters does not fit in " + maxChars);
+          + s.codePointCount(0, n) + " characters does not fit in " + maxChars);
     }
+  }
+
+  /** The length of the valid surrogate pair at {@code at}, or why there is none. */
+  private int checkSurrogatePair(String s, int at) throws ConversionException {
+    if (Character.isHighSurrogate(s.charAt(at)) && at + 1 < s.length()
+        && Character.isLowSurrogate(s.charAt(at + 1))) {
+      return 2;
+    }
+    throw new ConversionException("column " + column + ": text is not valid Unicode (a"
+        + " broken surrogate pair at position " + at + ")");
   }
 
   private void checkDecimal(BigDecimal d) throws ConversionException {
