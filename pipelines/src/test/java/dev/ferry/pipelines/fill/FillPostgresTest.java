@@ -22,13 +22,13 @@ class FillPostgresTest {
    * Orders of 500 users with untidy emails; users 0-399 are in email_lookup. Every 7th row
    * already has a phone and every 11th an email_lower: the fill must leave them as they are.
    */
-  static TestDatabase orders() {
+  static TestDatabase orders(int rows) {
     TestDatabase db = EmbeddedDatabases.newPostgres();
     db.execute("CREATE TABLE orders (id bigint PRIMARY KEY, email text, email_lower text,"
             + " phone text, total numeric(10,2))",
         "INSERT INTO orders SELECT g, ' User' || (g % 500) || '@Example.COM ',"
             + " CASE WHEN g % 11 = 0 THEN 'keep' END, CASE WHEN g % 7 = 0 THEN 'keep-' || g END,"
-            + " g / 100.0 FROM generate_series(1, " + ROWS + ") g",
+            + " g / 100.0 FROM generate_series(1, " + rows + ") g",
         "CREATE TABLE email_lookup (email text PRIMARY KEY, phone text)",
         "INSERT INTO email_lookup SELECT 'user' || u || '@example.com', '+49-' || (1000 + u)"
             + " FROM generate_series(0, 399) u");
@@ -38,10 +38,10 @@ class FillPostgresTest {
   /** Rows that differ from what the fill must leave: 0 when it did its job exactly. */
   static final String WRONG_ROWS = "SELECT count(*) FROM orders o LEFT JOIN email_lookup l"
       + " ON l.email = lower(trim(o.email)) WHERE NOT ("
-      + " CASE WHEN o.id % 7 = 0 THEN o.phone = 'keep-' || o.id"
+      + " CASE WHEN o.id % 7 = 0 THEN o.phone IS NOT DISTINCT FROM 'keep-' || o.id"
       + " ELSE o.phone IS NOT DISTINCT FROM l.phone END"
-      + " AND CASE WHEN o.id % 11 = 0 THEN o.email_lower = 'keep'"
-      + " ELSE o.email_lower = lower(trim(o.email)) END)";
+      + " AND CASE WHEN o.id % 11 = 0 THEN o.email_lower IS NOT DISTINCT FROM 'keep'"
+      + " ELSE o.email_lower IS NOT DISTINCT FROM lower(trim(o.email)) END)";
 
   private static final String TABLE_DIGEST = "SELECT md5(string_agg(id || '|' || email || '|'"
       + " || coalesce(email_lower, '-') || '|' || coalesce(phone, '-'), ',' ORDER BY id))"
@@ -49,7 +49,7 @@ class FillPostgresTest {
 
   @Test
   void fillsOnlyEmptyCellsAndARerunTouchesNothing() throws Exception {
-    TestDatabase db = orders();
+    TestDatabase db = orders(ROWS);
     Path spec = Fills.phoneSpec(tmp, "fill-pg", db, "auto");
 
     RunSummary first = Fills.run("--spec=" + spec);
@@ -73,8 +73,8 @@ class FillPostgresTest {
 
   @Test
   void sideInputAndJoinFillTheSame() throws Exception {
-    TestDatabase bySideInput = orders();
-    TestDatabase byJoin = orders();
+    TestDatabase bySideInput = orders(ROWS);
+    TestDatabase byJoin = orders(ROWS);
     RunSummary a = Fills.run("--spec=" + Fills.phoneSpec(tmp, "side", bySideInput,
         "sideInput"));
     RunSummary b = Fills.run("--spec=" + Fills.phoneSpec(tmp, "join", byJoin, "join"));
@@ -86,7 +86,7 @@ class FillPostgresTest {
 
   @Test
   void aColumnNothingFillsIsRefusedBeforeAnyWork() throws Exception {
-    TestDatabase db = orders();
+    TestDatabase db = orders(ROWS);
     RunSummary s = Fills.run("--spec=" + Fills.phoneSpec(tmp, "bad", db, "auto"),
         "--fillColumns=total");
     assertEquals(RunSummary.EXIT_INVALID_SPEC, s.exitCode);
