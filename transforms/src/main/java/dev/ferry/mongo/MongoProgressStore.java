@@ -148,7 +148,8 @@ public final class MongoProgressStore implements JobState {
       List<DeadLetter> letters) {
     for (DeadLetter d : letters) {
       Document id = new Document("job", job).append("fingerprint", fingerprint)
-          .append("key", d.key()).append("stage", d.stage().name());
+          .append("key", d.key()).append("stage",
+          d.stage().name().toLowerCase(java.util.Locale.ROOT));
       deadLetters(db).replaceOne(Filters.eq("_id", id), new Document("_id", id)
           .append("column", d.column()).append("error", d.error())
           .append("sourceRow", d.sourceRow()).append("runId", runId)

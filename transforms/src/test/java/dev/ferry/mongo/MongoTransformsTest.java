@@ -17,7 +17,11 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
@@ -86,6 +90,29 @@ class MongoTransformsTest {
     ProgressStore.Totals totals = store.totals("copy", "fp");
     assertEquals(4, totals.rangesDone, "every range checkpointed as done");
     assertEquals(230, totals.rowsWritten);
+
+    // The same rows again (a fresh plan, as a forced re-copy makes): nothing is modified.
+    ProgressStore.Work again = store.planOrResume("copy", "fp2", () -> ranges);
+    TestPipeline rerun = TestPipeline.create().enableAbandonedNodeEnforcement(true);
+    rerun.apply(Create.of(again.pending).withCoder(SerializableCoder.of(RangeTask.class)))
+        .apply(ReadCollection.from(source).withChunkSize(16))
+        .apply(UpsertDocuments.into(CollectionTarget.of(endpoint, "copy"), source.layout(),
+            source.layout(), List.of("_id")).forJob("copy", "fp2", "run2"));
+    PipelineResult result = rerun.run();
+    result.waitUntilFinish();
+    assertEquals(230, counter(result, "rowsWritten"));
+    assertEquals(0, counter(result, "documentsInserted"));
+    assertEquals(0, counter(result, "documentsModified"), "identical documents are left alone");
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    long total = 0;
+    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(UpsertDocuments.class, name)).build())
+        .getCounters()) {
+      total += c.getAttempted();
+    }
+    return total;
   }
 
   @Test

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.MappingSpec;
+import dev.ferry.mongo.MongoEndpoint;
+import dev.ferry.pipelines.mongo.MongoSides;
 import dev.ferry.pipelines.spec.JobSpec;
 import dev.ferry.pipelines.spec.QualifiedName;
 import dev.ferry.pipelines.spec.Secrets;
@@ -32,13 +34,17 @@ public final class BackfillConfig {
 
   public final String origin;
   public final String job;
+  /** The JDBC source; null when the source is MongoDB ({@link #mongo}). */
   public final JdbcEndpoint source;
   public final List<String> sourceTable;
   public final String sourceQuery;
   public final List<String> sourceKey;
   public final boolean zeroDatesAsNull;
+  /** The JDBC target; null when the target is MongoDB ({@link #mongo}). */
   public final JdbcEndpoint target;
   public final List<String> targetTable;
+  /** The MongoDB sides; both null when source and target are JDBC. */
+  public final MongoSides mongo;
   public final List<String> targetKey;
   public final List<String> stateSchema;
   public final MappingSpec mapping;
@@ -65,6 +71,7 @@ public final class BackfillConfig {
     this.zeroDatesAsNull = b.zeroDatesAsNull;
     this.target = b.target;
     this.targetTable = b.targetTable;
+    this.mongo = b.mongo;
     this.targetKey = b.targetKey;
     this.stateSchema = b.stateSchema;
     this.mapping = b.mapping;
@@ -91,6 +98,7 @@ public final class BackfillConfig {
     boolean zeroDatesAsNull;
     JdbcEndpoint target;
     List<String> targetTable;
+    MongoSides mongo;
     List<String> targetKey;
     List<String> stateSchema;
     MappingSpec mapping;
@@ -109,7 +117,12 @@ public final class BackfillConfig {
 
   /** Reads the spec named by the options (if any) and applies the flags over it. */
   public static BackfillConfig from(BackfillOptions options, Secrets secrets) {
-    return from(options, secrets, true, false);
+    return from(options, secrets, true, false, false);
+  }
+
+  /** Like {@link #from}, for the backfill job, which also reads and writes MongoDB. */
+  public static BackfillConfig fromAllowingMongo(BackfillOptions options, Secrets secrets) {
+    return from(options, secrets, true, false, true);
   }
 
   /**
@@ -118,7 +131,7 @@ public final class BackfillConfig {
    * {@link #targetTable} are null.
    */
   public static BackfillConfig fromWithOptionalTarget(BackfillOptions options, Secrets secrets) {
-    return from(options, secrets, false, false);
+    return from(options, secrets, false, false, false);
   }
 
   /**
@@ -127,11 +140,11 @@ public final class BackfillConfig {
    */
   public static BackfillConfig fromWithTargetDefaultingToSource(BackfillOptions options,
       Secrets secrets) {
-    return from(options, secrets, false, true);
+    return from(options, secrets, false, true, false);
   }
 
   private static BackfillConfig from(BackfillOptions options, Secrets secrets,
-      boolean targetRequired, boolean targetDefaultsToSource) {
+      boolean targetRequired, boolean targetDefaultsToSource, boolean mongoAllowed) {
     JobSpec spec;
     String origin;
     Path specDir;
@@ -161,23 +174,32 @@ public final class BackfillConfig {
       throw new SpecException(origin, "job", "'" + b.job + "' may only contain letters, digits,"
           + " '_', '-' and '.' (at most 200)");
     }
-    b.source = endpoint(origin, "source", spec.source, options.getSourceUrl(),
+    boolean hasTarget = targetRequired || first(options.getTargetUrl(), spec.target.url) != null;
+    boolean mongoSource = isMongo(origin, "source", options.getSourceUrl(), spec.source,
+        mongoAllowed);
+    boolean mongoTarget = hasTarget && isMongo(origin, "target", options.getTargetUrl(),
+        spec.target, mongoAllowed);
+    String[] sourceSide = endpointParts(origin, "source", spec.source, options.getSourceUrl(),
         options.getSourceUser(), options.getSourcePasswordEnv(), options.getSourcePasswordFile(),
         secrets);
-    boolean hasTarget = targetRequired || first(options.getTargetUrl(), spec.target.url) != null;
-    b.target = !hasTarget ? null : endpoint(origin, "target", spec.target,
+    String[] targetSide = !hasTarget ? null : endpointParts(origin, "target", spec.target,
         options.getTargetUrl(), options.getTargetUser(), options.getTargetPasswordEnv(),
         options.getTargetPasswordFile(), secrets);
+    b.source = mongoSource ? null : jdbcEndpoint(origin, "source", sourceSide);
+    b.target = !hasTarget || mongoTarget ? null : jdbcEndpoint(origin, "target", targetSide);
     String table = first(options.getSourceTable(), spec.source.table);
     b.sourceQuery = first(options.getSourceQuery(), spec.source.query);
-    if (table == null && b.sourceQuery == null) {
+    b.sourceKey = options.getSourceKey() != null ? list(options.getSourceKey()) : spec.source.key;
+    b.mongo = MongoSides.from(origin, spec, mongoFlags(options),
+        mongoSource ? mongoEndpoint(origin, "source", sourceSide) : null, b.sourceKey,
+        mongoTarget ? mongoEndpoint(origin, "target", targetSide) : null, table);
+    if (table == null && b.sourceQuery == null && !mongoSource) {
       throw new SpecException(origin, "source.table", "required (or source.query)");
     }
     if (table != null && b.sourceQuery != null) {
       throw new SpecException(origin, "source", "give either table or query, not both");
     }
     b.sourceTable = table == null ? null : name(origin, "source.table", table);
-    b.sourceKey = options.getSourceKey() != null ? list(options.getSourceKey()) : spec.source.key;
     if (b.sourceQuery != null && b.sourceKey.isEmpty()) {
       throw new SpecException(origin, "source.key", "required when reading a query");
     }
@@ -192,8 +214,10 @@ public final class BackfillConfig {
       b.target = b.source;
       b.targetTable = targetTable == null ? b.sourceTable : name(origin, "target.table",
           targetTable);
-    } else if (!hasTarget) {
+    } else if (!hasTarget || mongoTarget) {
       b.targetTable = null;
+    } else if (targetTable == null && mongoSource) {
+      b.targetTable = List.of(b.mongo.source.collectionName());
     } else if (targetTable == null) {
       if (b.sourceTable == null) {
         throw new SpecException(origin, "target.table", "required when reading a query");
@@ -225,6 +249,11 @@ public final class BackfillConfig {
     b.since = first(options.getSince(), since.value);
     if (b.since != null && b.sinceColumn == null) {
       throw new SpecException(origin, "since.column", "required when since.value is given");
+    }
+    if (b.sinceColumn != null && mongoSource) {
+      throw new SpecException(origin, "since", "catch-up runs are not supported for a MongoDB"
+          + " source yet; run the backfill again (its upserts leave unchanged documents as"
+          + " they are)");
     }
     b.deadLetterFile = first(options.getDeadLetterFile(), spec.deadLetterFile);
     b.summaryFile = first(options.getSummaryFile(), spec.summaryFile);
@@ -268,11 +297,23 @@ public final class BackfillConfig {
     return sb.length() == 0 ? "(root)" : sb.toString();
   }
 
-  private static JdbcEndpoint endpoint(String origin, String side, JobSpec.Endpoint spec,
+  /** Whether a side's URL is MongoDB's; refused for the jobs that only speak JDBC. */
+  private static boolean isMongo(String origin, String side, String urlFlag,
+      JobSpec.Endpoint spec, boolean mongoAllowed) {
+    boolean mongo = MongoEndpoint.isMongoUrl(first(urlFlag, spec.url));
+    if (mongo && !mongoAllowed) {
+      throw new SpecException(origin, side + ".url", "MongoDB is supported by the backfill job"
+          + " only; this job needs a JDBC URL");
+    }
+    return mongo;
+  }
+
+  /** A side's URL, user and password, with every secret reference resolved. */
+  private static String[] endpointParts(String origin, String side, JobSpec.Endpoint spec,
       String urlFlag, String userFlag, String passwordEnv, String passwordFile, Secrets secrets) {
     String url = first(urlFlag, spec.url);
     if (url == null) {
-      throw new SpecException(origin, side + ".url", "required (a JDBC URL)");
+      throw new SpecException(origin, side + ".url", "required (a JDBC or mongodb:// URL)");
     }
     url = secrets.resolve(url, origin, side + ".url");
     String user = secrets.resolve(first(userFlag, spec.user), origin, side + ".user");
@@ -290,11 +331,52 @@ public final class BackfillConfig {
     } else {
       password = null;
     }
+    return new String[] {url, user, password};
+  }
+
+  private static JdbcEndpoint jdbcEndpoint(String origin, String side, String[] parts) {
     try {
-      return new JdbcEndpoint(url, user, password);
+      return new JdbcEndpoint(parts[0], parts[1], parts[2]);
     } catch (IllegalArgumentException e) {
       throw new SpecException(origin, side + ".url", e.getMessage());
     }
+  }
+
+  private static MongoEndpoint mongoEndpoint(String origin, String side, String[] parts) {
+    try {
+      return new MongoEndpoint(parts[0], parts[1], parts[2]);
+    } catch (IllegalArgumentException e) {
+      throw new SpecException(origin, side + ".url", e.getMessage());
+    }
+  }
+
+  private static MongoSides.Flags mongoFlags(BackfillOptions options) {
+    MongoSides.Flags f = new MongoSides.Flags();
+    f.sourceCollection = options.getSourceCollection();
+    f.sourceFilter = options.getSourceFilter();
+    f.sourceProjection = options.getSourceProjection();
+    f.sourceFields = options.getSourceFields();
+    f.targetCollection = options.getTargetCollection();
+    return f;
+  }
+
+  /** The source for messages and summaries, secrets removed. */
+  public String sourceName() {
+    return source != null ? source.toString() : mongo.source.endpoint().toString();
+  }
+
+  /** The target for messages and summaries, secrets removed. */
+  public String targetName() {
+    return target != null ? target.toString() : mongo.targetEndpoint.toString();
+  }
+
+  /** Text with the secrets of both sides removed. */
+  public String redact(String text) {
+    String t = source != null ? source.redact(text) : mongo.source.endpoint().redact(text);
+    if (target != null) {
+      return target.redact(t);
+    }
+    return mongo.targetEndpoint != null ? mongo.targetEndpoint.redact(t) : t;
   }
 
   private static MappingSpec mapping(String origin, Path specDir, String fileFlag,

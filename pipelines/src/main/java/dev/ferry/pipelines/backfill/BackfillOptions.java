@@ -21,7 +21,8 @@ public interface BackfillOptions extends PipelineOptions {
 
   void setJob(String value);
 
-  @Description("Source JDBC URL (jdbc:postgresql:, jdbc:mysql: or jdbc:mariadb:).")
+  @Description("Source URL: JDBC (jdbc:postgresql:, jdbc:mysql:, jdbc:mariadb:) or MongoDB"
+      + " (mongodb://host:27017/database).")
   String getSourceUrl();
 
   void setSourceUrl(String value);
@@ -56,12 +57,37 @@ public interface BackfillOptions extends PipelineOptions {
 
   void setSourceKey(String value);
 
+  @Description("MongoDB source collection.")
+  String getSourceCollection();
+
+  void setSourceCollection(String value);
+
+  @Description("MongoDB source filter (Extended JSON), e.g. {\"status\": \"open\"}.")
+  String getSourceFilter();
+
+  void setSourceFilter(String value);
+
+  @Description("MongoDB source projection (Extended JSON).")
+  String getSourceProjection();
+
+  void setSourceProjection(String value);
+
+  @Description("MongoDB source field paths read as columns, comma-separated (a.b for nested).")
+  String getSourceFields();
+
+  void setSourceFields(String value);
+
+  @Description("MongoDB target collection. Default: the source collection's or table's name.")
+  String getTargetCollection();
+
+  void setTargetCollection(String value);
+
   @Description("MySQL zero dates: reject (dead-letter the row, default) or null.")
   String getZeroDates();
 
   void setZeroDates(String value);
 
-  @Description("Target JDBC URL.")
+  @Description("Target URL: JDBC or MongoDB (mongodb://host:27017/database).")
   String getTargetUrl();
 
   void setTargetUrl(String value);

@@ -7,12 +7,19 @@ import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.MapChunks;
 import dev.ferry.map.RecordMapper;
+import dev.ferry.mongo.CollectionSource;
+import dev.ferry.mongo.CollectionTarget;
+import dev.ferry.mongo.MongoProgressStore;
+import dev.ferry.mongo.ReadCollection;
+import dev.ferry.mongo.UpsertDocuments;
 import dev.ferry.pipelines.enrich.Enrichments;
+import dev.ferry.pipelines.mongo.MongoBackfill;
 import dev.ferry.pipelines.spec.ReportFiles;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.plan.KeyRangePlanner;
 import dev.ferry.plan.SourceRelation;
+import dev.ferry.progress.JobState;
 import dev.ferry.progress.ProgressStore;
 import dev.ferry.progress.StateTables;
 import dev.ferry.read.ColumnReader;
@@ -113,13 +120,17 @@ public final class BackfillPipeline {
   private static final Variant COPY = new Variant() {
     @Override
     public BackfillConfig configure(BackfillOptions options, Secrets secrets) {
-      return BackfillConfig.from(options, secrets);
+      return BackfillConfig.fromAllowingMongo(options, secrets);
     }
 
     @Override
     public Prepared prepare(BackfillConfig config) throws SQLException {
       Prepared p = prepareSource(config);
       Enrichments.plan(config, p);
+      if (config.mongo.targetEndpoint != null) {
+        p.collectionTarget = MongoBackfill.describeTarget(config, p);
+        return p;
+      }
       p.target = describeTarget(config, p);
       try {
         p.target.requireUniqueKey(config.target);
@@ -164,8 +175,8 @@ public final class BackfillPipeline {
       this.config = config;
       this.variant = variant;
       summary.job = config.job;
-      summary.source = config.source.toString();
-      summary.target = config.target.toString();
+      summary.source = config.sourceName();
+      summary.target = config.targetName();
       summary.maxDeadLetters = config.maxDeadLetters;
       summary.runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
           .format(ZonedDateTime.now(ZoneOffset.UTC)) + "-"
@@ -173,7 +184,9 @@ public final class BackfillPipeline {
     }
 
     RunSummary execute() {
-      ProgressStore store = new ProgressStore(config.target, config.stateSchema);
+      JobState store = config.target != null
+          ? new ProgressStore(config.target, config.stateSchema)
+          : new MongoProgressStore(config.mongo.targetEndpoint);
       boolean started = false;
       try {
         Prepared prepared = variant.prepare(config);
@@ -183,8 +196,10 @@ public final class BackfillPipeline {
         summary.kind = prepared.kind != null ? prepared.kind
             : since == null ? "backfill" : "catch-up";
         summary.fingerprint = fingerprint(prepared, since);
-        summary.deadLetterTable = new StateTables(config.target.dialect(), config.stateSchema)
-            .table(StateTables.DEAD_LETTER);
+        summary.deadLetterTable = config.target != null
+            ? new StateTables(config.target.dialect(), config.stateSchema)
+                .table(StateTables.DEAD_LETTER)
+            : config.mongo.targetEndpoint.database() + "." + StateTables.DEAD_LETTER;
         if (config.restart) {
           store.forget(config.job, summary.fingerprint);
         }
@@ -235,10 +250,10 @@ public final class BackfillPipeline {
         root = root.getCause() == root ? null : root.getCause();
       }
       String text = sb.length() == 0 ? e.getClass().getName() : sb.toString();
-      return config.target.redact(config.source.redact(text));
+      return config.redact(text);
     }
 
-    private String resolveSince(ProgressStore store, Prepared p) throws SQLException {
+    private String resolveSince(JobState store, Prepared p) throws Exception {
       if (config.since == null) {
         return null;
       }
@@ -304,6 +319,9 @@ public final class BackfillPipeline {
     }
 
     private List<dev.ferry.plan.KeyRange> plan(Prepared p) throws SQLException {
+      if (p.collection != null) {
+        return MongoBackfill.plan(p.collection, config.partitions);
+      }
       try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
         c.setReadOnly(true);
         return new KeyRangePlanner(config.source.dialect(), p.relation, config.partitions)
@@ -312,10 +330,10 @@ public final class BackfillPipeline {
     }
 
     private String fingerprint(Prepared p, String since) {
-      String canonical = String.join("\n", config.job, dev.ferry.jdbc.Redaction.url(
-          config.source.url()), p.relation.toString(), String.valueOf(config.sourceQuery),
-          dev.ferry.jdbc.Redaction.url(config.target.url()), p.target.displayName(),
-          p.target.keyColumns().toString(), config.mapping.fingerprint(),
+      String canonical = String.join("\n", config.job, config.sourceName(),
+          p.relation != null ? p.relation.toString() : p.collection.toString(),
+          String.valueOf(config.sourceQuery), config.targetName(), p.targetName(),
+          p.targetKey().toString(), config.mapping.fingerprint(),
           String.valueOf(config.sinceColumn), String.valueOf(since),
           String.valueOf(config.zeroDatesAsNull));
       if (p.kind != null) {
@@ -329,9 +347,55 @@ public final class BackfillPipeline {
       }
     }
 
-    private void runPipeline(Prepared p, List<RangeTask> pending, ProgressStore store,
+    private void runPipeline(Prepared p, List<RangeTask> pending, JobState store,
         String since) {
-      String step = "Table." + p.target.displayName().replaceAll("[^A-Za-z0-9_.]", "_");
+      String step = (p.target != null ? "Table." : "Collection.")
+          + p.targetName().replaceAll("[^A-Za-z0-9_.]", "_");
+      Pipeline pipeline = Pipeline.create(options);
+      PCollection<Chunk> rows = pipeline
+          .apply(step + ".Ranges", Create.of(pending).withCoder(SerializableCoder.of(
+              RangeTask.class)))
+          .apply(step + ".Distribute", Reshuffle.viaRandomKey())
+          .apply(step + ".Read", p.collection != null
+              ? MongoBackfill.read(p.collection, config) : readRanges(p, since))
+          .apply(step + ".Map", MapChunks.with(p.mapper, p.sourceKeyColumns(),
+              p.sourceName()));
+      for (Map.Entry<String, PTransform<PCollection<Chunk>, PCollection<Chunk>>> s
+          : p.afterMap.entrySet()) {
+        rows = rows.apply(step + "." + s.getKey(), s.getValue());
+      }
+      if (p.collectionTarget != null) {
+        rows.apply(step + ".Upsert", UpsertDocuments.into(p.collectionTarget, p.outputLayout(),
+                p.sourceLayout, p.sourceKeyColumns())
+            .forJob(config.job, summary.fingerprint, summary.runId));
+      } else {
+        rows.apply(step + (p.kind == null ? ".Upsert" : ".Write"), WriteChunks.into(
+                config.target, p.target, p.sourceLayout, p.sourceKeyColumns())
+            .forJob(config.job, summary.fingerprint, summary.runId)
+            .withStateSchema(config.stateSchema)
+            .withRowStatement(p.statement));
+      }
+      LOG.info("{}: copying {} ranges of {} to {}", config.job, pending.size(),
+          p.sourceName(), p.targetName());
+      try (ProgressReporter reporter = new ProgressReporter(store, config.job,
+          summary.fingerprint, config.progressIntervalSeconds)) {
+        PipelineResult result = pipeline.run();
+        result.waitUntilFinish();
+        // Only the table's own read: lookups read with the same transform.
+        summary.rowsRead = counter(result, ReadRanges.class, "rowsRead", step + ".Read")
+            + counter(result, ReadCollection.class, "rowsRead", step + ".Read");
+        summary.rowsWritten = counter(result, WriteChunks.class, "rowsWritten", null)
+            + counter(result, UpsertDocuments.class, "rowsWritten", null);
+        summary.rowsDeadLettered = counter(result, WriteChunks.class, "rowsDeadLettered", null)
+            + counter(result, UpsertDocuments.class, "rowsDeadLettered", null);
+        summary.retries = counter(result, ReadRanges.class, "readRetries", null)
+            + counter(result, WriteChunks.class, "writeRetries", null)
+            + counter(result, ReadCollection.class, "readRetries", null)
+            + counter(result, UpsertDocuments.class, "writeRetries", null);
+      }
+    }
+
+    private ReadRanges readRanges(Prepared p, String since) {
       ReadRanges read = ReadRanges.from(config.source, p.relation, p.sourceLayout)
           .withChunkSize(config.batchSize)
           .withZeroDatesAsNull(config.zeroDatesAsNull);
@@ -341,36 +405,7 @@ public final class BackfillPipeline {
       if (since != null) {
         read = read.withSince(config.sinceColumn, KeyCodec.decode(since)[0]);
       }
-      Pipeline pipeline = Pipeline.create(options);
-      PCollection<Chunk> rows = pipeline
-          .apply(step + ".Ranges", Create.of(pending).withCoder(SerializableCoder.of(
-              RangeTask.class)))
-          .apply(step + ".Distribute", Reshuffle.viaRandomKey())
-          .apply(step + ".Read", read)
-          .apply(step + ".Map", MapChunks.with(p.mapper, p.relation.keyColumns(),
-              p.relation.displayName()));
-      for (Map.Entry<String, PTransform<PCollection<Chunk>, PCollection<Chunk>>> s
-          : p.afterMap.entrySet()) {
-        rows = rows.apply(step + "." + s.getKey(), s.getValue());
-      }
-      rows.apply(step + (p.kind == null ? ".Upsert" : ".Write"), WriteChunks.into(config.target,
-              p.target, p.sourceLayout, p.relation.keyColumns())
-          .forJob(config.job, summary.fingerprint, summary.runId)
-          .withStateSchema(config.stateSchema)
-          .withRowStatement(p.statement));
-      LOG.info("{}: copying {} ranges of {} to {}", config.job, pending.size(),
-          p.relation.displayName(), p.target.displayName());
-      try (ProgressReporter reporter = new ProgressReporter(store, config.job,
-          summary.fingerprint, config.progressIntervalSeconds)) {
-        PipelineResult result = pipeline.run();
-        result.waitUntilFinish();
-        // Only the table's own read: lookups read with the same transform.
-        summary.rowsRead = counter(result, ReadRanges.class, "rowsRead", step + ".Read");
-        summary.rowsWritten = counter(result, WriteChunks.class, "rowsWritten", null);
-        summary.rowsDeadLettered = counter(result, WriteChunks.class, "rowsDeadLettered", null);
-        summary.retries = counter(result, ReadRanges.class, "readRetries", null)
-            + counter(result, WriteChunks.class, "writeRetries", null);
-      }
+      return read;
     }
 
     /** A counter's total over all steps, or over {@code step} when not null. */
@@ -389,7 +424,7 @@ public final class BackfillPipeline {
       return total;
     }
 
-    private void finish(ProgressStore store, String status, String error) throws Exception {
+    private void finish(JobState store, String status, String error) throws Exception {
       ProgressStore.Totals totals = store.totals(config.job, summary.fingerprint);
       summary.rangesTotal = totals.ranges;
       summary.rangesDone = totals.rangesDone;
@@ -417,7 +452,7 @@ public final class BackfillPipeline {
       }
     }
 
-    private void exportDeadLetters(ProgressStore store, Path file) throws Exception {
+    private void exportDeadLetters(JobState store, Path file) throws Exception {
       ObjectMapper json = new ObjectMapper();
       try (BufferedWriter w = ReportFiles.open(file)) {
         for (String[] d : store.deadLetters(config.job, summary.fingerprint)) {
@@ -457,10 +492,16 @@ public final class BackfillPipeline {
    * profile and dry-run jobs start from the same checks.
    */
   public static final class Prepared {
+    /** The JDBC source; null when the source is a collection. */
     public SourceRelation relation;
+    /** The MongoDB source, described; null when the source is JDBC. */
+    public CollectionSource collection;
     public Layout sourceLayout;
     public RecordMapper mapper;
+    /** The JDBC target; null when the target is a collection. */
     public TargetTable target;
+    /** The MongoDB target; null when the target is JDBC. */
+    public CollectionTarget collectionTarget;
     /** Steps between mapping and writing, by step name, in order (lookups, a fill's own). */
     public final Map<String, PTransform<PCollection<Chunk>, PCollection<Chunk>>> afterMap =
         new LinkedHashMap<>();
@@ -475,10 +516,29 @@ public final class BackfillPipeline {
     public Layout outputLayout() {
       return enrichedLayout != null ? enrichedLayout : mapper.targetLayout();
     }
+
+    public List<String> sourceKeyColumns() {
+      return relation != null ? relation.keyColumns() : List.of(collection.key());
+    }
+
+    public String sourceName() {
+      return relation != null ? relation.displayName() : collection.collectionName();
+    }
+
+    public String targetName() {
+      return target != null ? target.displayName() : collectionTarget.collectionName();
+    }
+
+    public List<String> targetKey() {
+      return target != null ? target.keyColumns() : collectionTarget.key();
+    }
   }
 
   /** The source relation (key from the spec or the primary key), its layout and the mapping. */
   public static Prepared prepareSource(BackfillConfig config) throws SQLException {
+    if (config.mongo.source != null) {
+      return MongoBackfill.prepareSource(config);
+    }
     Prepared p = new Prepared();
     Dialect dialect = config.source.dialect();
     try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
@@ -521,24 +581,29 @@ public final class BackfillPipeline {
   /** The target table lined up with the mapping's output, keyed as configured or as the source. */
   public static TargetTable describeTarget(BackfillConfig config, Prepared p)
       throws SQLException {
-    List<String> targetKey = config.targetKey;
-    if (targetKey.isEmpty()) {
-      targetKey = new ArrayList<>();
-      for (String k : p.relation.keyColumns()) {
-        String out = p.mapper.outputFor(k);
-        if (out == null) {
-          throw new SpecException(config.origin, "target.key", "required: the mapping does"
-              + " not carry source key column '" + k + "' to a single target column");
-        }
-        targetKey.add(out);
-      }
-    }
     try {
       return TargetTable.describe(config.target, config.targetTable,
-          p.outputLayout().names(), targetKey);
+          p.outputLayout().names(), targetKey(config, p));
     } catch (IllegalArgumentException e) {
       throw new SpecException(config.origin, "target.table", e.getMessage());
     }
+  }
+
+  /** The target key as configured, or the target columns the mapping carries the key to. */
+  public static List<String> targetKey(BackfillConfig config, Prepared p) {
+    if (!config.targetKey.isEmpty()) {
+      return config.targetKey;
+    }
+    List<String> targetKey = new ArrayList<>();
+    for (String k : p.sourceKeyColumns()) {
+      String out = p.mapper.outputFor(k);
+      if (out == null) {
+        throw new SpecException(config.origin, "target.key", "required: the mapping does"
+            + " not carry source key column '" + k + "' to a single target column");
+      }
+      targetKey.add(out);
+    }
+    return targetKey;
   }
 
   private static List<String> primaryKey(BackfillConfig config, Connection c, List<String> table)

@@ -1,5 +1,6 @@
 package dev.ferry.pipelines.backfill;
 
+import dev.ferry.progress.JobState;
 import dev.ferry.progress.ProgressStore;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -17,13 +18,13 @@ final class ProgressReporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ProgressReporter.class);
 
   private final ScheduledExecutorService timer;
-  private final ProgressStore store;
+  private final JobState store;
   private final String job;
   private final String fingerprint;
   private final long startNanos = System.nanoTime();
   private long readAtStart = -1;
 
-  ProgressReporter(ProgressStore store, String job, String fingerprint, int intervalSeconds) {
+  ProgressReporter(JobState store, String job, String fingerprint, int intervalSeconds) {
     this.store = store;
     this.job = job;
     this.fingerprint = fingerprint;

@@ -51,6 +51,18 @@ public final class JobSpec {
 
     /** Target only: schema for the ferry_* state tables. */
     @JsonProperty public String stateSchema;
+
+    /** MongoDB: the collection read or written (instead of a table). */
+    @JsonProperty public String collection;
+
+    /** MongoDB source: only documents matching this query (Extended JSON). */
+    @JsonProperty public JsonNode filter;
+
+    /** MongoDB source: a server-side projection (Extended JSON). */
+    @JsonProperty public JsonNode projection;
+
+    /** MongoDB source: field paths read as columns; default: the fields of a sample. */
+    @JsonProperty public List<String> fields = new ArrayList<>();
   }
 
   /** Incremental catch-up: only rows whose {@code column} is at or after a value. */

@@ -1,0 +1,74 @@
+package dev.ferry.pipelines.mongo;
+
+import com.mongodb.MongoException;
+import com.mongodb.client.MongoClient;
+import dev.ferry.map.RecordMapper;
+import dev.ferry.mongo.BsonValues.JsonStyle;
+import dev.ferry.mongo.CollectionRangePlanner;
+import dev.ferry.mongo.CollectionSource;
+import dev.ferry.mongo.CollectionTarget;
+import dev.ferry.mongo.ReadCollection;
+import dev.ferry.pipelines.backfill.BackfillConfig;
+import dev.ferry.pipelines.backfill.BackfillPipeline;
+import dev.ferry.pipelines.backfill.BackfillPipeline.Prepared;
+import dev.ferry.pipelines.spec.SpecException;
+import dev.ferry.plan.KeyRange;
+import java.util.List;
+
+/**
+ * The backfill job's MongoDB steps: describing a source collection and lining a target
+ * collection up with the mapping, planning ranges, and the read transform. Everything else
+ * (plan or resume, map, write with checkpoints, summary) is the backfill's own.
+ */
+public final class MongoBackfill {
+  private MongoBackfill() {}
+
+  /**
+   * The source collection with its columns (the given fields or a sample's) and the mapping
+   * compiled against them. Subdocuments and arrays are read as Extended JSON for a MongoDB target
+   * (every BSON type kept) and as plain JSON for a relational one (its json/jsonb columns).
+   */
+  public static Prepared prepareSource(BackfillConfig config) {
+    JsonStyle style = config.mongo.targetEndpoint != null ? JsonStyle.EXTENDED : JsonStyle.PLAIN;
+    CollectionSource source = config.mongo.source.withJsonStyle(style);
+    Prepared p = new Prepared();
+    try (MongoClient client = source.endpoint().connect()) {
+      p.collection = source.describe(client);
+    } catch (MongoException e) {
+      throw new SpecException(config.origin, "source.collection", "cannot be read at "
+          + source.endpoint() + ": " + source.endpoint().redact(e.getMessage()));
+    }
+    p.sourceLayout = p.collection.layout();
+    try {
+      p.mapper = RecordMapper.compile(config.mapping, p.sourceLayout);
+    } catch (IllegalArgumentException e) {
+      throw new SpecException(config.origin, "mapping", e.getMessage());
+    }
+    return p;
+  }
+
+  /** The target collection, keyed as configured or by the mapped source key. */
+  public static CollectionTarget describeTarget(BackfillConfig config, Prepared p) {
+    List<String> key = BackfillPipeline.targetKey(config, p);
+    for (String k : key) {
+      if (!p.outputLayout().has(k)) {
+        throw new SpecException(config.origin, "target.key", "no mapped column '" + k
+            + "' (columns: " + p.outputLayout().names() + ")");
+      }
+    }
+    return CollectionTarget.of(config.mongo.targetEndpoint, config.mongo.targetCollection)
+        .withKey(key);
+  }
+
+  public static List<KeyRange> plan(CollectionSource source, int partitions) {
+    try (MongoClient client = source.endpoint().connect()) {
+      return new CollectionRangePlanner(source, partitions).plan(client);
+    }
+  }
+
+  public static ReadCollection read(CollectionSource source, BackfillConfig config) {
+    ReadCollection read = ReadCollection.from(source).withChunkSize(config.batchSize);
+    return config.maxRowsPerSecond > 0
+        ? read.withMaxRowsPerSecond(config.maxRowsPerSecond, config.job) : read;
+  }
+}
