@@ -7,7 +7,6 @@ import dev.ferry.plan.KeyRangePlanner;
 import dev.ferry.plan.SourceRelation;
 import dev.ferry.read.RangeTask;
 import dev.ferry.read.ReadRanges;
-import dev.ferry.record.Chunk;
 import dev.ferry.record.Column;
 import dev.ferry.record.Layout;
 import dev.ferry.record.Record;
@@ -22,7 +21,6 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
@@ -102,43 +100,8 @@ public final class ReadLookupTable
         .apply("Ranges", Create.of(ranges).withCoder(SerializableCoder.of(RangeTask.class)))
         .apply("Distribute", Reshuffle.viaRandomKey())
         .apply("Read", ReadRanges.from(endpoint, relation, layout).withChunkSize(5000))
-        .apply("KeyRows", ParDo.of(new KeyRowsFn(layout.indexesOf(relation.keyColumns()),
-            layout.indexesOf(valueColumns))))
+        .apply("KeyRows", ParDo.of(new LookupRowsFn(relation.displayName(),
+            layout.indexesOf(relation.keyColumns()), layout.indexesOf(valueColumns))))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RecordCoder.of()));
-  }
-
-  /** Turns a chunk of lookup rows into (join key, values) pairs. */
-  private static final class KeyRowsFn extends DoFn<Chunk, KV<String, Record>> {
-    private final int[] keyIndexes;
-    private final int[] valueIndexes;
-
-    KeyRowsFn(int[] keyIndexes, int[] valueIndexes) {
-      this.keyIndexes = keyIndexes;
-      this.valueIndexes = valueIndexes;
-    }
-
-    @ProcessElement
-    public void process(@Element Chunk chunk, OutputReceiver<KV<String, Record>> out) {
-      if (!chunk.rejected().isEmpty()) {
-        throw new IllegalStateException("lookup row(s) could not be read: "
-            + chunk.rejected().get(0));
-      }
-      for (Record row : chunk.source()) {
-        String key = JoinKey.of(pick(row, keyIndexes));
-        if (key != null) {
-          out.output(KV.of(key, new Record(pick(row, valueIndexes))));
-        }
-      }
-      // Nothing writes lookup chunks: end their count in the readers' in-flight account now.
-      chunk.release();
-    }
-
-    private static Object[] pick(Record row, int[] indexes) {
-      Object[] values = new Object[indexes.length];
-      for (int i = 0; i < indexes.length; i++) {
-        values[i] = row.get(indexes[i]);
-      }
-      return values;
-    }
   }
 }

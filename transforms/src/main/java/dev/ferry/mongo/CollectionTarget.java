@@ -23,7 +23,13 @@ public final class CollectionTarget implements Serializable {
   /** How a row is applied to the document with its key. */
   public enum Mode {
     REPLACE,
-    MERGE
+    MERGE,
+    /**
+     * The in-place fill: {@code updateOne} (never an insert) that sets the row's non-NULL
+     * fields, filtered on the key and on each of those fields being NULL or absent, so a field
+     * with a value is never changed and a re-run matches nothing.
+     */
+    FILL_NULLS
   }
 
   private final MongoEndpoint endpoint;

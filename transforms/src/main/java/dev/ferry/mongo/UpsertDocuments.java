@@ -268,6 +268,9 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
         keyFilter.add(Filters.eq(k, value));
       }
       Bson filter = Filters.and(keyFilter);
+      if (config.target.mode() == CollectionTarget.Mode.FILL_NULLS) {
+        return fillNulls(keyFilter, doc);
+      }
       if (config.target.mode() == CollectionTarget.Mode.REPLACE) {
         return new ReplaceOneModel<>(filter, doc, new ReplaceOptions().upsert(true));
       }
@@ -279,6 +282,21 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
       }
       return new UpdateOneModel<>(filter, Updates.combine(sets),
           new UpdateOptions().upsert(true));
+    }
+
+    /** Sets the non-NULL fields of the row where the document has them NULL or absent. */
+    private WriteModel<Document> fillNulls(List<Bson> keyFilter, Document doc) {
+      List<Bson> filter = new ArrayList<>(keyFilter);
+      List<Bson> sets = new ArrayList<>();
+      for (FieldPath path : paths) {
+        Object value = path.get(doc);
+        if (value != null && !config.target.key().contains(path.toString())) {
+          sets.add(Updates.set(path.toString(), value));
+          filter.add(Filters.eq(path.toString(), null));
+        }
+      }
+      return new UpdateOneModel<>(Filters.and(filter), Updates.combine(sets),
+          new UpdateOptions().upsert(false));
     }
 
     private DeadLetter deadLetter(Record source, String field, String reason) {
