@@ -4,7 +4,7 @@ import dev.ferry.digest.ColumnKinds;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.record.Column;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -72,9 +72,10 @@ public final class BinaryKeyOrder {
       return a == null ? (b == null ? 0 : -1) : 1;
     }
     if (a instanceof String && b instanceof String) {
-      // UTF-8 bytes compare like code points; UTF-16 units do not (surrogates).
-      return Arrays.compareUnsigned(((String) a).getBytes(StandardCharsets.UTF_8),
-          ((String) b).getBytes(StandardCharsets.UTF_8));
+      return compareCodePoints((String) a, (String) b);
+    }
+    if (integral(a) && integral(b)) {
+      return Long.compare(((Number) a).longValue(), ((Number) b).longValue());
     }
     if (a instanceof Number && b instanceof Number) {
       return new BigDecimal(a.toString()).compareTo(new BigDecimal(b.toString()));
@@ -85,6 +86,32 @@ public final class BinaryKeyOrder {
     if (a instanceof java.util.UUID) {
       return a.toString().compareTo(b.toString());
     }
+    if (a instanceof OffsetDateTime && b instanceof OffsetDateTime) {
+      return ((OffsetDateTime) a).toInstant().compareTo(((OffsetDateTime) b).toInstant());
+    }
     return ((Comparable) a).compareTo(b);
+  }
+
+  private static boolean integral(Object o) {
+    return o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte;
+  }
+
+  /**
+   * Code point order, which is the order of UTF-8 bytes; UTF-16 units order differently only
+   * where a surrogate pair meets a character from U+E000 up.
+   */
+  static int compareCodePoints(String a, String b) {
+    int n = Math.min(a.length(), b.length());
+    for (int i = 0; i < n; i++) {
+      char x = a.charAt(i);
+      char y = b.charAt(i);
+      if (x != y) {
+        if (Character.isSurrogate(x) != Character.isSurrogate(y)) {
+          return Character.isSurrogate(x) ? 1 : -1;
+        }
+        return x - y;
+      }
+    }
+    return a.length() - b.length();
   }
 }

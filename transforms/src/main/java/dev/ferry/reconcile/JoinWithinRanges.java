@@ -23,15 +23,20 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Reads both sides of each key range in one task and joins them there, in memory: a key whose
- * rows are all inside the range on both sides is classified on the spot. A key found on one side
- * only ({@link #SOURCE_UNMATCHED}, {@link #TARGET_UNMATCHED}) goes on to the CoGroupByKey join
+ * Reads both sides of each key range in one task and joins them there: a key whose rows are all
+ * inside the range on both sides is classified on the spot. A key found on one side only
+ * ({@link #SOURCE_UNMATCHED}, {@link #TARGET_UNMATCHED}) goes on to the CoGroupByKey join
  * ({@link ClassifyKeys}), which decides whether it is missing, extra, or has its partner in
  * another range. Both sides' ranges hold the same keys (binary key order, {@link KeyPredicates}),
  * so normally only missing and extra rows are shuffled, not the whole table — which is what
  * makes a full comparison affordable on runners where every shuffled element costs, such as
- * the DirectRunner. A range's source digests are held in memory while its target streams by:
- * plan enough ranges that one holds at most about a million rows.
+ * the DirectRunner.
+ *
+ * <p>When both sides sort their keys alike ({@link ReconcileSide#sortedAlike}: the key is copied
+ * unchanged and of an ordered kind on both), each range is read sorted by key on both sides at
+ * once and merged ({@link SortedMerge}), holding one key's rows at a time, so memory does not
+ * grow with the table. Otherwise a range's source digests are held in memory while its target
+ * streams by: plan enough ranges that one holds at most about a million rows.
  */
 final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCollectionTuple> {
   static final TupleTag<KeyOutcome> DIFFERENCES = new TupleTag<KeyOutcome>() {};
@@ -78,6 +83,9 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
     private final Counter targetRows;
     private final Counter unmatched = Metrics.counter(ReconcileFacts.NAMESPACE,
         "rowsWithoutPartnerInRange");
+    private final boolean sorted;
+    private final List<String> columns;
+    private final double tolerance;
     private transient RangeReader sourceReader;
     private transient RangeReader targetReader;
     private transient BundleTotals totals;
@@ -88,6 +96,9 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
       this.canonicalizer = canonicalizer;
       this.sourceRows = Metrics.counter(ReconcileFacts.NAMESPACE, "sourceRowsRead");
       this.targetRows = Metrics.counter(ReconcileFacts.NAMESPACE, "targetRowsRead");
+      this.sorted = ReconcileSide.sortedAlike(source, target);
+      this.columns = canonicalizer.columnNames();
+      this.tolerance = canonicalizer.floatTolerance();
     }
 
     @Setup
@@ -104,6 +115,44 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
     @ProcessElement
     public void process(@Element RangeSelection range, MultiOutputReceiver out)
         throws Exception {
+      if (sorted && !range.range().nullKeys()) {
+        merge(range, out);
+      } else {
+        hashJoin(range, out);
+      }
+    }
+
+    /** Both sides sorted by key and merged: memory for one key, whatever the range's size. */
+    private void merge(RangeSelection range, MultiOutputReceiver out) throws Exception {
+      try (RangeReader.SortedRows s = sourceReader.sorted(range.range());
+          RangeReader.SortedRows t = targetReader.sorted(range.range())) {
+        SortedMerge.merge(s, t, range.toString(), new SortedMerge.Joined() {
+          @Override
+          public void both(String key, List<RowDigest> source, List<RowDigest> target) {
+            classify(key, source, target, out);
+          }
+
+          @Override
+          public void sourceOnly(KV<String, RowDigest> row) {
+            unmatched.inc();
+            out.get(SOURCE_UNMATCHED).output(row);
+          }
+
+          @Override
+          public void targetOnly(KV<String, RowDigest> row) {
+            unmatched.inc();
+            out.get(TARGET_UNMATCHED).output(row);
+          }
+        });
+        sourceRows.inc(s.result.rows);
+        targetRows.inc(t.result.rows);
+        out.get(SOURCE_DIGESTS).output(s.result.total());
+        out.get(TARGET_DIGESTS).output(t.result.total());
+      }
+    }
+
+    /** The source side of the range held in memory, the target streamed past it. */
+    private void hashJoin(RangeSelection range, MultiOutputReceiver out) throws Exception {
       Map<String, List<RowDigest>> sourceByKey = new HashMap<>();
       RangeReader.Result read = sourceReader.read(range, row -> sourceByKey
           .computeIfAbsent(row.getKey(), k -> new ArrayList<>(1)).add(row.getValue()));
@@ -120,8 +169,6 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
       });
       targetRows.inc(read.rows);
       out.get(TARGET_DIGESTS).output(read.total());
-      List<String> columns = canonicalizer.columnNames();
-      double tolerance = canonicalizer.floatTolerance();
       for (Map.Entry<String, List<RowDigest>> e : sourceByKey.entrySet()) {
         List<RowDigest> partners = targetByKey.get(e.getKey());
         if (partners == null) {
@@ -131,11 +178,15 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
           }
           continue;
         }
-        KeyOutcome outcome = ClassifyKeys.account(e.getKey(), e.getValue(), partners, columns,
-            tolerance, totals);
-        if (outcome != null) {
-          out.get(DIFFERENCES).output(outcome);
-        }
+        classify(e.getKey(), e.getValue(), partners, out);
+      }
+    }
+
+    private void classify(String key, List<RowDigest> source, List<RowDigest> target,
+        MultiOutputReceiver out) {
+      KeyOutcome outcome = ClassifyKeys.account(key, source, target, columns, tolerance, totals);
+      if (outcome != null) {
+        out.get(DIFFERENCES).output(outcome);
       }
     }
 

@@ -53,6 +53,15 @@ final class KeyPredicates implements Serializable {
     return "(" + String.join(", ", parts) + ")";
   }
 
+  /** The key columns for ORDER BY, in the binary order of {@link #range}. */
+  String orderBy() {
+    List<String> parts = new ArrayList<>();
+    for (Column c : keys) {
+      parts.add(ordered(c));
+    }
+    return String.join(", ", parts);
+  }
+
   private String placeholders() {
     return keys.size() == 1 ? "?" : "(" + String.join(", ", Collections.nCopies(keys.size(),
         "?")) + ")";

@@ -5,7 +5,9 @@ import dev.ferry.digest.Digest;
 import dev.ferry.digest.RowCanonicalizer;
 import dev.ferry.digest.RowDigest;
 import dev.ferry.map.MappingException;
+import dev.ferry.plan.KeyRange;
 import dev.ferry.record.KeyCodec;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,6 +69,54 @@ final class RangeReader {
       result.rows += reader.read(q.where, q.params, fetchSize, rows);
     }
     return result;
+  }
+
+  /**
+   * Opens {@code range}'s rows sorted by the range key in binary order, digested one by one as
+   * the caller pulls them.
+   */
+  SortedRows sorted(KeyRange range) throws SQLException {
+    List<Object> params = new ArrayList<>();
+    String where = keys.range(range, params);
+    return new SortedRows(reader.open(where, params, keys.orderBy(), fetchSize), range.index());
+  }
+
+  /** A range's rows in key order: each row's canonical key, digest and range key as read. */
+  final class SortedRows implements SortedMerge.Rows, AutoCloseable {
+    private final RowReader.Cursor cursor;
+    private final int range;
+    final Result result = new Result();
+    private Object[] values;
+
+    private SortedRows(RowReader.Cursor cursor, int range) {
+      this.cursor = cursor;
+      this.range = range;
+    }
+
+    @Override
+    public boolean next() throws SQLException {
+      values = cursor.next();
+      return values != null;
+    }
+
+    @Override
+    public Object[] rangeKey() {
+      return side.rangeKeyOf(values);
+    }
+
+    /** The current row's canonical key and digest, counted into {@link #result}. */
+    @Override
+    public KV<String, RowDigest> digest() {
+      KV<String, RowDigest> row = RangeReader.this.digest(values, range, result);
+      result.rows++;
+      result.buckets.merge(row.getValue().bucket(), row.getValue().asDigest(), Digest::plus);
+      return row;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      cursor.close();
+    }
   }
 
   private KV<String, RowDigest> digest(Object[] values, int range, Result result) {

@@ -1,5 +1,6 @@
 package dev.ferry.reconcile;
 
+import dev.ferry.digest.ColumnKinds;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.MappingException;
@@ -7,13 +8,16 @@ import dev.ferry.map.RecordMapper;
 import dev.ferry.plan.SourceRelation;
 import dev.ferry.record.Column;
 import dev.ferry.record.Layout;
+import dev.ferry.record.ValueKind;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * One side of a comparison: where its rows are, which columns are read, and how a read row
@@ -28,6 +32,10 @@ import java.util.Objects;
  */
 public final class ReconcileSide implements Serializable {
   private static final long serialVersionUID = 1L;
+  // Kinds whose values both engines and BinaryKeyOrder sort alike.
+  private static final Set<ValueKind> ORDERED = EnumSet.of(ValueKind.LONG, ValueKind.DECIMAL,
+      ValueKind.TEXT, ValueKind.DATE, ValueKind.TIMESTAMP, ValueKind.TIMESTAMPTZ,
+      ValueKind.BYTES);
 
   private final String role;
   private final JdbcEndpoint endpoint;
@@ -37,10 +45,11 @@ public final class ReconcileSide implements Serializable {
   private final List<String> lookupKey;
   private final Map<String, String> plainColumns;
   private final boolean zeroDatesAsNull;
+  private final boolean keyCopied;
 
   private ReconcileSide(String role, JdbcEndpoint endpoint, SourceRelation relation,
       Layout readLayout, RecordMapper mapper, List<String> lookupKey,
-      Map<String, String> plainColumns, boolean zeroDatesAsNull) {
+      Map<String, String> plainColumns, boolean zeroDatesAsNull, boolean keyCopied) {
     this.role = role;
     this.endpoint = endpoint;
     this.relation = relation;
@@ -49,6 +58,7 @@ public final class ReconcileSide implements Serializable {
     this.lookupKey = lookupKey;
     this.plainColumns = plainColumns;
     this.zeroDatesAsNull = zeroDatesAsNull;
+    this.keyCopied = keyCopied;
   }
 
   /**
@@ -69,7 +79,7 @@ public final class ReconcileSide implements Serializable {
       }
     }
     return new ReconcileSide("source", endpoint, relation, mapper.sourceLayout(), mapper,
-        lookupKey == null ? null : List.copyOf(lookupKey), null, false);
+        lookupKey == null ? null : List.copyOf(lookupKey), null, false, false);
   }
 
   /**
@@ -90,7 +100,7 @@ public final class ReconcileSide implements Serializable {
       identity.put(name, name);
     }
     return new ReconcileSide("target", endpoint, SourceRelation.table(table, rangeKey), compared,
-        null, List.copyOf(key), identity, false);
+        null, List.copyOf(key), identity, false, true);
   }
 
   /**
@@ -103,13 +113,44 @@ public final class ReconcileSide implements Serializable {
       readLayout.indexOf(sideColumn);
     }
     return new ReconcileSide(role, endpoint, relation, readLayout, mapper, lookupKey,
-        Map.copyOf(comparedToSide), zeroDatesAsNull);
+        Map.copyOf(comparedToSide), zeroDatesAsNull, keyCopied);
   }
 
   /** MySQL zero dates read as NULL, as the backfill was told to load them. */
   public ReconcileSide withZeroDatesAsNull(boolean asNull) {
     return new ReconcileSide(role, endpoint, relation, readLayout, mapper, lookupKey,
-        plainColumns, asNull);
+        plainColumns, asNull, keyCopied);
+  }
+
+  /**
+   * Declares that the mapping copies every range key column unchanged into the compared key
+   * (no rule, conversion or custom transform touches it), so both sides sort their keys alike.
+   */
+  public ReconcileSide withKeyCopiedUnchanged() {
+    return new ReconcileSide(role, endpoint, relation, readLayout, mapper, lookupKey,
+        plainColumns, zeroDatesAsNull, true);
+  }
+
+  /**
+   * True when both sides, each sorted by its range key in binary order, list the compared keys
+   * in the same order, so that their ranges can be joined by merging the two sorted streams:
+   * the range key is the compared key, copied unchanged, and each key column is of the same
+   * ordered kind on both sides.
+   */
+  static boolean sortedAlike(ReconcileSide source, ReconcileSide target) {
+    if (!source.keyCopied || !target.keyCopied
+        || !target.relation.keyColumns().equals(target.lookupKey)) {
+      return false;
+    }
+    List<Column> s = source.rangeKeyColumns();
+    List<Column> t = target.rangeKeyColumns();
+    for (int i = 0; i < s.size(); i++) {
+      ValueKind kind = ColumnKinds.of(s.get(i), source.dialect());
+      if (kind != ColumnKinds.of(t.get(i), target.dialect()) || !ORDERED.contains(kind)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public String role() {

@@ -41,31 +41,84 @@ final class RowReader {
 
   /** Reads every row matching {@code where} with its {@code params}; returns the row count. */
   long read(String where, List<Object> params, int fetchSize, Sink sink) throws Exception {
-    Dialect dialect = side.dialect();
     long rows = 0;
-    try (Connection connection = side.endpoint().connect(JdbcEndpoint.Role.SOURCE)) {
-      connection.setReadOnly(true);
-      connection.setAutoCommit(false);
-      try (PreparedStatement ps = connection.prepareStatement(select + " WHERE " + where,
-          ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-        ps.setFetchSize(dialect == Dialect.MYSQL ? Integer.MIN_VALUE : fetchSize);
-        for (int i = 0; i < params.size(); i++) {
-          KeyBinding.bind(ps, i + 1, params.get(i), dialect);
-        }
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            sink.accept(values(rs));
-            rows++;
-          }
-        }
+    try (Cursor cursor = open(where, params, null, fetchSize)) {
+      for (Object[] values = cursor.next(); values != null; values = cursor.next()) {
+        sink.accept(values);
+        rows++;
       }
-      connection.commit();
-    } catch (SQLException e) {
-      throw new SQLException("reading " + side.role() + " " + side.displayName() + " at "
-          + side.endpoint() + " failed: " + side.endpoint().redact(e.getMessage()),
-          e.getSQLState(), e.getErrorCode());
     }
     return rows;
+  }
+
+  /**
+   * Opens a stream of the rows matching {@code where}, sorted by {@code orderBy} when it is not
+   * null; the caller pulls rows one by one and closes the cursor.
+   */
+  Cursor open(String where, List<Object> params, String orderBy, int fetchSize)
+      throws SQLException {
+    Dialect dialect = side.dialect();
+    Connection connection;
+    try {
+      connection = side.endpoint().connect(JdbcEndpoint.Role.SOURCE);
+    } catch (SQLException e) {
+      throw failed(e);
+    }
+    try {
+      connection.setReadOnly(true);
+      connection.setAutoCommit(false);
+      PreparedStatement ps = connection.prepareStatement(select + " WHERE " + where
+          + (orderBy == null ? "" : " ORDER BY " + orderBy),
+          ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+      ps.setFetchSize(dialect == Dialect.MYSQL ? Integer.MIN_VALUE : fetchSize);
+      for (int i = 0; i < params.size(); i++) {
+        KeyBinding.bind(ps, i + 1, params.get(i), dialect);
+      }
+      return new Cursor(connection, ps.executeQuery());
+    } catch (SQLException e) {
+      try {
+        connection.close();
+      } catch (SQLException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw failed(e);
+    }
+  }
+
+  private SQLException failed(SQLException e) {
+    return new SQLException("reading " + side.role() + " " + side.displayName() + " at "
+        + side.endpoint() + " failed: " + side.endpoint().redact(e.getMessage()),
+        e.getSQLState(), e.getErrorCode());
+  }
+
+  /** An open, forward-only stream of rows; {@link #next()} returns null after the last. */
+  final class Cursor implements AutoCloseable {
+    private final Connection connection;
+    private final ResultSet rows;
+
+    private Cursor(Connection connection, ResultSet rows) {
+      this.connection = connection;
+      this.rows = rows;
+    }
+
+    /** The next row, its array the caller's to keep; null when there are no more. */
+    Object[] next() throws SQLException {
+      try {
+        return rows.next() ? values(rows) : null;
+      } catch (SQLException e) {
+        throw failed(e);
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try (Connection c = connection) {
+        rows.close();
+        c.commit();
+      } catch (SQLException e) {
+        throw failed(e);
+      }
+    }
   }
 
   private Object[] values(ResultSet rs) throws SQLException {

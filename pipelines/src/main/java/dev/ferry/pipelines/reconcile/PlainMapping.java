@@ -25,9 +25,7 @@ final class PlainMapping {
     Set<String> ruled = new HashSet<>();
     Set<String> renamedAway = new HashSet<>();
     for (ColumnRule rule : spec.columns) {
-      if (rule.constant != null || rule.concat != null || !rule.ops.isEmpty()
-          || rule.repairEncoding || rule.cast != null || rule.fromZone != null
-          || rule.defaultValue != null) {
+      if (!copies(rule)) {
         return null;
       }
       String from = rule.from != null ? rule.from : rule.name;
@@ -45,5 +43,32 @@ final class PlainMapping {
       }
     }
     return plain;
+  }
+
+  /**
+   * True when each target column of {@code targetToSource} is filled by copying its source
+   * column unchanged: no custom transform, and any rule for it is a plain copy or rename.
+   */
+  static boolean copiesUnchanged(MappingSpec spec, Map<String, String> targetToSource) {
+    if (spec.custom != null) {
+      return false;
+    }
+    for (ColumnRule rule : spec.columns) {
+      String source = targetToSource.get(rule.name);
+      if (source == null) {
+        continue;
+      }
+      if (!copies(rule) || !source.equals(rule.from != null ? rule.from : rule.name)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A rule that copies or renames its column and does nothing else. */
+  private static boolean copies(ColumnRule rule) {
+    return rule.constant == null && rule.concat == null && rule.ops.isEmpty()
+        && !rule.repairEncoding && rule.cast == null && rule.fromZone == null
+        && rule.defaultValue == null;
   }
 }

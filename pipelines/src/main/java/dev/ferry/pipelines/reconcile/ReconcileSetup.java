@@ -24,6 +24,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,7 @@ final class ReconcileSetup {
     Layout sourceLayout = prepared.sourceLayout;
     RecordMapper mapper = prepared.mapper;
     List<String> rangeKey = new ArrayList<>();
+    Map<String, String> keyCopies = new HashMap<>();
     for (String k : relation.keyColumns()) {
       String out = mapper.outputFor(k);
       if (out == null) {
@@ -80,6 +82,7 @@ final class ReconcileSetup {
             + " matching key ranges");
       }
       rangeKey.add(out);
+      keyCopies.put(out, k);
     }
     // A target without a unique key is fine here: finding its duplicates is part of the job.
     TargetTable target = BackfillPipeline.describeTarget(config, prepared);
@@ -90,6 +93,9 @@ final class ReconcileSetup {
         lookupKey(mapper, sourceLayout, targetKey)).withZeroDatesAsNull(config.zeroDatesAsNull);
     if (plain != null) {
       sourceSide = sourceSide.withPlainColumns(plain);
+    }
+    if (PlainMapping.copiesUnchanged(config.mapping, keyCopies)) {
+      sourceSide = sourceSide.withKeyCopiedUnchanged();
     }
     ReconcileSide targetSide = ReconcileSide.target(config.target, config.targetTable, compared,
         rangeKey, targetKey);
