@@ -46,15 +46,13 @@ final class ColumnStats implements Serializable {
     }
   }
 
-  /** Counts a text value whose UTF-8 length the caller measured. */
-  void addText(String s, long utf8Bytes, long largeValueBytes) {
+  /** Counts a text value that {@code scan} has just scanned. */
+  void addText(String s, TextScan scan, long largeValueBytes) {
     values++;
-    distinct.add(ValueHash.of(s));
-    addLength(utf8Bytes, largeValueBytes);
-    if (s.length() > maxChars) {
-      maxChars = Math.max(maxChars, s.codePointCount(0, s.length()));
-    }
-    track(s.length() > MAX_KEPT_CHARS ? s.substring(0, MAX_KEPT_CHARS) : s);
+    distinct.add(scan.hash);
+    addLength(scan.utf8Bytes, largeValueBytes);
+    maxChars = Math.max(maxChars, scan.codePoints);
+    trackText(s);
   }
 
   void addBytes(byte[] b, long largeValueBytes) {
@@ -73,6 +71,30 @@ final class ColumnStats implements Serializable {
     if (length > largeValueBytes) {
       largeValues++;
     }
+  }
+
+  /**
+   * Tracks text by its first {@value #MAX_KEPT_CHARS} characters, cut only when a value becomes
+   * the new min or max. Comparing a whole text with a kept prefix orders it as its own prefix
+   * would be ordered, so the kept values are the prefixes of the true min and max.
+   */
+  private void trackText(String s) {
+    if (mixedKinds) {
+      return;
+    }
+    if (min instanceof String) {
+      if (s.compareTo((String) min) < 0) {
+        min = prefix(s);
+      } else if (s.compareTo((String) max) > 0) {
+        max = prefix(s);
+      }
+      return;
+    }
+    track(prefix(s));
+  }
+
+  private static String prefix(String s) {
+    return s.length() > MAX_KEPT_CHARS ? s.substring(0, MAX_KEPT_CHARS) : s;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})

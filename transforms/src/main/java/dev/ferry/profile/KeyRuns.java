@@ -3,6 +3,7 @@ package dev.ferry.profile;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The key runs of one chunk: a reader streams each range in key order, so rows with equal keys
@@ -41,49 +42,75 @@ final class KeyRuns implements Serializable {
     String of(Object[] key);
   }
 
-  /** Collects the runs of one chunk's keys, given in order; rows with a NULL key are skipped. */
+  /**
+   * Collects the runs of one chunk's keys from its rows, given in key order; rows with a NULL key
+   * are not added. Keys are compared in place in the rows and copied out only where a run is
+   * kept: the chunk's first and last run and the duplicates inside it.
+   */
   static final class Builder {
     private final int maxExamples;
+    private final int[] keyIndexes;
     private final KeyText keyText;
     private FindingTally inner;
     private Object[] firstKey;
     private long firstRun;
     private boolean firstClosed;
-    private Object[] current;
+    private Object[] currentRow;
     private long currentRun;
 
-    Builder(int maxExamples, KeyText keyText) {
+    Builder(int maxExamples, int[] keyIndexes, KeyText keyText) {
       this.maxExamples = maxExamples;
+      this.keyIndexes = keyIndexes;
       this.keyText = keyText;
       this.inner = new FindingTally(maxExamples);
     }
 
-    void add(Object[] key) {
-      if (current != null && Arrays.deepEquals(current, key)) {
+    void add(Object[] row) {
+      if (currentRow != null && sameKey(currentRow, row)) {
         currentRun++;
         return;
       }
-      if (current == null) {
-        firstKey = key;
+      if (currentRow == null) {
+        firstKey = key(row);
       } else if (!firstClosed) {
         firstRun = currentRun;
         firstClosed = true;
       } else if (currentRun > 1) {
-        inner.add(keyText.of(current), currentRun + " rows", currentRun);
+        inner.add(keyText.of(key(currentRow)), currentRun + " rows", currentRun);
       }
-      current = key;
+      currentRow = row;
       currentRun = 1;
+    }
+
+    private boolean sameKey(Object[] a, Object[] b) {
+      for (int k : keyIndexes) {
+        if (!Objects.deepEquals(a[k], b[k])) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private Object[] key(Object[] row) {
+      Object[] key = new Object[keyIndexes.length];
+      for (int i = 0; i < key.length; i++) {
+        key[i] = row[keyIndexes[i]];
+      }
+      return key;
     }
 
     /** The chunk's runs, or null when it had no keyed rows. */
     KeyRuns build(long seq) {
-      if (current == null) {
+      if (currentRow == null) {
         return null;
       }
       KeyRuns runs = firstClosed
-          ? new KeyRuns(seq, firstKey, firstRun, current, currentRun, false, inner)
-          : new KeyRuns(seq, firstKey, currentRun, current, currentRun, true, inner);
+          ? new KeyRuns(seq, firstKey, firstRun, key(currentRow), currentRun, false, inner)
+          : new KeyRuns(seq, firstKey, currentRun, firstKey, currentRun, true, inner);
       inner = new FindingTally(maxExamples);
+      currentRow = null;
+      firstKey = null;
+      firstClosed = false;
       return runs;
     }
   }

@@ -34,6 +34,8 @@ final class ProfileChunksFn extends DoFn<Chunk, ProfileStats> {
   private transient ProfileStats stats;
   private transient TextScan scan;
   private transient int[] keyIndexes;
+  /** The values of the row being profiled. */
+  private transient Object[] row;
 
   ProfileChunksFn(ProfileRows.Config config) {
     this.config = config;
@@ -59,13 +61,15 @@ final class ProfileChunksFn extends DoFn<Chunk, ProfileStats> {
         findings.inc();
       }
     }
-    KeyRuns.Builder runs = new KeyRuns.Builder(config.exampleKeys, this::keyText);
-    RowKey key = new RowKey();
+    KeyRuns.Builder runs = config.keyUnique ? null
+        : new KeyRuns.Builder(config.exampleKeys, keyIndexes, this::keyText);
     for (Record row : chunk.source()) {
-      profile(row.values(), key, runs);
+      profile(row.values(), runs);
     }
     rowsProfiled.inc(chunk.source().size());
-    KeyRuns chunkRuns = runs.build(chunk.seq());
+    // The rows are summed up: the reader may read ahead (see ReadRanges on memory).
+    chunk.release();
+    KeyRuns chunkRuns = runs == null ? null : runs.build(chunk.seq());
     if (chunkRuns != null) {
       out.get(RUNS).output(KV.of(chunk.range(), chunkRuns));
     }
@@ -79,37 +83,30 @@ final class ProfileChunksFn extends DoFn<Chunk, ProfileStats> {
     stats = null;
   }
 
-  /** The key of the row being profiled, rendered for examples only when a finding needs it. */
-  private final class RowKey {
-    Object[] values;
-    String text;
-
-    String text() {
-      if (text == null) {
-        text = keyText(values);
-      }
-      return text;
-    }
-  }
-
   private String keyText(Object[] key) {
     return KeyCodec.readable(config.keyColumns, key);
   }
 
-  private void profile(Object[] values, RowKey key, KeyRuns.Builder runs) {
-    stats.rowsProfiled++;
-    Object[] k = new Object[keyIndexes.length];
-    boolean nullKey = false;
-    for (int i = 0; i < k.length; i++) {
-      k[i] = values[keyIndexes[i]];
-      nullKey |= k[i] == null;
+  /** The key of the row being profiled, rendered for the examples of a finding. */
+  private String keyText() {
+    Object[] key = new Object[keyIndexes.length];
+    for (int i = 0; i < key.length; i++) {
+      key[i] = row[keyIndexes[i]];
     }
-    key.values = k;
-    key.text = null;
+    return keyText(key);
+  }
+
+  private void profile(Object[] values, KeyRuns.Builder runs) {
+    stats.rowsProfiled++;
+    row = values;
+    boolean nullKey = false;
+    for (int k : keyIndexes) {
+      nullKey |= values[k] == null;
+    }
     if (nullKey) {
-      hit(FindingKind.NULL_KEY, null, key, null);
-    } else {
-      runs.add(k);
+      hit(FindingKind.NULL_KEY, null, null);
+    } else if (runs != null) {
+      runs.add(values);
     }
     for (int i = 0; i < values.length; i++) {
       Object v = values[i];
@@ -119,34 +116,34 @@ final class ProfileChunksFn extends DoFn<Chunk, ProfileStats> {
       } else if (v instanceof String) {
         String s = (String) v;
         scan.scan(s);
-        column.addText(s, scan.utf8Bytes, config.largeValueBytes);
+        column.addText(s, scan, config.largeValueBytes);
         if (scan.damage != null) {
-          hit(scan.damage, i, key, null);
+          hit(scan.damage, i, null);
         }
-        checkLarge(scan.utf8Bytes, i, key);
+        checkLarge(scan.utf8Bytes, i);
       } else if (v instanceof byte[]) {
         byte[] b = (byte[]) v;
         column.addBytes(b, config.largeValueBytes);
-        checkLarge(b.length, i, key);
+        checkLarge(b.length, i);
       } else {
         column.addValue(v);
         int year = year(v);
         if (year < MIN_YEAR || year > MAX_YEAR) {
-          hit(FindingKind.OUT_OF_RANGE_DATE, i, key, "year " + year);
+          hit(FindingKind.OUT_OF_RANGE_DATE, i, "year " + year);
         }
       }
     }
     if (config.targetFit != null) {
       TargetFit.Misfit misfit = config.targetFit.check(values);
       if (misfit != null) {
-        hit(misfit.kind(), misfit.column(), key, misfit.reason());
+        hit(misfit.kind(), misfit.column(), misfit.reason());
       }
     }
   }
 
-  private void checkLarge(long bytes, int column, RowKey key) {
+  private void checkLarge(long bytes, int column) {
     if (bytes > config.largeValueBytes) {
-      hit(FindingKind.LARGE_VALUE, column, key, bytes + " bytes");
+      hit(FindingKind.LARGE_VALUE, column, bytes + " bytes");
     }
   }
 
@@ -164,12 +161,12 @@ final class ProfileChunksFn extends DoFn<Chunk, ProfileStats> {
     return MIN_YEAR;
   }
 
-  private void hit(FindingKind kind, int column, RowKey key, String detail) {
-    hit(kind, config.layout.column(column).name(), key, detail);
+  private void hit(FindingKind kind, int column, String detail) {
+    hit(kind, config.layout.column(column).name(), detail);
   }
 
-  private void hit(FindingKind kind, String column, RowKey key, String detail) {
-    stats.tally(kind, column).add(key.text(), detail, 1);
+  private void hit(FindingKind kind, String column, String detail) {
+    stats.tally(kind, column).add(keyText(), detail, 1);
     findings.inc();
   }
 

@@ -34,13 +34,15 @@ import org.apache.beam.sdk.values.TupleTagList;
  * are counted from the chunks' dead letters, with their keys. Duplicate keys are found without
  * grouping rows: each range arrives in key order, so equal keys are neighbours within a range
  * (see {@link KeyRuns}); the input must therefore be chunks of key ranges as {@code ReadRanges}
- * emits them, in the global window.
+ * emits them, in the global window. When the database guarantees unique keys
+ * ({@link #withKeyUnique}), that search is skipped.
  */
 public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollection<TableProfile>> {
   /** Default size above which a text or binary value counts as large: 1 MiB. */
   public static final long DEFAULT_LARGE_VALUE_BYTES = 1 << 20;
   public static final int DEFAULT_EXAMPLE_KEYS = 5;
   static final int MAX_EXAMPLE_KEYS = 1000;
+  private static final int MERGE_FANOUT = 16;
 
   private final Config config;
 
@@ -58,7 +60,7 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
       layout.indexOf(k);
     }
     return new ProfileRows(new Config(layout, List.copyOf(keyColumns),
-        DEFAULT_LARGE_VALUE_BYTES, DEFAULT_EXAMPLE_KEYS, null));
+        DEFAULT_LARGE_VALUE_BYTES, DEFAULT_EXAMPLE_KEYS, null, false));
   }
 
   /** Text (as UTF-8) or binary values longer than this many bytes are reported as large. */
@@ -67,7 +69,7 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
       throw new IllegalArgumentException("largeValueBytes must be at least 1, got " + bytes);
     }
     return new ProfileRows(new Config(config.layout, config.keyColumns, bytes,
-        config.exampleKeys, config.targetFit));
+        config.exampleKeys, config.targetFit, config.keyUnique));
   }
 
   /** How many example keys each finding keeps (0 to 1000). */
@@ -77,7 +79,7 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
           + ", got " + keys);
     }
     return new ProfileRows(new Config(config.layout, config.keyColumns,
-        config.largeValueBytes, keys, config.targetFit));
+        config.largeValueBytes, keys, config.targetFit, config.keyUnique));
   }
 
   /** Also reports the rows that the mapping or the target columns would reject. */
@@ -88,7 +90,19 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
           + fit.sourceLayout().names() + ", not for the profiled " + config.layout.names());
     }
     return new ProfileRows(new Config(config.layout, config.keyColumns,
-        config.largeValueBytes, config.exampleKeys, fit));
+        config.largeValueBytes, config.exampleKeys, fit, config.keyUnique));
+  }
+
+  /**
+   * Whether the database already guarantees that no two rows share a key: a primary key or a
+   * unique constraint on the key columns (or on some of them), as
+   * {@link TableCatalog#uniqueKeyConstraint} finds it. Duplicate keys are then not searched for,
+   * which saves comparing and shuffling every key; NULL keys are still reported. Only set this
+   * from the source's catalog: a wrong {@code true} hides duplicates.
+   */
+  public ProfileRows withKeyUnique(boolean unique) {
+    return new ProfileRows(new Config(config.layout, config.keyColumns,
+        config.largeValueBytes, config.exampleKeys, config.targetFit, unique));
   }
 
   @Override
@@ -97,16 +111,22 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
     PCollectionTuple parts = chunks.apply("ProfileChunks",
         ParDo.of(new ProfileChunksFn(config)).withOutputTags(ProfileChunksFn.STATS,
             TupleTagList.of(ProfileChunksFn.RUNS)));
-    PCollection<ProfileStats> columnPartials = parts.get(ProfileChunksFn.STATS)
-        .setCoder(statsCoder);
-    PCollection<ProfileStats> duplicatePartials = parts.get(ProfileChunksFn.RUNS)
-        .setCoder(KvCoder.of(VarIntCoder.of(), SerializedCoder.of(KeyRuns.class)))
-        .apply("GroupRunsByRange", GroupByKey.create())
-        .apply("FindDuplicateKeys", ParDo.of(new FindDuplicateKeysFn(config)))
-        .setCoder(statsCoder);
-    return PCollectionList.of(columnPartials).and(duplicatePartials)
+    parts.get(ProfileChunksFn.RUNS)
+        .setCoder(KvCoder.of(VarIntCoder.of(), SerializedCoder.of(KeyRuns.class)));
+    PCollectionList<ProfileStats> partials = PCollectionList.of(
+        parts.get(ProfileChunksFn.STATS).setCoder(statsCoder));
+    if (!config.keyUnique) {
+      partials = partials.and(parts.get(ProfileChunksFn.RUNS)
+          .apply("GroupRunsByRange", GroupByKey.create())
+          .apply("FindDuplicateKeys", ParDo.of(new FindDuplicateKeysFn(config)))
+          .setCoder(statsCoder));
+    }
+    // There is a partial per bundle, often a hundred or more of about 150 KiB each; the fanout
+    // merges them in parallel groups first, as runners that lift combiners do anyway.
+    return partials
         .apply("AllPartials", Flatten.pCollections())
-        .apply("MergeProfiles", Combine.globally(new MergeProfilesFn(config)))
+        .apply("MergeProfiles", Combine.globally(new MergeProfilesFn(config))
+            .withFanout(MERGE_FANOUT))
         .setCoder(SerializedCoder.of(TableProfile.class));
   }
 
@@ -117,7 +137,8 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
         .add(DisplayData.item("keyColumns", String.join(",", config.keyColumns)))
         .add(DisplayData.item("largeValueBytes", config.largeValueBytes))
         .add(DisplayData.item("exampleKeys", config.exampleKeys))
-        .add(DisplayData.item("targetFit", config.targetFit != null));
+        .add(DisplayData.item("targetFit", config.targetFit != null))
+        .add(DisplayData.item("keyUnique", config.keyUnique));
   }
 
   /** Immutable settings shared with the DoFns. */
@@ -128,14 +149,16 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
     final long largeValueBytes;
     final int exampleKeys;
     final TargetFit targetFit;
+    final boolean keyUnique;
 
     Config(Layout layout, List<String> keyColumns, long largeValueBytes, int exampleKeys,
-        TargetFit targetFit) {
+        TargetFit targetFit, boolean keyUnique) {
       this.layout = layout;
       this.keyColumns = keyColumns;
       this.largeValueBytes = largeValueBytes;
       this.exampleKeys = exampleKeys;
       this.targetFit = targetFit;
+      this.keyUnique = keyUnique;
     }
   }
 }

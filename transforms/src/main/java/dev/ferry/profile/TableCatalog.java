@@ -9,13 +9,16 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Facts a profile takes from the database rather than from the rows: the table's size on disk
- * and its growth by a created-at column. Only reads; never runs ANALYZE or anything else that
+ * Facts a profile takes from the database rather than from the rows: the table's size on disk,
+ * its growth by a created-at column and whether a constraint makes its key unique. Only reads; never runs ANALYZE or anything else that
  * changes the source.
  */
 public final class TableCatalog {
@@ -50,6 +53,49 @@ public final class TableCatalog {
       ps.setString(2, name);
       return single(ps);
     }
+  }
+
+  /**
+   * The name of a primary key, unique constraint or unique index that proves no two rows of
+   * {@code table} share a value of {@code keyColumns}: one whose columns are all key columns (a
+   * unique subset makes the whole key unique). Partial and expression indexes prove nothing and
+   * are ignored, as are PostgreSQL indexes not (yet) valid. NULLs never collide in a unique index,
+   * which matches the profile: rows with a NULL key are reported apart, not as duplicates. Empty
+   * when there is no such index, or the name is not a table.
+   */
+  public static Optional<String> uniqueKeyConstraint(Connection connection, Dialect dialect,
+      List<String> table, List<String> keyColumns) throws SQLException {
+    boolean postgres = dialect == Dialect.POSTGRESQL;
+    String sql = postgres
+        ? "SELECT i.indexrelid::regclass::text, a.attname"
+            + " FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid"
+            + " AND a.attnum = ANY (i.indkey)"
+            + " WHERE i.indrelid = to_regclass(?) AND i.indisunique AND i.indisvalid"
+            + " AND i.indpred IS NULL AND i.indexprs IS NULL"
+            + " ORDER BY i.indisprimary DESC, 1"
+        : "SELECT index_name, column_name FROM information_schema.statistics"
+            + " WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?"
+            + " AND non_unique = 0 ORDER BY index_name = 'PRIMARY' DESC, index_name";
+    // Index name -> whether every column seen so far is a key column, in the query's order.
+    Map<String, Boolean> withinKey = new LinkedHashMap<>();
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      if (postgres) {
+        ps.setString(1, dialect.quoteQualified(table));
+      } else {
+        ps.setString(1, table.size() > 1 ? table.get(table.size() - 2) : null);
+        ps.setString(2, table.get(table.size() - 1));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String column = rs.getString(2);
+          boolean isKey = column != null && keyColumns.stream().anyMatch(k ->
+              postgres ? k.equals(column) : k.equalsIgnoreCase(column));
+          withinKey.merge(rs.getString(1), isKey, Boolean::logicalAnd);
+        }
+      }
+    }
+    return withinKey.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey)
+        .findFirst();
   }
 
   private static OptionalLong single(PreparedStatement ps) throws SQLException {

@@ -1,6 +1,9 @@
 package dev.ferry.profile;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
+import java.nio.ByteOrder;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -11,12 +14,15 @@ import java.util.UUID;
 /**
  * A 64-bit hash of one ferry value for the distinct-count sketch. Each kind is hashed from its
  * natural bits without allocating (the profile hashes every value of every column), then mixed
- * with the SplitMix64 finalizer so that neighbouring ids spread over all registers. Decimals hash
- * their unscaled value and scale, so 1.50 and 1.5 count as two values, as they would in a
- * NUMERIC column that keeps the scale.
+ * with the SplitMix64 finalizer so that neighbouring ids spread over all registers. Text and
+ * binary values are hashed a 64-bit word at a time (four UTF-16 units, eight bytes): one multiply
+ * per word instead of one per character. Decimals hash their value and scale, so 1.50 and 1.5
+ * count as two values, as they would in a NUMERIC column that keeps the scale.
  */
 final class ValueHash {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private ValueHash() {}
 
@@ -25,14 +31,10 @@ final class ValueHash {
       return mix((Long) v);
     }
     if (v instanceof String) {
-      return chars((String) v);
+      return text((String) v);
     }
     if (v instanceof BigDecimal) {
-      BigDecimal d = (BigDecimal) v;
-      if (d.unscaledValue().bitLength() < 63) {
-        return mix(mix(d.unscaledValue().longValue()) + d.scale() + 5);
-      }
-      return chars(d.toString()) + 5;
+      return decimal((BigDecimal) v);
     }
     if (v instanceof Double) {
       return mix(Double.doubleToLongBits((Double) v) + 1);
@@ -64,23 +66,66 @@ final class ValueHash {
     if (v instanceof byte[]) {
       return bytes((byte[]) v);
     }
-    return chars(v.toString());
+    return text(v.toString());
   }
 
-  private static long chars(String s) {
-    long h = s.length();
-    for (int i = 0; i < s.length(); i++) {
-      h = (h ^ s.charAt(i)) * GOLDEN;
-      h ^= h >>> 29;
+  /**
+   * A decimal from its double value and {@code hashCode} (unscaled value and scale), both free
+   * of allocation for the usual compact decimals, where {@code unscaledValue()} builds a
+   * BigInteger per call. Two decimals collide only if both agree, one in 2^32 for equal doubles.
+   */
+  private static long decimal(BigDecimal d) {
+    return mix(mix(Double.doubleToLongBits(d.doubleValue())) + d.hashCode() + 5);
+  }
+
+  /** The hash of a whole text; {@link TextScan} computes the same one slice by slice. */
+  static long text(String s) {
+    char[] chars = s.toCharArray();
+    return textEnd(textWords(textStart(chars.length), chars, chars.length));
+  }
+
+  static long textStart(int length) {
+    return length * GOLDEN;
+  }
+
+  /**
+   * Continues a text hash over {@code chars[0, count)}. Slices must start at a multiple of four
+   * characters of the text, so that every slice but the last has a length divisible by four; the
+   * last one's incomplete word is padded with zeros (the length, in the seed, tells it apart).
+   */
+  static long textWords(long h, char[] chars, int count) {
+    int i = 0;
+    for (; i + 4 <= count; i += 4) {
+      h = step(h, chars[i] | (long) chars[i + 1] << 16 | (long) chars[i + 2] << 32
+          | (long) chars[i + 3] << 48);
     }
+    if (i < count) {
+      long word = 0;
+      for (int shift = 0; i < count; i++, shift += 16) {
+        word |= (long) chars[i] << shift;
+      }
+      h = step(h, word);
+    }
+    return h;
+  }
+
+  static long textEnd(long h) {
     return mix(h);
+  }
+
+  private static long step(long h, long word) {
+    h = (h ^ word) * GOLDEN;
+    return h ^ (h >>> 29);
   }
 
   private static long bytes(byte[] b) {
     long h = ~(long) b.length;
-    for (byte x : b) {
-      h = (h ^ (x & 0xFF)) * GOLDEN;
-      h ^= h >>> 29;
+    int i = 0;
+    for (; i + 8 <= b.length; i += 8) {
+      h = step(h, (long) LONGS.get(b, i));
+    }
+    for (; i < b.length; i++) {
+      h = step(h, b[i] & 0xFF);
     }
     return mix(h);
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.jdbc.Describe;
+import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.MappingSpec;
 import dev.ferry.map.RecordMapper;
@@ -315,6 +316,49 @@ class ProfileRowsTest {
             .isEmpty());
       }
     }
+  }
+
+  @Test
+  void catalogProvesAUniqueKeyOnlyByAnIndexWithinTheKey() throws Exception {
+    TestDatabase pg = EmbeddedDatabases.newPostgres();
+    pg.execute("CREATE TABLE a (id int PRIMARY KEY, note text)",
+        "CREATE TABLE b (id int, tenant int, code text,"
+            + " CONSTRAINT b_tenant_code UNIQUE (tenant, code))",
+        "CREATE UNIQUE INDEX b_live_code ON b (code) WHERE tenant > 0",
+        "CREATE UNIQUE INDEX b_lower_code ON b (lower(code), id)",
+        "CREATE TABLE c (id int, version int)",
+        "CREATE UNIQUE INDEX c_id_version ON c (id, version)",
+        "CREATE VIEW v AS SELECT * FROM a");
+    try (Connection c = pg.connect()) {
+      assertEquals("a_pkey", unique(c, Dialect.POSTGRESQL, "a", "id"));
+      assertEquals("b_tenant_code", unique(c, Dialect.POSTGRESQL, "b", "tenant", "code"));
+      assertEquals("b_tenant_code", unique(c, Dialect.POSTGRESQL, "b", "id", "code", "tenant"),
+          "a unique subset makes the whole key unique");
+      assertNull(unique(c, Dialect.POSTGRESQL, "b", "code"), "partial index proves nothing");
+      assertNull(unique(c, Dialect.POSTGRESQL, "b", "code", "id"),
+          "expression index proves nothing");
+      assertNull(unique(c, Dialect.POSTGRESQL, "c", "id"), "(id, version) allows equal ids");
+      assertEquals("c_id_version", unique(c, Dialect.POSTGRESQL, "c", "id", "version"));
+      assertNull(unique(c, Dialect.POSTGRESQL, "v", "id"), "a view has no constraints");
+      assertNull(unique(c, Dialect.POSTGRESQL, "missing", "id"));
+    }
+    TestDatabase my = EmbeddedDatabases.newMariaDb();
+    my.execute("CREATE TABLE a (id INT PRIMARY KEY, note TEXT)",
+        "CREATE TABLE b (id INT, tenant INT, code VARCHAR(20),"
+            + " UNIQUE KEY b_tenant_code (tenant, code))",
+        "CREATE TABLE c (id INT, version INT, UNIQUE KEY c_id_version (id, version))");
+    try (Connection c = my.connect()) {
+      assertEquals("PRIMARY", unique(c, Dialect.MYSQL, "a", "ID"), "names ignore case");
+      assertEquals("b_tenant_code", unique(c, Dialect.MYSQL, "b", "code", "tenant"));
+      assertNull(unique(c, Dialect.MYSQL, "b", "code"));
+      assertNull(unique(c, Dialect.MYSQL, "c", "id"));
+    }
+  }
+
+  private static String unique(Connection c, Dialect dialect, String table, String... key)
+      throws Exception {
+    return TableCatalog.uniqueKeyConstraint(c, dialect, List.of(table), List.of(key))
+        .orElse(null);
   }
 
   private static long count(TestDatabase db, String where) {

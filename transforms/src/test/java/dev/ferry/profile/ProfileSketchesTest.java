@@ -54,9 +54,9 @@ class ProfileSketchesTest {
     long[] keys = {1, 2, 2, 2, 2, 2, 2, 3, 4, 4, 5, 6, 6, 6, 7};
     List<KeyRuns> chunks = new ArrayList<>();
     for (int c = 0; c < keys.length / 3; c++) {
-      KeyRuns.Builder b = new KeyRuns.Builder(2, k -> "k" + k[0]);
+      KeyRuns.Builder b = new KeyRuns.Builder(2, new int[] {1}, k -> "k" + k[0]);
       for (int i = 0; i < 3; i++) {
-        b.add(new Object[] {keys[c * 3 + i]});
+        b.add(new Object[] {"row " + (c * 3 + i), keys[c * 3 + i]});
       }
       chunks.add(0, b.build(c + 1));
     }
@@ -65,6 +65,35 @@ class ProfileSketchesTest {
     assertEquals(3, f.count);
     assertEquals(6 + 2 + 3, f.rows);
     assertEquals("[k2 (6 rows), k4 (2 rows)]", f.examples.toString());
+  }
+
+  @Test
+  void textScanMeasuresAndHashesTextOfAnyLengthAsAWhole() {
+    TextScan scan = new TextScan();
+    StringBuilder long1 = new StringBuilder();
+    for (int i = 0; i < 3000; i++) {
+      long1.append("ab😀é東");
+    }
+    // Slices are 8192 characters: a pair split at a slice edge, texts of every length modulo 4.
+    for (String s : List.of("", "a", "ab", "abc", "abcd", "abcde", "é", "😀", "x😀", "a\u0093",
+        long1.toString(), long1.substring(1), "x".repeat(8191) + "😀", "x".repeat(8191) + "Ã©")) {
+      scan.scan(s);
+      assertEquals(s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, scan.utf8Bytes, s);
+      assertEquals(s.codePointCount(0, s.length()), scan.codePoints, s);
+      assertEquals(ValueHash.text(s), scan.hash, s);
+    }
+    // Broken surrogates count as the three bytes of a surrogate code unit.
+    scan.scan("a\uDE00b\uD83D");
+    assertEquals(8, scan.utf8Bytes);
+    assertEquals(4, scan.codePoints);
+    scan.scan("x".repeat(8191) + "Ã©");
+    assertEquals(FindingKind.MOJIBAKE, scan.damage, "a lead and its continuation across slices");
+    scan.scan("abcd");
+    long abcd = scan.hash;
+    scan.scan("abce");
+    assertTrue(abcd != scan.hash);
+    scan.scan("abc");
+    assertTrue(abcd != scan.hash);
   }
 
   @Test

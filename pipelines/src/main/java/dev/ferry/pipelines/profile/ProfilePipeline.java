@@ -22,6 +22,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
@@ -138,6 +139,7 @@ public final class ProfilePipeline {
     TargetFit fit = targetFit(config, p, report);
     String createdAt = createdAtColumn(options, config, p.sourceLayout, report);
     List<RangeTask> tasks = new ArrayList<>();
+    boolean keyUnique = false;
     try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
       c.setReadOnly(true);
       for (KeyRange r : new KeyRangePlanner(config.source.dialect(), p.relation,
@@ -150,6 +152,13 @@ public final class ProfilePipeline {
         OptionalLong bytes = TableCatalog.tableBytes(c, config.source.dialect(),
             p.relation.tableName());
         report.tableBytes = bytes.isPresent() ? bytes.getAsLong() : null;
+        Optional<String> unique = TableCatalog.uniqueKeyConstraint(c, config.source.dialect(),
+            p.relation.tableName(), p.relation.keyColumns());
+        if (unique.isPresent()) {
+          keyUnique = true;
+          report.notes.add("duplicate keys: none possible, " + unique.get()
+              + " keeps the key unique; not searched");
+        }
       }
       if (createdAt != null) {
         report.growth = TableCatalog.growth(c, config.source.dialect(),
@@ -158,7 +167,8 @@ public final class ProfilePipeline {
     }
     ProfileRows profileRows = ProfileRows.of(p.sourceLayout, p.relation.keyColumns())
         .withLargeValueBytes(options.getLargeValueBytes())
-        .withExampleKeys(options.getExampleKeys());
+        .withExampleKeys(options.getExampleKeys())
+        .withKeyUnique(keyUnique);
     if (fit != null) {
       profileRows = profileRows.withTargetFit(fit);
     }

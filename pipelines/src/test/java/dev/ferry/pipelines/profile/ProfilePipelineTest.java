@@ -109,6 +109,31 @@ class ProfilePipelineTest {
   }
 
   @Test
+  void duplicateKeysAreSearchedUnlessAConstraintWithinTheKeyRulesThemOut() {
+    TestDatabase src = EmbeddedDatabases.newPostgres();
+    src.execute("CREATE TABLE keyed (id int PRIMARY KEY, v int)",
+        "INSERT INTO keyed SELECT g, g FROM generate_series(1, 500) g",
+        "CREATE TABLE versions (id int, version int)",
+        "CREATE UNIQUE INDEX versions_id_version ON versions (id, version)",
+        "INSERT INTO versions SELECT g, 1 FROM generate_series(1, 500) g",
+        "INSERT INTO versions VALUES (7, 2), (9, 2), (9, 3)");
+    ProfileReport keyed = profile(args(src, "--sourceTable=keyed").toArray(new String[0]));
+    assertEquals(0, keyed.exitCode, keyed.error);
+    assertTrue(keyed.notes.toString().contains("keyed_pkey keeps the key unique"),
+        keyed.notes.toString());
+    assertNull(keyed.profile.finding(FindingKind.DUPLICATE_KEY, null));
+
+    ProfileReport versions = profile(args(src, "--sourceTable=versions", "--sourceKey=id")
+        .toArray(new String[0]));
+    assertEquals(0, versions.exitCode, versions.error);
+    assertFalse(versions.notes.toString().contains("keeps the key unique"),
+        "a unique (id, version) allows equal ids");
+    Finding duplicates = versions.profile.finding(FindingKind.DUPLICATE_KEY, null);
+    assertEquals(2, duplicates.count);
+    assertEquals(5, duplicates.rows);
+  }
+
+  @Test
   void errorsFailButNeverShowThePassword() {
     TestDatabase src = EmbeddedDatabases.newPostgres();
     src.execute("CREATE TABLE t (id int PRIMARY KEY, note text)");
