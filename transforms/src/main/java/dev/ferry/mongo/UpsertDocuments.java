@@ -267,9 +267,11 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
         }
         keyFilter.add(Filters.eq(k, value));
       }
-      Bson filter = Filters.and(keyFilter);
+      // A lone condition is not wrapped in $and: the in-process test server only uses the _id
+      // index for a plain equality, and scans the collection per document otherwise.
+      Bson filter = keyFilter.size() == 1 ? keyFilter.get(0) : Filters.and(keyFilter);
       if (config.target.mode() == CollectionTarget.Mode.FILL_NULLS) {
-        return fillNulls(keyFilter, doc);
+        return fillNulls(doc);
       }
       if (config.target.mode() == CollectionTarget.Mode.REPLACE) {
         return new ReplaceOneModel<>(filter, doc, new ReplaceOptions().upsert(true));
@@ -284,18 +286,25 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
           new UpdateOptions().upsert(true));
     }
 
-    /** Sets the non-NULL fields of the row where the document has them NULL or absent. */
-    private WriteModel<Document> fillNulls(List<Bson> keyFilter, Document doc) {
-      List<Bson> filter = new ArrayList<>(keyFilter);
+    /**
+     * Sets the non-NULL fields of the row where the document has them NULL or absent. The filter
+     * is one plain document (key fields, then {@code field: null}), which servers match by the
+     * key's index.
+     */
+    private WriteModel<Document> fillNulls(Document doc) {
+      Document filter = new Document();
+      for (String k : config.target.key()) {
+        filter.append(k, FieldPath.of(k).get(doc));
+      }
       List<Bson> sets = new ArrayList<>();
       for (FieldPath path : paths) {
         Object value = path.get(doc);
         if (value != null && !config.target.key().contains(path.toString())) {
           sets.add(Updates.set(path.toString(), value));
-          filter.add(Filters.eq(path.toString(), null));
+          filter.append(path.toString(), null);
         }
       }
-      return new UpdateOneModel<>(Filters.and(filter), Updates.combine(sets),
+      return new UpdateOneModel<>(filter, Updates.combine(sets),
           new UpdateOptions().upsert(false));
     }
 
