@@ -73,10 +73,14 @@ public final class ReconcilePipeline {
     BackfillConfig config = null;
     ReconcileSettings settings = null;
     try {
-      config = BackfillConfig.from(options, secrets);
+      config = BackfillConfig.fromAllowingMongo(options, secrets);
       report.job = config.job;
       settings = ReconcileSettings.from(options);
-      new Run(options, config, settings, report).execute();
+      if (config.source == null || config.target == null) {
+        new MongoReconcile(options, config, settings, report).execute();
+      } else {
+        new Run(options, config, settings, report).execute();
+      }
     } catch (SpecException e) {
       invalid(report, e.getMessage());
     } catch (Exception e) {
@@ -103,7 +107,7 @@ public final class ReconcilePipeline {
       }
     }
     String text = sb.length() == 0 ? e.getClass().getName() : sb.toString();
-    return config == null ? text : config.target.redact(config.source.redact(text));
+    return config == null ? text : config.redact(text);
   }
 
   private static void finish(ReconcileReport report, ReconcileSettings settings) {
