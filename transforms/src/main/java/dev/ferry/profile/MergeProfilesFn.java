@@ -35,7 +35,7 @@ final class MergeProfilesFn extends Combine.CombineFn<ProfileStats, ProfileStats
 
   @Override
   public TableProfile extractOutput(ProfileStats accumulator) {
-    return accumulator.toProfile(config.layout, config.largeValueBytes);
+    return accumulator.toProfile(config.layout, config.largeValueBytes, config.growth);
   }
 
   @Override

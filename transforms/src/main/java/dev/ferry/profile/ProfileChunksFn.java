@@ -34,6 +34,7 @@ final class ProfileChunksFn extends DoFn<Chunk, ProfileStats> {
   private transient ProfileStats stats;
   private transient TextScan scan;
   private transient int[] keyIndexes;
+  private transient int growthIndex;
   /** The values of the row being profiled. */
   private transient Object[] row;
 
@@ -45,6 +46,7 @@ final class ProfileChunksFn extends DoFn<Chunk, ProfileStats> {
   public void setup() {
     scan = new TextScan();
     keyIndexes = config.layout.indexesOf(config.keyColumns);
+    growthIndex = config.growth == null ? -1 : config.layout.indexOf(config.growth.column);
   }
 
   @StartBundle
@@ -132,6 +134,11 @@ final class ProfileChunksFn extends DoFn<Chunk, ProfileStats> {
           hit(FindingKind.OUT_OF_RANGE_DATE, i, "year " + year);
         }
       }
+    }
+    if (growthIndex >= 0 && values[growthIndex] != null) {
+      GrowthWindow.Age age = config.growth.place(values[growthIndex]);
+      stats.grown30 += age == GrowthWindow.Age.LAST_30_DAYS ? 1 : 0;
+      stats.grown90 += age != GrowthWindow.Age.OLDER_OR_FUTURE ? 1 : 0;
     }
     if (config.targetFit != null) {
       TargetFit.Misfit misfit = config.targetFit.check(values);

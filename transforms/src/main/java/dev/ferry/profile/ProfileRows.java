@@ -59,8 +59,7 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
     for (String k : keyColumns) {
       layout.indexOf(k);
     }
-    return new ProfileRows(new Config(layout, List.copyOf(keyColumns),
-        DEFAULT_LARGE_VALUE_BYTES, DEFAULT_EXAMPLE_KEYS, null, false));
+    return new ProfileRows(new Config(layout, List.copyOf(keyColumns)));
   }
 
   /** Text (as UTF-8) or binary values longer than this many bytes are reported as large. */
@@ -68,8 +67,9 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
     if (bytes < 1) {
       throw new IllegalArgumentException("largeValueBytes must be at least 1, got " + bytes);
     }
-    return new ProfileRows(new Config(config.layout, config.keyColumns, bytes,
-        config.exampleKeys, config.targetFit, config.keyUnique));
+    Config c = config.copy();
+    c.largeValueBytes = bytes;
+    return new ProfileRows(c);
   }
 
   /** How many example keys each finding keeps (0 to 1000). */
@@ -78,8 +78,9 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
       throw new IllegalArgumentException("exampleKeys must be between 0 and " + MAX_EXAMPLE_KEYS
           + ", got " + keys);
     }
-    return new ProfileRows(new Config(config.layout, config.keyColumns,
-        config.largeValueBytes, keys, config.targetFit, config.keyUnique));
+    Config c = config.copy();
+    c.exampleKeys = keys;
+    return new ProfileRows(c);
   }
 
   /** Also reports the rows that the mapping or the target columns would reject. */
@@ -89,8 +90,9 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
       throw new IllegalArgumentException("the target check's mapping was compiled for columns "
           + fit.sourceLayout().names() + ", not for the profiled " + config.layout.names());
     }
-    return new ProfileRows(new Config(config.layout, config.keyColumns,
-        config.largeValueBytes, config.exampleKeys, fit, config.keyUnique));
+    Config c = config.copy();
+    c.targetFit = fit;
+    return new ProfileRows(c);
   }
 
   /**
@@ -101,8 +103,23 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
    * from the source's catalog: a wrong {@code true} hides duplicates.
    */
   public ProfileRows withKeyUnique(boolean unique) {
-    return new ProfileRows(new Config(config.layout, config.keyColumns,
-        config.largeValueBytes, config.exampleKeys, config.targetFit, unique));
+    Config c = config.copy();
+    c.keyUnique = unique;
+    return new ProfileRows(c);
+  }
+
+  /**
+   * Also counts the rows created in the last 30 and 90 days by the window's column (see
+   * {@link TableCatalog#growthWindow}), reported as {@link TableProfile#growth}: the same numbers
+   * as {@link TableCatalog#growth} without a second scan of the table, except that rows the
+   * reader rejected are not counted.
+   */
+  public ProfileRows withGrowth(GrowthWindow window) {
+    Objects.requireNonNull(window, "window");
+    config.layout.indexOf(window.column);
+    Config c = config.copy();
+    c.growth = window;
+    return new ProfileRows(c);
   }
 
   @Override
@@ -138,27 +155,35 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
         .add(DisplayData.item("largeValueBytes", config.largeValueBytes))
         .add(DisplayData.item("exampleKeys", config.exampleKeys))
         .add(DisplayData.item("targetFit", config.targetFit != null))
-        .add(DisplayData.item("keyUnique", config.keyUnique));
+        .add(DisplayData.item("keyUnique", config.keyUnique))
+        .addIfNotNull(DisplayData.item("growthColumn",
+            config.growth == null ? null : config.growth.column));
   }
 
-  /** Immutable settings shared with the DoFns. */
+  /** Settings shared with the DoFns; changed only on a fresh copy, before the transform exists. */
   static final class Config implements Serializable {
     private static final long serialVersionUID = 1L;
     final Layout layout;
     final List<String> keyColumns;
-    final long largeValueBytes;
-    final int exampleKeys;
-    final TargetFit targetFit;
-    final boolean keyUnique;
+    long largeValueBytes = DEFAULT_LARGE_VALUE_BYTES;
+    int exampleKeys = DEFAULT_EXAMPLE_KEYS;
+    TargetFit targetFit;
+    boolean keyUnique;
+    GrowthWindow growth;
 
-    Config(Layout layout, List<String> keyColumns, long largeValueBytes, int exampleKeys,
-        TargetFit targetFit, boolean keyUnique) {
+    Config(Layout layout, List<String> keyColumns) {
       this.layout = layout;
       this.keyColumns = keyColumns;
-      this.largeValueBytes = largeValueBytes;
-      this.exampleKeys = exampleKeys;
-      this.targetFit = targetFit;
-      this.keyUnique = keyUnique;
+    }
+
+    Config copy() {
+      Config c = new Config(layout, keyColumns);
+      c.largeValueBytes = largeValueBytes;
+      c.exampleKeys = exampleKeys;
+      c.targetFit = targetFit;
+      c.keyUnique = keyUnique;
+      c.growth = growth;
+      return c;
     }
   }
 }

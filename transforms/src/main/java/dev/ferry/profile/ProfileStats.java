@@ -19,6 +19,9 @@ final class ProfileStats implements Serializable {
 
   long rowsRead;
   long rowsProfiled;
+  /** Rows by the growth window's created-at column: in the last 30 days, and in the last 90. */
+  long grown30;
+  long grown90;
   final ColumnStats[] columns;
   private final int maxExamples;
   private final Map<FindingKey, FindingTally> findings = new HashMap<>();
@@ -46,6 +49,8 @@ final class ProfileStats implements Serializable {
   void merge(ProfileStats other) {
     rowsRead += other.rowsRead;
     rowsProfiled += other.rowsProfiled;
+    grown30 += other.grown30;
+    grown90 += other.grown90;
     if (other.columns.length == columns.length) {
       for (int i = 0; i < columns.length; i++) {
         columns[i].merge(other.columns[i]);
@@ -57,7 +62,7 @@ final class ProfileStats implements Serializable {
     other.findings.forEach((key, tally) -> tally(key.kind(), key.column()).merge(tally));
   }
 
-  TableProfile toProfile(Layout layout, long largeValueBytes) {
+  TableProfile toProfile(Layout layout, long largeValueBytes, GrowthWindow growth) {
     List<ColumnProfile> columnProfiles = new ArrayList<>(columns.length);
     List<Finding> list = new ArrayList<>();
     findings.forEach((key, tally) -> list.add(tally.toFinding(key.kind(), key.column())));
@@ -74,6 +79,7 @@ final class ProfileStats implements Serializable {
     }
     list.sort(Comparator.comparing((Finding f) -> f.kind)
         .thenComparing(f -> f.column == null ? "" : f.column));
-    return new TableProfile(rowsRead, rowsProfiled, largeValueBytes, columnProfiles, list);
+    return new TableProfile(rowsRead, rowsProfiled, largeValueBytes, columnProfiles, list,
+        growth == null ? null : new Growth(growth.column, grown30, grown90));
   }
 }

@@ -3,12 +3,15 @@ package dev.ferry.profile;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.record.Column;
 import dev.ferry.record.Layout;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -132,22 +135,55 @@ public final class TableCatalog {
   /**
    * Rows of {@code fromClause} created in the last 30 and 90 days by {@code column}, counted by
    * the database against its own clock, in one scan of at most 90 days (an index on the column
-   * makes it a range scan).
+   * makes it a range scan). A profile counts the same during its own scan of the rows instead,
+   * with {@link #growthWindow}.
    */
   public static Growth growth(Connection connection, Dialect dialect, String fromClause,
       String column) throws SQLException {
     String c = dialect.quote(column);
-    String since30 = dialect == Dialect.POSTGRESQL
-        ? "CURRENT_TIMESTAMP - INTERVAL '30 days'" : "CURRENT_TIMESTAMP - INTERVAL 30 DAY";
-    String since90 = dialect == Dialect.POSTGRESQL
-        ? "CURRENT_TIMESTAMP - INTERVAL '90 days'" : "CURRENT_TIMESTAMP - INTERVAL 90 DAY";
-    String sql = "SELECT COALESCE(SUM(CASE WHEN " + c + " >= " + since30 + " THEN 1 ELSE 0 END),"
-        + " 0), count(*) FROM " + fromClause + " WHERE " + c + " >= " + since90 + " AND " + c
-        + " <= CURRENT_TIMESTAMP";
+    String sql = "SELECT COALESCE(SUM(CASE WHEN " + c + " >= " + daysAgo(dialect, 30)
+        + " THEN 1 ELSE 0 END), 0), count(*) FROM " + fromClause + " WHERE " + c + " >= "
+        + daysAgo(dialect, 90) + " AND " + c + " <= CURRENT_TIMESTAMP";
     try (Statement s = connection.createStatement();
         ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       return new Growth(column, rs.getLong(1), rs.getLong(2));
     }
+  }
+
+  /**
+   * The database's clock now and 30 and 90 days ago, as instants and in the session's local time,
+   * for counting growth by {@code column} while profiling the rows: the same bounds
+   * {@link #growth} compares with, read once. Connections of one endpoint share the session time
+   * zone that the comparison of zone-less values depends on.
+   */
+  public static GrowthWindow growthWindow(Connection connection, Dialect dialect, String column)
+      throws SQLException {
+    String[] bounds = {daysAgo(dialect, 90), daysAgo(dialect, 30), "CURRENT_TIMESTAMP"};
+    StringBuilder sql = new StringBuilder("SELECT ");
+    for (String b : bounds) {
+      sql.append(dialect == Dialect.POSTGRESQL ? "EXTRACT(EPOCH FROM " + b + "), (" + b
+          + ")::timestamp, " : "UNIX_TIMESTAMP(" + b + "), " + b + ", ");
+    }
+    sql.setLength(sql.length() - 2);
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery(sql.toString())) {
+      rs.next();
+      return new GrowthWindow(column, instant(rs, 1), instant(rs, 3), instant(rs, 5),
+          rs.getObject(2, LocalDateTime.class), rs.getObject(4, LocalDateTime.class),
+          rs.getObject(6, LocalDateTime.class));
+    }
+  }
+
+  private static String daysAgo(Dialect dialect, int days) {
+    return dialect == Dialect.POSTGRESQL ? "CURRENT_TIMESTAMP - INTERVAL '" + days + " days'"
+        : "CURRENT_TIMESTAMP - INTERVAL " + days + " DAY";
+  }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    BigDecimal seconds = rs.getBigDecimal(column);
+    long whole = seconds.longValue();
+    return Instant.ofEpochSecond(whole, seconds.subtract(BigDecimal.valueOf(whole))
+        .movePointRight(9).longValue());
   }
 }

@@ -1,12 +1,13 @@
 package dev.ferry.profile;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.io.Serializable;
 import java.util.List;
 
 /**
  * What {@link ProfileRows} measured: rows read (including rows the reader rejected, which appear
  * as findings), rows whose values were profiled, one {@link ColumnProfile} per column in table
- * order, and the findings ordered by kind and column.
+ * order, the findings ordered by kind and column, and the growth when a window was given.
  */
 public final class TableProfile implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -16,14 +17,20 @@ public final class TableProfile implements Serializable {
   public final long largeValueBytes;
   public final List<ColumnProfile> columns;
   public final List<Finding> findings;
+  /**
+   * Rows created in the last 30 and 90 days, or null when no growth window was given. Reports
+   * show it beside the table's other catalog facts, not inside the profile.
+   */
+  @JsonIgnore public final Growth growth;
 
   public TableProfile(long rowsRead, long rowsProfiled, long largeValueBytes,
-      List<ColumnProfile> columns, List<Finding> findings) {
+      List<ColumnProfile> columns, List<Finding> findings, Growth growth) {
     this.rowsRead = rowsRead;
     this.rowsProfiled = rowsProfiled;
     this.largeValueBytes = largeValueBytes;
     this.columns = List.copyOf(columns);
     this.findings = List.copyOf(findings);
+    this.growth = growth;
   }
 
   /** The column's profile by name. */

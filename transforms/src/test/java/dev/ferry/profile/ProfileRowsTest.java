@@ -319,6 +319,54 @@ class ProfileRowsTest {
   }
 
   @Test
+  void growthCountedWhileProfilingMatchesTheCatalogQueryForEveryTemporalType() throws Exception {
+    TestDatabase pg = EmbeddedDatabases.newPostgres();
+    pg.execute("CREATE TABLE g (id int PRIMARY KEY, ts timestamp, tstz timestamptz, d date)",
+        "INSERT INTO g SELECT n, CASE WHEN n % 50 = 0 THEN NULL"
+            + " ELSE localtimestamp - (n % 120) * interval '1 day' + interval '1 hour' END,"
+            + " now() - (n % 100) * interval '1 day' - (n % 3) * interval '1 minute',"
+            + " CASE WHEN n % 40 = 0 THEN current_date + 1 ELSE current_date - (n % 95) END"
+            + " FROM generate_series(1, 1000) n");
+    TestDatabase my = EmbeddedDatabases.newMariaDb();
+    my.execute("CREATE TABLE g (id INT PRIMARY KEY, ts DATETIME(3), tstz TIMESTAMP NULL, d DATE)",
+        "INSERT INTO g SELECT seq, IF(seq % 50 = 0, NULL,"
+            + " UTC_TIMESTAMP(3) - INTERVAL (seq % 120) DAY + INTERVAL 1 HOUR),"
+            + " NOW() - INTERVAL (seq % 100) DAY - INTERVAL (seq % 3) MINUTE,"
+            + " IF(seq % 40 = 0, UTC_DATE() + INTERVAL 1 DAY, UTC_DATE() - INTERVAL (seq % 95) DAY)"
+            + " FROM seq_1_to_1000");
+    for (TestDatabase db : List.of(pg, my)) {
+      JdbcEndpoint source = new JdbcEndpoint(db.jdbcUrl(), db.user(), db.password());
+      SourceRelation relation = SourceRelation.table(List.of("g"), List.of("id"));
+      Layout layout = layout(source, relation);
+      for (String column : List.of("ts", "tstz", "d")) {
+        GrowthWindow window;
+        Growth bySql;
+        try (Connection c = source.connect(JdbcEndpoint.Role.SOURCE)) {
+          window = TableCatalog.growthWindow(c, source.dialect(), column);
+          bySql = TableCatalog.growth(c, source.dialect(), "g", column);
+        }
+        assertTrue(bySql.rowsLast30Days > 0 && bySql.rowsLast90Days > bySql.rowsLast30Days);
+        TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(true);
+        PCollection<TableProfile> profile = p
+            .apply(Create.of(tasks(source, relation, 3)).withCoder(
+                SerializableCoder.of(RangeTask.class)))
+            .apply(ReadRanges.from(source, relation, layout).withChunkSize(CHUNK))
+            .apply(ProfileRows.of(layout, List.of("id")).withGrowth(window));
+        String where = db.jdbcUrl() + " " + column;
+        long last30 = bySql.rowsLast30Days;
+        long last90 = bySql.rowsLast90Days;
+        PAssert.thatSingleton(profile).satisfies(pr -> {
+          assertEquals(column, pr.growth.column, where);
+          assertEquals(last30, pr.growth.rowsLast30Days, where);
+          assertEquals(last90, pr.growth.rowsLast90Days, where);
+          return null;
+        });
+        p.run().waitUntilFinish();
+      }
+    }
+  }
+
+  @Test
   void catalogProvesAUniqueKeyOnlyByAnIndexWithinTheKey() throws Exception {
     TestDatabase pg = EmbeddedDatabases.newPostgres();
     pg.execute("CREATE TABLE a (id int PRIMARY KEY, note text)",

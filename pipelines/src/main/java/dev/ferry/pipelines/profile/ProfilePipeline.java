@@ -7,6 +7,7 @@ import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.plan.KeyRangePlanner;
+import dev.ferry.profile.GrowthWindow;
 import dev.ferry.profile.ProfileRows;
 import dev.ferry.profile.TableCatalog;
 import dev.ferry.profile.TableProfile;
@@ -140,6 +141,7 @@ public final class ProfilePipeline {
     String createdAt = createdAtColumn(options, config, p.sourceLayout, report);
     List<RangeTask> tasks = new ArrayList<>();
     boolean keyUnique = false;
+    GrowthWindow growth = null;
     try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
       c.setReadOnly(true);
       for (KeyRange r : new KeyRangePlanner(config.source.dialect(), p.relation,
@@ -161,8 +163,7 @@ public final class ProfilePipeline {
         }
       }
       if (createdAt != null) {
-        report.growth = TableCatalog.growth(c, config.source.dialect(),
-            p.relation.fromClause(config.source.dialect()), createdAt);
+        growth = TableCatalog.growthWindow(c, config.source.dialect(), createdAt);
       }
     }
     ProfileRows profileRows = ProfileRows.of(p.sourceLayout, p.relation.keyColumns())
@@ -172,7 +173,11 @@ public final class ProfilePipeline {
     if (fit != null) {
       profileRows = profileRows.withTargetFit(fit);
     }
+    if (growth != null) {
+      profileRows = profileRows.withGrowth(growth);
+    }
     report.profile = runPipeline(options, config, p, tasks, profileRows);
+    report.growth = report.profile.growth;
   }
 
   /** The target check, or null with a note when no target is named or it does not exist yet. */
