@@ -157,6 +157,15 @@ public final class ClassifyKeys extends PTransform<PCollectionTuple, PCollection
     return outcome;
   }
 
+  /** Rows grouped by their canonical key. */
+  static Map<String, List<RowDigest>> byKey(Iterable<KV<String, RowDigest>> rows) {
+    Map<String, List<RowDigest>> byKey = new HashMap<>();
+    for (KV<String, RowDigest> row : rows) {
+      byKey.computeIfAbsent(row.getKey(), k -> new ArrayList<>(1)).add(row.getValue());
+    }
+    return byKey;
+  }
+
   private static String rejected(List<RowDigest> source) {
     for (RowDigest d : source) {
       if (d.rejectedColumn() != null) {
@@ -223,14 +232,6 @@ public final class ClassifyKeys extends PTransform<PCollectionTuple, PCollection
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
       totals.flush(context, FACTS);
-    }
-
-    private static Map<String, List<RowDigest>> byKey(Iterable<KV<String, RowDigest>> rows) {
-      Map<String, List<RowDigest>> byKey = new HashMap<>();
-      for (KV<String, RowDigest> row : rows) {
-        byKey.computeIfAbsent(row.getKey(), k -> new ArrayList<>(1)).add(row.getValue());
-      }
-      return byKey;
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.ferry.digest.Bucketing;
 import dev.ferry.digest.Digest;
 import dev.ferry.digest.RowCanonicalizer;
 import dev.ferry.digest.RowDigest;
+import dev.ferry.plan.KeyRange;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -51,17 +52,21 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
   private final ReconcileSide source;
   private final ReconcileSide target;
   private final RowCanonicalizer canonicalizer;
+  private final PushdownPlan rowHashes;
 
-  JoinWithinRanges(ReconcileSide source, ReconcileSide target, RowCanonicalizer canonicalizer) {
+  /** {@code rowHashes}: a plan whose native row hashes may be used, or null. */
+  JoinWithinRanges(ReconcileSide source, ReconcileSide target, RowCanonicalizer canonicalizer,
+      PushdownPlan rowHashes) {
     this.source = source;
     this.target = target;
     this.canonicalizer = canonicalizer;
+    this.rowHashes = rowHashes;
   }
 
   @Override
   public PCollectionTuple expand(PCollection<RangeSelection> ranges) {
     PCollectionTuple out = ranges.apply("ReadAndJoin", ParDo.of(new JoinFn(source, target,
-        canonicalizer)).withOutputTags(DIFFERENCES, TupleTagList.of(FACTS)
+        canonicalizer, rowHashes)).withOutputTags(DIFFERENCES, TupleTagList.of(FACTS)
         .and(SOURCE_UNMATCHED).and(TARGET_UNMATCHED).and(SOURCE_DIGESTS).and(TARGET_DIGESTS)));
     KvCoder<String, RowDigest> rows = KvCoder.of(StringUtf8Coder.of(), RowDigest.Coder.of());
     out.get(DIFFERENCES).setCoder(KeyOutcome.Coder.of());
@@ -84,19 +89,30 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
     private final Counter unmatched = Metrics.counter(ReconcileFacts.NAMESPACE,
         "rowsWithoutPartnerInRange");
     private final boolean sorted;
+    private final String sourceHashSql;
+    private final String targetHashSql;
     private final List<String> columns;
     private final double tolerance;
     private transient RangeReader sourceReader;
     private transient RangeReader targetReader;
+    private transient RowReader sourceHashes;
+    private transient RowReader targetHashes;
+    private transient KeyPredicates sourceKeys;
+    private transient KeyPredicates targetKeys;
     private transient BundleTotals totals;
 
-    JoinFn(ReconcileSide source, ReconcileSide target, RowCanonicalizer canonicalizer) {
+    JoinFn(ReconcileSide source, ReconcileSide target, RowCanonicalizer canonicalizer,
+        PushdownPlan rowHashes) {
       this.source = source;
       this.target = target;
       this.canonicalizer = canonicalizer;
       this.sourceRows = Metrics.counter(ReconcileFacts.NAMESPACE, "sourceRowsRead");
       this.targetRows = Metrics.counter(ReconcileFacts.NAMESPACE, "targetRowsRead");
       this.sorted = ReconcileSide.sortedAlike(source, target);
+      boolean hashed = sorted && rowHashes != null && rowHashes.nativeHashes()
+          && source.hasLookupKey();
+      this.sourceHashSql = hashed ? rowHashes.rowHashSql(source) : null;
+      this.targetHashSql = hashed ? rowHashes.rowHashSql(target) : null;
       this.columns = canonicalizer.columnNames();
       this.tolerance = canonicalizer.floatTolerance();
     }
@@ -105,6 +121,12 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
     public void setup() {
       sourceReader = new RangeReader(source, canonicalizer, ONE_BUCKET, null, 2000);
       targetReader = new RangeReader(target, canonicalizer, ONE_BUCKET, null, 2000);
+      if (sourceHashSql != null) {
+        sourceHashes = RowReader.keysWithHash(source, sourceHashSql);
+        targetHashes = RowReader.keysWithHash(target, targetHashSql);
+        sourceKeys = new KeyPredicates(source.dialect(), source.rangeKeyColumns());
+        targetKeys = new KeyPredicates(target.dialect(), target.rangeKeyColumns());
+      }
     }
 
     @StartBundle
@@ -115,7 +137,9 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
     @ProcessElement
     public void process(@Element RangeSelection range, MultiOutputReceiver out)
         throws Exception {
-      if (sorted && !range.range().nullKeys()) {
+      if (sourceHashes != null && !range.range().nullKeys()) {
+        mergeHashes(range, out);
+      } else if (sorted && !range.range().nullKeys()) {
         merge(range, out);
       } else {
         hashJoin(range, out);
@@ -126,28 +150,121 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
     private void merge(RangeSelection range, MultiOutputReceiver out) throws Exception {
       try (RangeReader.SortedRows s = sourceReader.sorted(range.range());
           RangeReader.SortedRows t = targetReader.sorted(range.range())) {
-        SortedMerge.merge(s, t, range.toString(), new SortedMerge.Joined() {
+        SortedMerge.merge(s, t, range.toString(), new SortedMerge.Joined<RowDigest>() {
           @Override
           public void both(String key, List<RowDigest> source, List<RowDigest> target) {
             classify(key, source, target, out);
           }
 
           @Override
-          public void sourceOnly(KV<String, RowDigest> row) {
+          public void sourceOnly(String key, RowDigest row) {
             unmatched.inc();
-            out.get(SOURCE_UNMATCHED).output(row);
+            out.get(SOURCE_UNMATCHED).output(KV.of(key, row));
           }
 
           @Override
-          public void targetOnly(KV<String, RowDigest> row) {
+          public void targetOnly(String key, RowDigest row) {
             unmatched.inc();
-            out.get(TARGET_UNMATCHED).output(row);
+            out.get(TARGET_UNMATCHED).output(KV.of(key, row));
           }
         });
         sourceRows.inc(s.result.rows);
         targetRows.inc(t.result.rows);
         out.get(SOURCE_DIGESTS).output(s.result.total());
         out.get(TARGET_DIGESTS).output(t.result.total());
+      }
+    }
+
+    /**
+     * Both sides' keys and SQL row hashes merged: a key with one row on each side and equal
+     * hashes is a match; every other key (hashes differ, duplicates, one side only) is read
+     * again whole and joined by its digests, so it is classified exactly as by {@link #merge}.
+     */
+    private void mergeHashes(RangeSelection selection, MultiOutputReceiver out)
+        throws Exception {
+      KeyRange range = selection.range();
+      Recheck recheck = new Recheck(range.index(), out);
+      try (RowHashes s = RowHashes.open(sourceHashes, sourceKeys, range, canonicalizer, 2000);
+          RowHashes t = RowHashes.open(targetHashes, targetKeys, range, canonicalizer, 2000)) {
+        SortedMerge.merge(s, t, selection.toString(), new SortedMerge.Joined<Long>() {
+          @Override
+          public void both(String key, List<Long> source, List<Long> target) throws Exception {
+            if (source.size() == 1 && target.size() == 1 && source.get(0).equals(target.get(0))) {
+              totals.add(ReconcileFacts.SOURCE_ROWS_JOINED, 1);
+              totals.add(ReconcileFacts.TARGET_ROWS_JOINED, 1);
+              totals.add(ReconcileFacts.keys(KeyClass.MATCH), 1);
+            } else {
+              recheck.add(key);
+            }
+          }
+
+          @Override
+          public void sourceOnly(String key, Long hash) throws Exception {
+            recheck.add(key);
+          }
+
+          @Override
+          public void targetOnly(String key, Long hash) throws Exception {
+            recheck.add(key);
+          }
+        });
+        recheck.flush();
+        sourceRows.inc(s.rows());
+        targetRows.inc(t.rows());
+        out.get(SOURCE_DIGESTS).output(s.total());
+        out.get(TARGET_DIGESTS).output(t.total());
+      }
+    }
+
+    /** Keys whose rows are read again whole and joined, in batches. */
+    private final class Recheck {
+      private final int range;
+      private final MultiOutputReceiver out;
+      private final List<String> keys = new ArrayList<>();
+
+      Recheck(int range, MultiOutputReceiver out) {
+        this.range = range;
+        this.out = out;
+      }
+
+      void add(String key) throws Exception {
+        // A duplicated key on one side only arrives once per row.
+        if (!keys.isEmpty() && keys.get(keys.size() - 1).equals(key)) {
+          return;
+        }
+        keys.add(key);
+        if (keys.size() >= KeyLookup.BATCH) {
+          flush();
+        }
+      }
+
+      void flush() throws Exception {
+        if (keys.isEmpty()) {
+          return;
+        }
+        List<Object[]> values = new ArrayList<>(keys.size());
+        keys.forEach(k -> values.add(canonicalizer.decodeKey(k)));
+        Map<String, List<RowDigest>> sourceByKey =
+            ClassifyKeys.byKey(sourceReader.byKeys(values, range));
+        Map<String, List<RowDigest>> targetByKey =
+            ClassifyKeys.byKey(targetReader.byKeys(values, range));
+        for (String key : keys) {
+          List<RowDigest> s = sourceByKey.getOrDefault(key, List.of());
+          List<RowDigest> t = targetByKey.getOrDefault(key, List.of());
+          if (!s.isEmpty() && !t.isEmpty()) {
+            classify(key, s, t, out);
+            continue;
+          }
+          for (RowDigest d : s) {
+            unmatched.inc();
+            out.get(SOURCE_UNMATCHED).output(KV.of(key, d));
+          }
+          for (RowDigest d : t) {
+            unmatched.inc();
+            out.get(TARGET_UNMATCHED).output(KV.of(key, d));
+          }
+        }
+        keys.clear();
       }
     }
 

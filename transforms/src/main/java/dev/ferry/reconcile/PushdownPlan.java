@@ -1,6 +1,7 @@
 package dev.ferry.reconcile;
 
 import dev.ferry.digest.Bucketing;
+import dev.ferry.digest.Digest;
 import dev.ferry.digest.RowCanonicalizer;
 import dev.ferry.digest.SqlCanonical;
 import dev.ferry.jdbc.Dialect;
@@ -40,9 +41,19 @@ public final class PushdownPlan implements Serializable {
     this.problem = problem;
   }
 
-  /** Plans the SQL for both sides, or records why there can be none. */
+  /** Plans the SQL for both sides, or records why there can be none; no native hashes. */
   public static PushdownPlan plan(ReconcileSide source, ReconcileSide target,
       RowCanonicalizer canonicalizer) {
+    return plan(source, target, canonicalizer, false);
+  }
+
+  /**
+   * Plans the SQL for both sides, or records why there can be none. With {@code nativeHashes}
+   * (both servers hash alike: {@link #hashesAlike}), PostgreSQL on both sides with identical
+   * column types hashes rows with the types' own hash functions.
+   */
+  public static PushdownPlan plan(ReconcileSide source, ReconcileSide target,
+      RowCanonicalizer canonicalizer, boolean nativeHashes) {
     Layout compared = canonicalizer.layout();
     List<Column> sourceColumns = source.plainColumnsFor(compared);
     if (sourceColumns == null) {
@@ -52,13 +63,13 @@ public final class PushdownPlan implements Serializable {
     List<Column> targetColumns = target.plainColumnsFor(compared);
     Dialect sd = source.dialect();
     Dialect td = target.dialect();
-    if (sd == Dialect.POSTGRESQL && td == Dialect.POSTGRESQL
+    if (nativeHashes && sd == Dialect.POSTGRESQL && td == Dialect.POSTGRESQL
         && canonicalizer.floatTolerance() == 0) {
-      SqlCanonical.Form sourceNative = SqlCanonical.postgresRowText(sourceColumns,
+      SqlCanonical.Form sourceNative = SqlCanonical.postgresRowHash(sourceColumns,
           targetColumns);
       if (sourceNative.available()) {
         return withKeys(canonicalizer, compared, sourceColumns, targetColumns, sd, td,
-            sourceNative, SqlCanonical.postgresRowText(targetColumns, sourceColumns));
+            sourceNative, SqlCanonical.postgresRowHash(targetColumns, sourceColumns));
       }
     }
     SqlCanonical.Form sourceRow = canonicalizer.sqlRow(sd, sourceColumns, td, targetColumns);
@@ -123,8 +134,57 @@ public final class PushdownPlan implements Serializable {
     }
   }
 
+  /**
+   * True when both endpoints are PostgreSQL servers that hash every type of
+   * {@link SqlCanonical#postgresRowHash} to the same value: the same probe row hashes alike on
+   * both (PostgreSQL 14 or newer; hash functions may differ between versions and platforms).
+   */
+  public static boolean hashesAlike(JdbcEndpoint a, JdbcEndpoint b) throws SQLException {
+    if (a.dialect() != Dialect.POSTGRESQL || b.dialect() != Dialect.POSTGRESQL) {
+      return false;
+    }
+    Long first = probeHash(a);
+    return first != null && first.equals(probeHash(b));
+  }
+
+  // One value of every type that SqlCanonical.postgresRowHash hashes as is.
+  private static final String PROBE_HASH = "SELECT hash_record_extended(ROW(1::int2, 2::int4,"
+      + " 3::int8, 2.5::numeric, true, 'é'::text COLLATE \"C\", 'x'::varchar COLLATE \"C\", date '2000-01-02',"
+      + " time '03:04:05.678', timestamp '2000-01-02 03:04:05.678',"
+      + " timestamptz '2000-01-02 03:04:05.678+00',"
+      + " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, '\\x0102'::bytea), 7)";
+
+  /** The probe row's hash on one server, or null when it cannot compute it. */
+  private static Long probeHash(JdbcEndpoint endpoint) throws SQLException {
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.SOURCE);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int")) {
+      rs.next();
+      if (rs.getInt(1) < 140000) {
+        return null;
+      }
+      try (ResultSet h = s.executeQuery(PROBE_HASH)) {
+        h.next();
+        return h.getLong(1);
+      }
+    }
+  }
+
   public boolean available() {
     return problem == null;
+  }
+
+  /** True when rows are hashed by PostgreSQL's own type hashes ({@link #hashesAlike}). */
+  public boolean nativeHashes() {
+    return problem == null && sourceRow.hashed();
+  }
+
+  /** The SQL of one row's 64-bit native hash on {@code side} ({@link #nativeHashes} only). */
+  String rowHashSql(ReconcileSide side) {
+    if (!nativeHashes()) {
+      throw new IllegalStateException("no native row hashes: " + this);
+    }
+    return (isSource(side) ? sourceRow : targetRow).texts().get(0);
   }
 
   /** Why the checksums cannot be computed in SQL, or null. */
@@ -164,6 +224,13 @@ public final class PushdownPlan implements Serializable {
     // NULL keys have no bucket of their own: the whole NULL-key range is one bucket.
     String bucket = nullKeys ? "0"
         : bucketing.sql(d, "ferry_key", key.encodedOver(keyAliases));
+    if (row.hashed()) {
+      // Two 31-bit pieces of the 64-bit hash, summed as exact integers: lanes 1 and 2.
+      return "SELECT ferry_bucket, count(*), sum((ferry_hash & 2147483647)::int),"
+          + " sum(((ferry_hash >> 31) & 2147483647)::int) FROM (SELECT " + bucket
+          + " AS ferry_bucket, " + rowAliases.get(0) + " AS ferry_hash FROM (" + inner
+          + ") ferry_texts) ferry_hashes GROUP BY ferry_bucket";
+    }
     String hashes = "SELECT " + bucket + " AS ferry_bucket, "
         + SqlCanonical.md5(d, row.encodedOver(rowAliases)) + " AS ferry_hash FROM (" + inner
         + ") ferry_texts" + SqlCanonical.fence(d);
@@ -173,6 +240,20 @@ public final class PushdownPlan implements Serializable {
     }
     return query.append(" FROM (").append(hashes).append(") ferry_hashes GROUP BY ferry_bucket")
         .toString();
+  }
+
+  /**
+   * One row of {@link #digestQuery}'s result as its bucket's digest. Both sides use the same
+   * form, so their digests compare; the lanes of the MD5 form also equal the pipeline's.
+   */
+  Digest bucketDigest(ReconcileSide side, ResultSet rs) throws SQLException {
+    long count = rs.getLong(2);
+    if ((isSource(side) ? sourceRow : targetRow).hashed()) {
+      return new Digest(count, rs.getLong(3), rs.getLong(4));
+    }
+    // Two 28-bit piece sums make one lane: (high << 28) + low, modulo 2^64.
+    return new Digest(count, (rs.getLong(3) << 28) + rs.getLong(4),
+        (rs.getLong(5) << 28) + rs.getLong(6));
   }
 
   private static List<String> aliases(String prefix, int n) {
@@ -199,6 +280,9 @@ public final class PushdownPlan implements Serializable {
 
   @Override
   public String toString() {
-    return problem == null ? "checksums in SQL" : "checksums in the pipeline: " + problem;
+    if (problem != null) {
+      return "checksums in the pipeline: " + problem;
+    }
+    return nativeHashes() ? "checksums in SQL (native row hashes)" : "checksums in SQL";
   }
 }

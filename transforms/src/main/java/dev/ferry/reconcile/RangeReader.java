@@ -45,6 +45,7 @@ final class RangeReader {
   private final int fetchSize;
   private final RowReader reader;
   private final KeyPredicates keys;
+  private KeyLookup lookup;
 
   RangeReader(ReconcileSide side, RowCanonicalizer canonicalizer, Bucketing bucketing,
       String hashBucketSql, int fetchSize) {
@@ -82,11 +83,12 @@ final class RangeReader {
   }
 
   /** A range's rows in key order: each row's canonical key, digest and range key as read. */
-  final class SortedRows implements SortedMerge.Rows, AutoCloseable {
+  final class SortedRows implements SortedMerge.Rows<RowDigest>, AutoCloseable {
     private final RowReader.Cursor cursor;
     private final int range;
     final Result result = new Result();
     private Object[] values;
+    private KV<String, RowDigest> current;
 
     private SortedRows(RowReader.Cursor cursor, int range) {
       this.cursor = cursor;
@@ -96,7 +98,14 @@ final class RangeReader {
     @Override
     public boolean next() throws SQLException {
       values = cursor.next();
-      return values != null;
+      if (values == null) {
+        return false;
+      }
+      current = digest(values, range, result);
+      result.rows++;
+      result.buckets.merge(current.getValue().bucket(), current.getValue().asDigest(),
+          Digest::plus);
+      return true;
     }
 
     @Override
@@ -104,19 +113,36 @@ final class RangeReader {
       return side.rangeKeyOf(values);
     }
 
-    /** The current row's canonical key and digest, counted into {@link #result}. */
     @Override
-    public KV<String, RowDigest> digest() {
-      KV<String, RowDigest> row = RangeReader.this.digest(values, range, result);
-      result.rows++;
-      result.buckets.merge(row.getValue().bucket(), row.getValue().asDigest(), Digest::plus);
-      return row;
+    public String key() {
+      return current.getKey();
+    }
+
+    @Override
+    public RowDigest row() {
+      return current.getValue();
     }
 
     @Override
     public void close() throws SQLException {
       cursor.close();
     }
+  }
+
+  /**
+   * The rows whose compared key is one of {@code keyValues} (in key order, as
+   * {@link RowCanonicalizer#decodeKey} returns them), digested as rows of {@code range}.
+   */
+  List<KV<String, RowDigest>> byKeys(List<Object[]> keyValues, int range) throws Exception {
+    if (lookup == null) {
+      lookup = new KeyLookup(side);
+    }
+    Result ignored = new Result();
+    List<KV<String, RowDigest>> rows = new ArrayList<>();
+    for (Object[] values : lookup.readRows(keyValues)) {
+      rows.add(digest(values, range, ignored));
+    }
+    return rows;
   }
 
   private KV<String, RowDigest> digest(Object[] values, int range, Result result) {

@@ -3,11 +3,12 @@ package dev.ferry.reconcile;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.read.ColumnReader;
-import dev.ferry.record.Layout;
+import dev.ferry.record.Column;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,19 +25,35 @@ final class RowReader {
 
   private final ReconcileSide side;
   private final ColumnReader[] readers;
+  private final boolean withHash;
   private final String select;
 
+  /** Reads whole rows, in the side's read layout. */
   RowReader(ReconcileSide side) {
+    this(side, side.readLayout().columns(), null);
+  }
+
+  private RowReader(ReconcileSide side, List<Column> columns, String hashSql) {
     this.side = side;
-    Layout layout = side.readLayout();
     Dialect dialect = side.dialect();
-    this.readers = new ColumnReader[layout.size()];
+    this.readers = new ColumnReader[columns.size()];
+    List<String> names = new ArrayList<>();
     for (int i = 0; i < readers.length; i++) {
-      readers[i] = ColumnReader.forColumn(layout.column(i).jdbcType(),
-          layout.column(i).typeName(), dialect);
+      readers[i] = ColumnReader.forColumn(columns.get(i).jdbcType(),
+          columns.get(i).typeName(), dialect);
+      names.add(columns.get(i).name());
     }
-    this.select = "SELECT " + dialect.columnList(layout.names()) + " FROM "
-        + side.relation().fromClause(dialect);
+    this.withHash = hashSql != null;
+    this.select = "SELECT " + dialect.columnList(names) + (withHash ? ", " + hashSql : "")
+        + " FROM " + side.relation().fromClause(dialect);
+  }
+
+  /**
+   * Reads only the range key columns and a 64-bit row hash computed in SQL: each row is the key
+   * values followed by the hash as a Long.
+   */
+  static RowReader keysWithHash(ReconcileSide side, String hashSql) {
+    return new RowReader(side, side.rangeKeyColumns(), hashSql);
   }
 
   /** Reads every row matching {@code where} with its {@code params}; returns the row count. */
@@ -122,7 +139,10 @@ final class RowReader {
   }
 
   private Object[] values(ResultSet rs) throws SQLException {
-    Object[] values = new Object[readers.length];
+    Object[] values = new Object[readers.length + (withHash ? 1 : 0)];
+    if (withHash) {
+      values[readers.length] = rs.getLong(readers.length + 1);
+    }
     for (int i = 0; i < readers.length; i++) {
       try {
         values[i] = readers[i].read(rs, i + 1);

@@ -84,11 +84,9 @@ public final class SqlBucketDigests
           Map<Long, Digest> buckets = new TreeMap<>();
           try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-              long count = rs.getLong(2);
-              // Two 28-bit piece sums make one lane: (high << 28) + low, modulo 2^64.
-              buckets.put(rs.getLong(1), new Digest(count,
-                  (rs.getLong(3) << 28) + rs.getLong(4), (rs.getLong(5) << 28) + rs.getLong(6)));
-              rowsChecksummed.inc(count);
+              Digest digest = plan.bucketDigest(side, rs);
+              buckets.put(rs.getLong(1), digest);
+              rowsChecksummed.inc(digest.count());
             }
           }
           out.output(KV.of(range.index(), buckets));

@@ -25,7 +25,7 @@ class SortedMergeTest {
       CanonicalRules.exact(), Set.of());
 
   /** Rows (key, value) in the order given. */
-  private static final class ListRows implements SortedMerge.Rows {
+  private static final class ListRows implements SortedMerge.Rows<RowDigest> {
     private final String[][] rows;
     private int at = -1;
 
@@ -44,7 +44,16 @@ class SortedMergeTest {
     }
 
     @Override
-    public KV<String, RowDigest> digest() {
+    public String key() {
+      return digest().getKey();
+    }
+
+    @Override
+    public RowDigest row() {
+      return digest().getValue();
+    }
+
+    private KV<String, RowDigest> digest() {
       return CANON.digest(new Object[] {rows[at][0], rows[at][1]}, 0, Bucketing.byKeyHash(1));
     }
   }
@@ -52,7 +61,7 @@ class SortedMergeTest {
   /** What the merge reported, as "kind key rows" lines in the order reported. */
   private static List<String> merge(ListRows source, ListRows target) throws Exception {
     List<String> seen = new ArrayList<>();
-    SortedMerge.merge(source, target, "range 0", new SortedMerge.Joined() {
+    SortedMerge.merge(source, target, "range 0", new SortedMerge.Joined<RowDigest>() {
       @Override
       public void both(String key, List<RowDigest> s, List<RowDigest> t) {
         boolean same = s.size() == 1 && t.size() == 1 && s.get(0).sameHash(t.get(0));
@@ -61,13 +70,13 @@ class SortedMergeTest {
       }
 
       @Override
-      public void sourceOnly(KV<String, RowDigest> row) {
-        seen.add("source " + CANON.decodeKey(row.getKey())[0]);
+      public void sourceOnly(String key, RowDigest row) {
+        seen.add("source " + CANON.decodeKey(key)[0]);
       }
 
       @Override
-      public void targetOnly(KV<String, RowDigest> row) {
-        seen.add("target " + CANON.decodeKey(row.getKey())[0]);
+      public void targetOnly(String key, RowDigest row) {
+        seen.add("target " + CANON.decodeKey(key)[0]);
       }
     });
     return seen;

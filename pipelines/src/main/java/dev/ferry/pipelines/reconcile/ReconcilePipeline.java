@@ -146,8 +146,8 @@ public final class ReconcilePipeline {
     void execute() throws Exception {
       long start = System.nanoTime();
       ReconcileSetup setup = ReconcileSetup.prepare(config, settings);
-      LOG.info("{}: prepared in {} s: {} key ranges{}", config.job, seconds(start),
-          setup.ranges.size(), setup.pushdown == null ? "" : ", " + setup.pushdown);
+      LOG.info("{}: prepared in {} s: {} key ranges, {}", config.job, seconds(start),
+          setup.ranges.size(), setup.pushdown);
       for (String column : settings.sensitiveColumns) {
         if (!setup.canonicalizer.layout().has(column)) {
           throw new SpecException("flags", "sensitiveColumns", "no compared column '" + column
@@ -228,10 +228,17 @@ public final class ReconcilePipeline {
         report.fastPath = new ReconcileReport.FastPath();
         report.fastPath.checksums = setup.pushdown.available() ? "sql" : "pipeline";
         report.fastPath.reason = setup.pushdown.problem();
+        if (setup.pushdown.available()) {
+          report.fastPath.rowHash = setup.pushdown.nativeHashes() ? "native" : "md5";
+        }
         report.fastPath.buckets = setup.bucketing.toString();
         report.fastPath.ranges = setup.ranges.size();
       } else {
         report.method = "full";
+        if (setup.pushdown.nativeHashes()) {
+          reconcile = reconcile.withSqlRowHashes(setup.pushdown);
+          report.rowHashes = "sql";
+        }
       }
       return reconcile;
     }

@@ -21,7 +21,7 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"job", "status", "exitCode", "error", "source", "target", "method",
-    "fastPath", "rules", "rows", "counts", "differences", "differenceRate", "tolerance",
+    "rowHashes", "fastPath", "rules", "rows", "counts", "differences", "differenceRate", "tolerance",
     "mismatchesByColumn", "sourceRowsRejectedByMapping", "sample", "examples", "differencesFile",
     "repair"})
 public final class ReconcileReport {
@@ -40,6 +40,11 @@ public final class ReconcileReport {
   @JsonProperty public Side target;
   /** full, fast-path or sample. */
   @JsonProperty public String method;
+  /**
+   * Full comparison only: sql when rows were compared by hashes computed in the databases (and
+   * only keys with differing hashes were read whole), absent when every row was read whole.
+   */
+  @JsonProperty public String rowHashes;
   @JsonProperty public FastPath fastPath;
   @JsonProperty public Map<String, Object> rules;
   @JsonProperty public Rows rows;
@@ -71,6 +76,11 @@ public final class ReconcileReport {
   public static final class FastPath {
     /** sql or pipeline. */
     @JsonProperty public String checksums;
+    /**
+     * How SQL hashes rows: native (PostgreSQL's own type hashes, both sides PostgreSQL with the
+     * same types) or md5 (the canonical texts both engines share).
+     */
+    @JsonProperty public String rowHash;
     /** Why the checksums were not computed in SQL. */
     @JsonProperty public String reason;
     @JsonProperty public String buckets;

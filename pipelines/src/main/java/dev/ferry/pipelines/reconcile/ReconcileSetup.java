@@ -103,12 +103,12 @@ final class ReconcileSetup {
         targetKey, settings.rules, paddedColumns(mapper, sourceLayout));
     List<KeyRange> ranges = plan(config, relation, sourceLayout, compared, rangeKey);
     Bucketing bucketing = null;
-    PushdownPlan pushdown = null;
     if (settings.fastPath) {
       bucketing = bucketing(config, relation, sourceLayout, compared, rangeKey, ranges,
           settings.bucketRows);
-      pushdown = pushdown(config, sourceSide, targetSide, canonicalizer);
     }
+    // The full comparison uses it too: for row hashes computed in the databases.
+    PushdownPlan pushdown = pushdown(config, sourceSide, targetSide, canonicalizer);
     return new ReconcileSetup(relation, mapper, target, sourceSide, targetSide, canonicalizer,
         ranges, bucketing, pushdown);
   }
@@ -215,7 +215,8 @@ final class ReconcileSetup {
 
   private static PushdownPlan pushdown(BackfillConfig config, ReconcileSide source,
       ReconcileSide target, RowCanonicalizer canonicalizer) throws SQLException {
-    PushdownPlan plan = PushdownPlan.plan(source, target, canonicalizer);
+    PushdownPlan plan = PushdownPlan.plan(source, target, canonicalizer,
+        PushdownPlan.hashesAlike(config.source, config.target));
     if (!plan.available()) {
       return plan;
     }

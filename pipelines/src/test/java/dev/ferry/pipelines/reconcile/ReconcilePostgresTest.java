@@ -82,12 +82,14 @@ class ReconcilePostgresTest {
     assertEquals(300L, clean.counts.get("match"));
     assertEquals(clean.rows.sourceChecksum, clean.rows.targetChecksum);
     assertEquals("sql", clean.fastPath.checksums);
+    assertEquals("native", clean.fastPath.rowHash);
     assertEquals(0L, clean.fastPath.bucketsDiffering);
 
     inject(h.target());
     assertEquals(INJECTED, h.differences("full"));
     JsonNode full = h.report("full");
     assertEquals(4, full.get("exitCode").asInt());
+    assertEquals("sql", full.get("rowHashes").asText(), "same-typed PostgreSQL pairs hash in SQL");
     assertEquals(2, full.get("counts").get("missing").asInt());
     assertEquals(2, full.get("counts").get("extra").asInt());
     assertEquals(16, full.get("counts").get("mismatched").asInt());
