@@ -1,6 +1,5 @@
 package dev.ferry.pipelines.mongo;
 
-import com.mongodb.MongoException;
 import com.mongodb.client.MongoClient;
 import dev.ferry.map.RecordMapper;
 import dev.ferry.mongo.BsonValues.JsonStyle;
@@ -29,14 +28,16 @@ public final class MongoBackfill {
    * (every BSON type kept) and as plain JSON for a relational one (its json/jsonb columns).
    */
   public static Prepared prepareSource(BackfillConfig config) {
+    return prepareSource(config, config.mongo.source);
+  }
+
+  /** Like {@link #prepareSource(BackfillConfig)}, for {@code source} instead of the spec's. */
+  public static Prepared prepareSource(BackfillConfig config, CollectionSource given) {
     JsonStyle style = config.mongo.targetEndpoint != null ? JsonStyle.EXTENDED : JsonStyle.PLAIN;
-    CollectionSource source = config.mongo.source.withJsonStyle(style);
+    CollectionSource source = given.withJsonStyle(style);
     Prepared p = new Prepared();
     try (MongoClient client = source.endpoint().connect()) {
       p.collection = source.describe(client);
-    } catch (MongoException e) {
-      throw new SpecException(config.origin, "source.collection", "cannot be read at "
-          + source.endpoint() + ": " + source.endpoint().redact(e.getMessage()));
     }
     p.sourceLayout = p.collection.layout();
     try {
