@@ -83,6 +83,12 @@ public final class CollectionSource implements Serializable {
         null, false);
   }
 
+  /** Only documents matching this query as well as the filter given so far (if any). */
+  public CollectionSource andFilter(String json) {
+    parse(json, "filter");
+    return withFilter(filter == null ? json : "{\"$and\": [" + filter + ", " + json + "]}");
+  }
+
   /** A server-side projection (Extended JSON); the key and {@code _id} are always read. */
   public CollectionSource withProjection(String json) {
     parse(json, "projection");

@@ -135,12 +135,12 @@ public final class BackfillConfig {
   }
 
   /**
-   * Like {@link #from}, for jobs that write into the table they read (ferry fill): without a
-   * target URL, {@link #target} and {@link #targetTable} are the source's.
+   * Like {@link #from}, for jobs that write into the table or collection they read (ferry
+   * fill): without a target URL, the target is the source's endpoint and table or collection.
    */
   public static BackfillConfig fromWithTargetDefaultingToSource(BackfillOptions options,
       Secrets secrets) {
-    return from(options, secrets, false, true, false);
+    return from(options, secrets, false, true, true);
   }
 
   private static BackfillConfig from(BackfillOptions options, Secrets secrets,
@@ -177,8 +177,8 @@ public final class BackfillConfig {
     boolean hasTarget = targetRequired || first(options.getTargetUrl(), spec.target.url) != null;
     boolean mongoSource = isMongo(origin, "source", options.getSourceUrl(), spec.source,
         mongoAllowed);
-    boolean mongoTarget = hasTarget && isMongo(origin, "target", options.getTargetUrl(),
-        spec.target, mongoAllowed);
+    boolean mongoTarget = hasTarget ? isMongo(origin, "target", options.getTargetUrl(),
+        spec.target, mongoAllowed) : targetDefaultsToSource && mongoSource;
     String[] sourceSide = endpointParts(origin, "source", spec.source, options.getSourceUrl(),
         options.getSourceUser(), options.getSourcePasswordEnv(), options.getSourcePasswordFile(),
         secrets);
@@ -190,9 +190,11 @@ public final class BackfillConfig {
     String table = first(options.getSourceTable(), spec.source.table);
     b.sourceQuery = first(options.getSourceQuery(), spec.source.query);
     b.sourceKey = options.getSourceKey() != null ? list(options.getSourceKey()) : spec.source.key;
-    b.mongo = MongoSides.from(origin, spec, mongoFlags(options),
-        mongoSource ? mongoEndpoint(origin, "source", sourceSide) : null, b.sourceKey,
-        mongoTarget ? mongoEndpoint(origin, "target", targetSide) : null, table);
+    MongoEndpoint mongoSourceEndpoint = mongoSource ? mongoEndpoint(origin, "source", sourceSide)
+        : null;
+    b.mongo = MongoSides.from(origin, spec, mongoFlags(options), mongoSourceEndpoint,
+        b.sourceKey, !mongoTarget ? null : hasTarget ? mongoEndpoint(origin, "target", targetSide)
+            : mongoSourceEndpoint, table);
     if (table == null && b.sourceQuery == null && !mongoSource) {
       throw new SpecException(origin, "source.table", "required (or source.query)");
     }

@@ -337,7 +337,9 @@ public final class BackfillPipeline {
           String.valueOf(config.sinceColumn), String.valueOf(since),
           String.valueOf(config.zeroDatesAsNull));
       if (p.kind != null) {
-        canonical += "\n" + p.kind + "\n" + p.relation.fromClause(config.source.dialect());
+        // A collection's filter is part of its name above; a relation's query is not.
+        canonical += "\n" + p.kind + (p.relation == null ? ""
+            : "\n" + p.relation.fromClause(config.source.dialect()));
       }
       try {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
@@ -505,7 +507,7 @@ public final class BackfillPipeline {
     /** Steps between mapping and writing, by step name, in order (lookups, a fill's own). */
     public final Map<String, PTransform<PCollection<Chunk>, PCollection<Chunk>>> afterMap =
         new LinkedHashMap<>();
-    /** The rows' columns after lookups added theirs; null when only the mapping shapes them. */
+    /** The rows' columns after the steps of {@link #afterMap}; null: the mapping's. */
     public Layout enrichedLayout;
     /** What the writer runs for each row. */
     public RowStatement statement = RowStatement.upsert();

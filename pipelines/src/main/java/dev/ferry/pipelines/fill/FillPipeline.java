@@ -5,14 +5,19 @@ import dev.ferry.fill.FillRows;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.map.ColumnRule;
 import dev.ferry.map.LookupRule;
+import dev.ferry.mongo.CollectionSource;
+import dev.ferry.mongo.CollectionTarget;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillOptions;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.RunSummary;
 import dev.ferry.pipelines.enrich.Enrichments;
+import dev.ferry.pipelines.mongo.MongoBackfill;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.SourceRelation;
+import dev.ferry.record.Column;
+import dev.ferry.record.Layout;
 import dev.ferry.write.TargetTable;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -20,10 +25,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.bson.Document;
 
 /**
- * The in-place fill: gives a column of an existing table a value in every row where it is still
- * NULL, computed by the mapping from the same row and/or by a lookup, in key-range batches.
+ * The in-place fill: gives a column of an existing table (or a field of a MongoDB collection) a
+ * value in every row where it is still NULL (or absent), computed by the mapping from the same
+ * row and/or by a lookup, in key-range batches.
  *
  * <pre>
  * java -cp ferry-direct.jar dev.ferry.pipelines.fill.FillPipeline --spec=fill.yaml
@@ -101,32 +108,20 @@ public final class FillPipeline {
 
     @Override
     public BackfillPipeline.Prepared prepare(BackfillConfig config) throws SQLException {
-      List<String> fill = columns(config);
+      boolean mongoSource = config.mongo.source != null;
+      if (mongoSource != (config.mongo.targetEndpoint != null)) {
+        throw new SpecException(config.origin, "target", "a fill updates what it reads: source"
+            + " and target must both be MongoDB or both be JDBC");
+      }
+      return mongoSource ? prepareCollection(config, columns(config))
+          : prepareTable(config, columns(config));
+    }
+
+    private BackfillPipeline.Prepared prepareTable(BackfillConfig config, List<String> fill)
+        throws SQLException {
       BackfillPipeline.Prepared p = BackfillPipeline.prepareSource(config);
       List<String> key = p.relation.keyColumns();
-      Set<String> filled = new HashSet<>();
-      for (ColumnRule rule : config.mapping.columns) {
-        filled.add(rule.name);
-      }
-      for (LookupRule lookup : config.mapping.lookups) {
-        for (LookupRule.Output out : lookup.columns) {
-          filled.add(out.name);
-        }
-      }
-      for (String c : fill) {
-        if (!p.sourceLayout.has(c)) {
-          throw new SpecException(config.origin, "fill.columns", "no column '" + c + "' in "
-              + p.relation.displayName() + " (columns: " + p.sourceLayout.names() + ")");
-        }
-        if (key.contains(c)) {
-          throw new SpecException(config.origin, "fill.columns", "'" + c + "' is part of the"
-              + " key; a fill never changes a key");
-        }
-        if (!filled.contains(c)) {
-          throw new SpecException(config.origin, "fill.columns", "nothing gives '" + c + "' a"
-              + " value: add a mapping rule {name: " + c + ", …} or a lookup that fills it");
-        }
-      }
+      check(config, p, fill);
       Enrichments.plan(config, p);
       p.afterMap.put("KeepCellsToFill", FillRows.of(p.sourceLayout, key, p.outputLayout(), fill));
       p.relation = SourceRelation.query(emptyCells(config.source.dialect(), config.sourceTable,
@@ -142,6 +137,76 @@ public final class FillPipeline {
       p.statement = FillNullsStatement.INSTANCE;
       p.kind = "fill";
       return p;
+    }
+
+    /**
+     * A collection: the documents where a field to fill is NULL or absent, read with the fields
+     * to fill among their columns even when no sampled document has them yet, and written with
+     * {@code updateOne} filtered on those fields still being NULL ({@link
+     * CollectionTarget.Mode#FILL_NULLS}).
+     */
+    private BackfillPipeline.Prepared prepareCollection(BackfillConfig config, List<String> fill)
+        throws SQLException {
+      List<String> empty = new ArrayList<>();
+      for (String f : fill) {
+        empty.add(new Document(f, null).toJson());
+      }
+      CollectionSource source = config.mongo.source.andFilter("{\"$or\": [" + String.join(", ",
+          empty) + "]}");
+      BackfillPipeline.Prepared p = MongoBackfill.prepareSource(config, source);
+      List<String> fields = new ArrayList<>(p.sourceLayout.names());
+      for (String f : fill) {
+        if (!fields.contains(f)) {
+          fields.add(f);
+        }
+      }
+      if (fields.size() > p.sourceLayout.size()) {
+        p = MongoBackfill.prepareSource(config, source.withFields(fields));
+      }
+      String key = p.collection.key();
+      check(config, p, fill);
+      Enrichments.plan(config, p);
+      p.afterMap.put("KeepCellsToFill", FillRows.of(p.sourceLayout, List.of(key),
+          p.outputLayout(), fill));
+      List<Column> written = new ArrayList<>();
+      written.add(p.sourceLayout.column(p.sourceLayout.indexOf(key)));
+      for (String f : fill) {
+        written.add(p.outputLayout().column(p.outputLayout().indexOf(f)));
+      }
+      p.enrichedLayout = new Layout(written);
+      p.collectionTarget = CollectionTarget.of(config.mongo.targetEndpoint,
+          config.mongo.targetCollection).withKey(List.of(key))
+          .withMode(CollectionTarget.Mode.FILL_NULLS);
+      p.kind = "fill";
+      return p;
+    }
+
+    /** Every column to fill exists, is not the key, and gets its value from a rule or lookup. */
+    private static void check(BackfillConfig config, BackfillPipeline.Prepared p,
+        List<String> fill) {
+      Set<String> filled = new HashSet<>();
+      for (ColumnRule rule : config.mapping.columns) {
+        filled.add(rule.name);
+      }
+      for (LookupRule lookup : config.mapping.lookups) {
+        for (LookupRule.Output out : lookup.columns) {
+          filled.add(out.name);
+        }
+      }
+      for (String c : fill) {
+        if (!p.sourceLayout.has(c)) {
+          throw new SpecException(config.origin, "fill.columns", "no column '" + c + "' in "
+              + p.sourceName() + " (columns: " + p.sourceLayout.names() + ")");
+        }
+        if (p.sourceKeyColumns().contains(c)) {
+          throw new SpecException(config.origin, "fill.columns", "'" + c + "' is part of the"
+              + " key; a fill never changes a key");
+        }
+        if (!filled.contains(c)) {
+          throw new SpecException(config.origin, "fill.columns", "nothing gives '" + c + "' a"
+              + " value: add a mapping rule {name: " + c + ", …} or a lookup that fills it");
+        }
+      }
     }
 
     /**
