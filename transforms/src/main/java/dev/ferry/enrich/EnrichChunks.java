@@ -37,8 +37,10 @@ import org.apache.beam.sdk.values.TupleTagList;
  * orders} getting {@code phone} from {@code email_lookup} by {@code email}.
  *
  * <pre>{@code
+ * Lookup lookup = Lookup.compile(rule, mappedLayout, ReadLookupTable.describe(db, table));
  * PCollection<Chunk> enriched = mapped.apply("Enrich",
- *     EnrichChunks.with(lookup, ReadLookupTable.from(...), sourceLayout, sourceKey, "orders")
+ *     EnrichChunks.with(lookup, ReadLookupTable.plan(db, table, lookup, 8), sourceLayout,
+ *             sourceKey, "orders")
  *         .withStrategy(Lookup.Strategy.JOIN));
  * }</pre>
  *
