@@ -30,13 +30,17 @@ public final class RecordMapper implements Serializable {
   private final Layout target;
   private final ColumnStep[] steps;
   private final String customClass;
+  /** Every source column copied unchanged, in order: a row maps to itself. */
+  private final boolean identity;
   private transient RowTransform custom;
 
-  private RecordMapper(Layout source, Layout target, ColumnStep[] steps, String customClass) {
+  private RecordMapper(Layout source, Layout target, ColumnStep[] steps, String customClass,
+      boolean identity) {
     this.source = source;
     this.target = target;
     this.steps = steps;
     this.customClass = customClass;
+    this.identity = identity;
   }
 
   /** Compiles a mapping, failing with the rule and the reason when it does not fit the source. */
@@ -82,8 +86,10 @@ public final class RecordMapper implements Serializable {
     if (outColumns.isEmpty()) {
       throw new IllegalArgumentException("the mapping produces no columns");
     }
-    RecordMapper mapper = new RecordMapper(
-        source, new Layout(outColumns), steps.toArray(new ColumnStep[0]), spec.custom);
+    boolean identity = spec.passthrough && spec.columns.isEmpty() && spec.drop.isEmpty()
+        && spec.custom == null;
+    RecordMapper mapper = new RecordMapper(source, new Layout(outColumns),
+        steps.toArray(new ColumnStep[0]), spec.custom, identity);
     mapper.customTransform();
     return mapper;
   }
@@ -117,6 +123,9 @@ public final class RecordMapper implements Serializable {
 
   /** Maps one source row; the result has the columns of {@link #targetLayout()}. */
   public Object[] map(Object[] row) throws MappingException {
+    if (identity) {
+      return row; // rows are never modified in place, so the target row can share the array
+    }
     Object[] out = new Object[steps.length];
     for (int i = 0; i < steps.length; i++) {
       out[i] = steps[i].apply(row);

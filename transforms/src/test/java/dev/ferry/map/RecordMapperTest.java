@@ -53,6 +53,20 @@ class RecordMapperTest {
   }
 
   @Test
+  void anEmptyMappingCopiesEveryColumnAndAnyRuleStillApplies() throws Exception {
+    Object[] row = {7L, "Ana", "Lee", " A@B.COM ", null, "2.50", 1L};
+    RecordMapper identity = RecordMapper.compile(yaml("passthrough: true"), SOURCE);
+    assertEquals(SOURCE.names(), identity.targetLayout().names());
+    assertArrayEquals(row.clone(), identity.map(row));
+    RecordMapper oneRule = RecordMapper.compile(yaml("columns:\n  - {name: email, ops: [trim]}"),
+        SOURCE);
+    assertArrayEquals(new Object[] {7L, "Ana", "Lee", null, "2.50", 1L, "A@B.COM"},
+        oneRule.map(row));
+    RecordMapper dropped = RecordMapper.compile(yaml("drop: [legacy]"), SOURCE);
+    assertEquals(6, dropped.map(row).length);
+  }
+
+  @Test
   void failedCastNamesTheColumn() throws Exception {
     RecordMapper m = RecordMapper.compile(yaml("columns:\n  - {name: amount, cast: numeric}"),
         SOURCE);
