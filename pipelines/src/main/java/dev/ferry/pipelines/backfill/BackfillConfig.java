@@ -127,11 +127,11 @@ public final class BackfillConfig {
 
   /**
    * Like {@link #from}, for jobs that read the source and look at a target only when one is
-   * named (profile): without a target URL in the spec or the flags, {@link #target} and
-   * {@link #targetTable} are null.
+   * named (profile, which also reads MongoDB): without a target URL in the spec or the flags,
+   * {@link #target} and {@link #targetTable} are null.
    */
   public static BackfillConfig fromWithOptionalTarget(BackfillOptions options, Secrets secrets) {
-    return from(options, secrets, false, false, false);
+    return from(options, secrets, false, false, true);
   }
 
   /**

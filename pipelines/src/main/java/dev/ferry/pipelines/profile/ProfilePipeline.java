@@ -3,6 +3,7 @@ package dev.ferry.pipelines.profile;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
+import dev.ferry.pipelines.mongo.MongoBackfill;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRange;
@@ -14,6 +15,7 @@ import dev.ferry.profile.TableProfile;
 import dev.ferry.profile.TargetFit;
 import dev.ferry.read.RangeTask;
 import dev.ferry.read.ReadRanges;
+import dev.ferry.record.Chunk;
 import dev.ferry.record.Layout;
 import dev.ferry.write.TargetTable;
 import java.io.IOException;
@@ -34,8 +36,10 @@ import org.apache.beam.sdk.io.fs.ResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.PCollection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,7 +88,7 @@ public final class ProfilePipeline {
     try {
       config = BackfillConfig.fromWithOptionalTarget(options, secrets);
       report.job = config.job;
-      report.source = config.source.toString();
+      report.source = config.sourceName();
       checkOptions(config, options);
       profile(options, config, report);
       report.status = "succeeded";
@@ -93,7 +97,7 @@ public final class ProfilePipeline {
       fail(report, ProfileReport.EXIT_INVALID_SPEC, "invalid", e.getMessage());
     } catch (Exception e) {
       fail(report, ProfileReport.EXIT_FAILED, "failed", config == null ? e.getMessage()
-          : Failures.describe(e, config.source, config.target));
+          : config.redact(Failures.describe(e)));
     }
     return finish(report, options.getReport(), start);
   }
@@ -135,6 +139,10 @@ public final class ProfilePipeline {
   private static void profile(ProfileOptions options, BackfillConfig config,
       ProfileReport report) throws Exception {
     BackfillPipeline.Prepared p = BackfillPipeline.prepareSource(config);
+    if (p.collection != null) {
+      profileCollection(options, config, p, report);
+      return;
+    }
     report.relation = p.relation.displayName();
     report.key = p.relation.keyColumns();
     TargetFit fit = targetFit(config, p, report);
@@ -223,15 +231,47 @@ public final class ProfilePipeline {
     return column;
   }
 
+  /**
+   * A MongoDB source: the same profile of its rows (columns as read: top-level fields or the
+   * given paths). A collection has no table size or growth query; {@code _id} is unique.
+   */
+  private static void profileCollection(ProfileOptions options, BackfillConfig config,
+      BackfillPipeline.Prepared p, ProfileReport report) throws Exception {
+    report.relation = p.sourceName();
+    report.key = p.sourceKeyColumns();
+    TargetFit fit = config.target == null ? null : targetFit(config, p, report);
+    report.notes.add("table size and growth: not measured for a MongoDB collection");
+    boolean keyUnique = p.collection.key().equals("_id");
+    if (keyUnique) {
+      report.notes.add("duplicate keys: none possible, _id is unique; not searched");
+    }
+    List<RangeTask> tasks = new ArrayList<>();
+    for (KeyRange r : MongoBackfill.plan(p.collection, config.partitions)) {
+      tasks.add(RangeTask.fresh(r));
+    }
+    ProfileRows profileRows = ProfileRows.of(p.sourceLayout, p.sourceKeyColumns())
+        .withLargeValueBytes(options.getLargeValueBytes())
+        .withExampleKeys(options.getExampleKeys())
+        .withKeyUnique(keyUnique);
+    if (fit != null) {
+      profileRows = profileRows.withTargetFit(fit);
+    }
+    report.profile = runPipeline(options, config, p, tasks, profileRows);
+  }
+
   private static TableProfile runPipeline(ProfileOptions options, BackfillConfig config,
       BackfillPipeline.Prepared p, List<RangeTask> tasks, ProfileRows profileRows)
       throws IOException {
-    String step = "Table." + p.relation.displayName().replaceAll("[^A-Za-z0-9_.]", "_");
-    // Zero dates stay rejected by the reader: that is how the profile counts them, with keys.
-    ReadRanges read = ReadRanges.from(config.source, p.relation, p.sourceLayout)
-        .withChunkSize(config.batchSize);
-    if (config.maxRowsPerSecond > 0) {
-      read = read.withMaxRowsPerSecond(config.maxRowsPerSecond, config.job);
+    String step = "Table." + p.sourceName().replaceAll("[^A-Za-z0-9_.]", "_");
+    PTransform<PCollection<RangeTask>, PCollection<Chunk>> read;
+    if (p.collection != null) {
+      read = MongoBackfill.read(p.collection, config);
+    } else {
+      // Zero dates stay rejected by the reader: that is how the profile counts them, with keys.
+      ReadRanges jdbc = ReadRanges.from(config.source, p.relation, p.sourceLayout)
+          .withChunkSize(config.batchSize);
+      read = config.maxRowsPerSecond > 0
+          ? jdbc.withMaxRowsPerSecond(config.maxRowsPerSecond, config.job) : jdbc;
     }
     ResourceId result = resultFile(options);
     Pipeline pipeline = Pipeline.create(options);
@@ -242,7 +282,7 @@ public final class ProfilePipeline {
         .apply(step + ".Read", read)
         .apply(step + ".Profile", profileRows)
         .apply(step + ".Save", ParDo.of(new SaveProfileFn(result.toString())));
-    LOG.info("{}: profiling {} in {} ranges", config.job, p.relation.displayName(),
+    LOG.info("{}: profiling {} in {} ranges", config.job, p.sourceName(),
         tasks.size());
     PipelineResult.State state = pipeline.run().waitUntilFinish();
     if (state != PipelineResult.State.DONE) {
