@@ -128,15 +128,15 @@ class FillMongoTest {
     MongoEndpoint endpoint = shop(orders);
     Path spec = spec("fill-mongo-kill", endpoint);
     File log = tmp.resolve("child.log").toFile();
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        FillPipeline.class.getName(), "--spec=" + spec, "--maxRowsPerSecond=600")
-        .redirectErrorStream(true)
-        .redirectOutput(log)
-        .start();
+    Process child = Fills.child(log, "--spec=" + spec, "--maxRowsPerSecond=600");
     long committedAtKill;
     try (MongoClient client = endpoint.connect()) {
-      committedAtKill = waitForProgress(endpoint.database(client), orders / 4, child, log);
+      MongoDatabase db = endpoint.database(client);
+      committedAtKill = Fills.waitForProgress(() -> {
+        Document sum = db.getCollection("ferry_progress").aggregate(List.of(
+            Aggregates.group(null, Accumulators.sum("read", "$rowsRead")))).first();
+        return sum == null ? 0 : ((Number) sum.get("read")).longValue();
+      }, orders / 4, child, log);
     }
     child.destroyForcibly();
     assertTrue(child.waitFor(30, TimeUnit.SECONDS));
@@ -150,25 +150,5 @@ class FillMongoTest {
         + resumed.rowsRead + " documents; " + committedAtKill + " were committed before the kill");
     assertEquals(resumed.rangesTotal, resumed.rangesDone);
     checkFilled(endpoint, orders);
-  }
-
-  /** Waits until the checkpoints account for at least {@code documents}; returns how many. */
-  private static long waitForProgress(MongoDatabase db, long documents, Process child, File log)
-      throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      if (!child.isAlive()) {
-        throw new AssertionError("the child ended before it could be killed:\n"
-            + Files.readString(log.toPath()));
-      }
-      Document sum = db.getCollection("ferry_progress").aggregate(List.of(
-          Aggregates.group(null, Accumulators.sum("read", "$rowsRead")))).first();
-      long n = sum == null ? 0 : ((Number) sum.get("read")).longValue();
-      if (n >= documents) {
-        return n;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no progress within 90 s");
   }
 }

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.pipelines.backfill.RunSummary;
 import dev.ferry.testing.TestDatabase;
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,14 +27,11 @@ class FillResumeAfterKillTest {
     long toRead = ((Number) db.scalar("SELECT count(*) FROM orders WHERE email_lower IS NULL"
         + " OR phone IS NULL")).longValue();
     File log = tmp.resolve("child.log").toFile();
-    Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        FillPipeline.class.getName(), "--spec=" + spec, "--partitions=8",
-        "--maxRowsPerSecond=4000")
-        .redirectErrorStream(true)
-        .redirectOutput(log)
-        .start();
-    long committedAtKill = waitForProgress(db, toRead / 4, child, log);
+    Process child = Fills.child(log, "--spec=" + spec, "--partitions=8",
+        "--maxRowsPerSecond=4000");
+    long committedAtKill = Fills.waitForProgress(() -> ((Number) db.scalar(
+        "SELECT COALESCE(sum(rows_read), 0) FROM ferry_progress")).longValue(), toRead / 4, child,
+        log);
     child.destroyForcibly();
     assertTrue(child.waitFor(30, TimeUnit.SECONDS));
     assertTrue(committedAtKill < toRead, "killed before the end");
@@ -49,29 +44,5 @@ class FillResumeAfterKillTest {
         + " were committed before the kill");
     assertEquals(resumed.rangesTotal, resumed.rangesDone);
     assertEquals(0L, ((Number) db.scalar(FillPostgresTest.WRONG_ROWS)).longValue());
-  }
-
-  /** Waits until the checkpoints account for at least {@code rows} rows; returns how many. */
-  private static long waitForProgress(TestDatabase db, long rows, Process child, File log)
-      throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      if (!child.isAlive()) {
-        throw new AssertionError("the child ended before it could be killed:\n"
-            + Files.readString(log.toPath()));
-      }
-      try {
-        List<List<Object>> read = db.query("SELECT COALESCE(sum(rows_read), 0) FROM"
-            + " ferry_progress");
-        long n = ((Number) read.get(0).get(0)).longValue();
-        if (n >= rows) {
-          return n;
-        }
-      } catch (IllegalStateException notYetCreated) {
-        // the child has not created its state tables yet
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no progress within 90 s");
   }
 }
