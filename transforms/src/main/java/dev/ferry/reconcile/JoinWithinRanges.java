@@ -53,20 +53,53 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
   private final ReconcileSide target;
   private final RowCanonicalizer canonicalizer;
   private final PushdownPlan rowHashes;
+  private final Bucketing buckets;
 
   /** {@code rowHashes}: a plan whose native row hashes may be used, or null. */
   JoinWithinRanges(ReconcileSide source, ReconcileSide target, RowCanonicalizer canonicalizer,
       PushdownPlan rowHashes) {
+    this(source, target, canonicalizer, rowHashes, null);
+  }
+
+  private JoinWithinRanges(ReconcileSide source, ReconcileSide target,
+      RowCanonicalizer canonicalizer, PushdownPlan rowHashes, Bucketing buckets) {
     this.source = source;
     this.target = target;
     this.canonicalizer = canonicalizer;
     this.rowHashes = rowHashes;
+    this.buckets = buckets;
+  }
+
+  /**
+   * Joins only the selected value buckets of each range, by their SQL row hashes: for the fast
+   * path, after the bucket checksums found where the sides differ. Needs
+   * {@link #canJoinBuckets}.
+   */
+  static JoinWithinRanges ofBuckets(ReconcileSide source, ReconcileSide target,
+      RowCanonicalizer canonicalizer, PushdownPlan rowHashes, Bucketing buckets) {
+    if (!canJoinBuckets(source, target, rowHashes, buckets)) {
+      throw new IllegalArgumentException("joining buckets needs value buckets, native row"
+          + " hashes and keys that sort alike");
+    }
+    return new JoinWithinRanges(source, target, canonicalizer, rowHashes, buckets);
+  }
+
+  /** True when {@link #ofBuckets} can join the selected buckets of these sides. */
+  static boolean canJoinBuckets(ReconcileSide source, ReconcileSide target,
+      PushdownPlan rowHashes, Bucketing buckets) {
+    return buckets.byValue() && hashed(source, target, rowHashes);
+  }
+
+  private static boolean hashed(ReconcileSide source, ReconcileSide target,
+      PushdownPlan rowHashes) {
+    return rowHashes != null && rowHashes.nativeHashes() && source.hasLookupKey()
+        && ReconcileSide.sortedAlike(source, target);
   }
 
   @Override
   public PCollectionTuple expand(PCollection<RangeSelection> ranges) {
     PCollectionTuple out = ranges.apply("ReadAndJoin", ParDo.of(new JoinFn(source, target,
-        canonicalizer, rowHashes)).withOutputTags(DIFFERENCES, TupleTagList.of(FACTS)
+        canonicalizer, rowHashes, buckets)).withOutputTags(DIFFERENCES, TupleTagList.of(FACTS)
         .and(SOURCE_UNMATCHED).and(TARGET_UNMATCHED).and(SOURCE_DIGESTS).and(TARGET_DIGESTS)));
     KvCoder<String, RowDigest> rows = KvCoder.of(StringUtf8Coder.of(), RowDigest.Coder.of());
     out.get(DIFFERENCES).setCoder(KeyOutcome.Coder.of());
@@ -89,6 +122,7 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
     private final Counter unmatched = Metrics.counter(ReconcileFacts.NAMESPACE,
         "rowsWithoutPartnerInRange");
     private final boolean sorted;
+    private final Bucketing buckets;
     private final String sourceHashSql;
     private final String targetHashSql;
     private final List<String> columns;
@@ -102,15 +136,15 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
     private transient BundleTotals totals;
 
     JoinFn(ReconcileSide source, ReconcileSide target, RowCanonicalizer canonicalizer,
-        PushdownPlan rowHashes) {
+        PushdownPlan rowHashes, Bucketing buckets) {
       this.source = source;
       this.target = target;
       this.canonicalizer = canonicalizer;
       this.sourceRows = Metrics.counter(ReconcileFacts.NAMESPACE, "sourceRowsRead");
       this.targetRows = Metrics.counter(ReconcileFacts.NAMESPACE, "targetRowsRead");
       this.sorted = ReconcileSide.sortedAlike(source, target);
-      boolean hashed = sorted && rowHashes != null && rowHashes.nativeHashes()
-          && source.hasLookupKey();
+      boolean hashed = hashed(source, target, rowHashes);
+      this.buckets = buckets;
       this.sourceHashSql = hashed ? rowHashes.rowHashSql(source) : null;
       this.targetHashSql = hashed ? rowHashes.rowHashSql(target) : null;
       this.columns = canonicalizer.columnNames();
@@ -184,8 +218,10 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
         throws Exception {
       KeyRange range = selection.range();
       Recheck recheck = new Recheck(range.index(), out);
-      try (RowHashes s = RowHashes.open(sourceHashes, sourceKeys, range, canonicalizer, 2000);
-          RowHashes t = RowHashes.open(targetHashes, targetKeys, range, canonicalizer, 2000)) {
+      try (RowHashes s = RowHashes.open(sourceHashes, sourceKeys, selection, buckets,
+              canonicalizer, 2000);
+          RowHashes t = RowHashes.open(targetHashes, targetKeys, selection, buckets,
+              canonicalizer, 2000)) {
         SortedMerge.merge(s, t, selection.toString(), new SortedMerge.Joined<Long>() {
           @Override
           public void both(String key, List<Long> source, List<Long> target) throws Exception {

@@ -1,5 +1,6 @@
 package dev.ferry.reconcile;
 
+import dev.ferry.digest.Bucketing;
 import dev.ferry.digest.ColumnKinds;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.plan.KeyRange;
@@ -103,6 +104,28 @@ final class KeyPredicates implements Serializable {
     params.add(lowest);
     params.add(highest);
     return q + " >= ? AND " + q + " <= ?";
+  }
+
+  /**
+   * Keys in any of the given value buckets ({@link Bucketing#byValue}): an OR of key intervals,
+   * which index range scans read; beyond a thousand buckets a list of bucket numbers, which
+   * keeps the statement within every driver's parameter limit.
+   */
+  String inValueBuckets(Bucketing bucketing, long[] buckets, List<Object> params) {
+    if (buckets.length > 1000) {
+      StringBuilder in = new StringBuilder(bucketing.sql(dialect,
+          dialect.quote(keys.get(0).name()), null)).append(" IN (");
+      for (int i = 0; i < buckets.length; i++) {
+        in.append(i == 0 ? "" : ", ").append(buckets[i]);
+      }
+      return in.append(')').toString();
+    }
+    List<String> intervals = new ArrayList<>();
+    for (long b : buckets) {
+      long[] bounds = bucketing.bounds(b);
+      intervals.add("(" + between(bounds[0], bounds[1], params) + ")");
+    }
+    return String.join(" OR ", intervals);
   }
 
   /**

@@ -192,12 +192,7 @@ final class RangeReader {
 
   private String bucketFilter(long[] buckets, List<Object> params) {
     if (bucketing.byValue()) {
-      List<String> intervals = new ArrayList<>();
-      for (long b : buckets) {
-        long[] bounds = bucketing.bounds(b);
-        intervals.add("(" + keys.between(bounds[0], bounds[1], params) + ")");
-      }
-      return String.join(" OR ", intervals);
+      return keys.inValueBuckets(bucketing, buckets, params);
     }
     if (hashBucketSql == null) {
       throw new IllegalStateException("reading hash buckets of " + side + " needs the SQL"

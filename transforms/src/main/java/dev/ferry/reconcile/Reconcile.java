@@ -165,12 +165,23 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
           planned.apply("Target.ChecksumBuckets", SqlBucketDigests.of(target, pushdown,
               bucketing)),
           facts);
-      sourceRows = selected.apply("Source.ReadRows", ReadDigests.of(source, canonicalizer,
-          bucketing).withHashBucketSql(pushdown.bucketSql(source, bucketing)))
-          .get(ReadDigests.ROWS);
-      targetRows = selected.apply("Target.ReadRows", ReadDigests.of(target, canonicalizer,
-          bucketing).withHashBucketSql(pushdown.bucketSql(target, bucketing)))
-          .get(ReadDigests.ROWS);
+      if (JoinWithinRanges.canJoinBuckets(source, target, pushdown, bucketing)) {
+        // Rows of differing buckets merged by key and SQL row hash; only keys whose hashes
+        // differ are read whole.
+        PCollectionTuple joined = selected.apply("JoinDifferingBuckets",
+            JoinWithinRanges.ofBuckets(source, target, canonicalizer, pushdown, bucketing));
+        differences.add(joined.get(JoinWithinRanges.DIFFERENCES));
+        facts.add(joined.get(JoinWithinRanges.FACTS));
+        sourceRows = joined.get(JoinWithinRanges.SOURCE_UNMATCHED);
+        targetRows = joined.get(JoinWithinRanges.TARGET_UNMATCHED);
+      } else {
+        sourceRows = selected.apply("Source.ReadRows", ReadDigests.of(source, canonicalizer,
+            bucketing).withHashBucketSql(pushdown.bucketSql(source, bucketing)))
+            .get(ReadDigests.ROWS);
+        targetRows = selected.apply("Target.ReadRows", ReadDigests.of(target, canonicalizer,
+            bucketing).withHashBucketSql(pushdown.bucketSql(target, bucketing)))
+            .get(ReadDigests.ROWS);
+      }
     } else {
       // Digests in the pipeline: both sides of a range are read by one task and joined there.
       PCollectionTuple joined = planned

@@ -1,8 +1,8 @@
 package dev.ferry.reconcile;
 
+import dev.ferry.digest.Bucketing;
 import dev.ferry.digest.Digest;
 import dev.ferry.digest.RowCanonicalizer;
-import dev.ferry.plan.KeyRange;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,11 +33,18 @@ final class RowHashes implements SortedMerge.Rows<Long>, AutoCloseable {
     this.keyCount = keyCount;
   }
 
-  /** Opens {@code range} on the side that {@code reader} ({@link RowReader#keysWithHash}) reads. */
-  static RowHashes open(RowReader reader, KeyPredicates keys, KeyRange range,
-      RowCanonicalizer canonicalizer, int fetchSize) throws SQLException {
+  /**
+   * Opens a range, or only its selected value buckets, on the side that {@code reader}
+   * ({@link RowReader#keysWithHash}) reads. Selected buckets must be value buckets: their key
+   * intervals ascend with the bucket, so one sorted query reads them all in key order.
+   */
+  static RowHashes open(RowReader reader, KeyPredicates keys, RangeSelection selection,
+      Bucketing bucketing, RowCanonicalizer canonicalizer, int fetchSize) throws SQLException {
     List<Object> params = new ArrayList<>();
-    String where = keys.range(range, params);
+    String where = keys.range(selection.range(), params);
+    if (!selection.whole()) {
+      where += " AND (" + keys.inValueBuckets(bucketing, selection.buckets(), params) + ")";
+    }
     return new RowHashes(reader.open(where, params, keys.orderBy(), fetchSize), canonicalizer,
         keys.columns().size());
   }
