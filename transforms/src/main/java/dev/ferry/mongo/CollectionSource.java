@@ -136,9 +136,7 @@ public final class CollectionSource implements Serializable {
     for (Bson order : List.of(Sorts.ascending(key), Sorts.descending(key))) {
       for (Document d : find(c, query()).sort(order).limit(SAMPLE)) {
         if (inferred) {
-          for (String name : d.keySet()) {
-            types.putIfAbsent(name, new HashMap<>());
-          }
+          addFields(types, d);
         }
         for (Map.Entry<String, Map<String, Integer>> e : types.entrySet()) {
           Object v = FieldPath.of(e.getKey()).get(d);
@@ -156,6 +154,32 @@ public final class CollectionSource implements Serializable {
     }
     return new CollectionSource(endpoint, collection, filter, projection, key, fields,
         jsonStyle, new Layout(columns), inferred);
+  }
+
+  /**
+   * Adds a document's unseen fields to the columns, each right after the field that precedes it
+   * in the document, so documents that lack some fields still agree on the order of the rest
+   * (a MongoDB target gets its fields in the sample's order).
+   */
+  private static void addFields(Map<String, Map<String, Integer>> types, Document d) {
+    List<String> order = new ArrayList<>(types.keySet());
+    String previous = null;
+    boolean added = false;
+    for (String name : d.keySet()) {
+      if (!types.containsKey(name) && !order.contains(name)) {
+        order.add(previous == null ? 0 : order.indexOf(previous) + 1, name);
+        added = true;
+      }
+      previous = name;
+    }
+    if (added) {
+      Map<String, Map<String, Integer>> reordered = new LinkedHashMap<>();
+      for (String name : order) {
+        reordered.put(name, types.getOrDefault(name, new HashMap<>()));
+      }
+      types.clear();
+      types.putAll(reordered);
+    }
   }
 
   /** The documents of this source (the filter), without range bounds. */

@@ -36,13 +36,15 @@ public final class CollectionTarget implements Serializable {
   private final String collection;
   private final List<String> key;
   private final Mode mode;
+  private final boolean omitNulls;
 
   private CollectionTarget(MongoEndpoint endpoint, String collection, List<String> key,
-      Mode mode) {
+      Mode mode, boolean omitNulls) {
     this.endpoint = endpoint;
     this.collection = collection;
     this.key = key;
     this.mode = mode;
+    this.omitNulls = omitNulls;
   }
 
   public static CollectionTarget of(MongoEndpoint endpoint, String collection) {
@@ -51,7 +53,7 @@ public final class CollectionTarget implements Serializable {
         || collection.startsWith("system.") || collection.startsWith("ferry_")) {
       throw new IllegalArgumentException("invalid target collection name '" + collection + "'");
     }
-    return new CollectionTarget(endpoint, collection, List.of("_id"), Mode.REPLACE);
+    return new CollectionTarget(endpoint, collection, List.of("_id"), Mode.REPLACE, false);
   }
 
   /** The field paths that identify a document (default {@code _id}). */
@@ -62,11 +64,26 @@ public final class CollectionTarget implements Serializable {
     for (String f : fields) {
       FieldPath.of(f);
     }
-    return new CollectionTarget(endpoint, collection, List.copyOf(fields), mode);
+    return new CollectionTarget(endpoint, collection, List.copyOf(fields), mode, omitNulls);
   }
 
   public CollectionTarget withMode(Mode mode) {
-    return new CollectionTarget(endpoint, collection, key, Objects.requireNonNull(mode));
+    return new CollectionTarget(endpoint, collection, key, Objects.requireNonNull(mode),
+        omitNulls);
+  }
+
+  /**
+   * Leaves NULL values out of the documents instead of writing {@code null} fields. For rows
+   * read from another collection: a field a document lacks reads as NULL (its columns are the
+   * union of the fields of many documents), and writing it back as {@code null} would add every
+   * other document's fields to each one. The price: a field that was explicitly null is left out.
+   */
+  public CollectionTarget withNullFieldsOmitted() {
+    return new CollectionTarget(endpoint, collection, key, mode, true);
+  }
+
+  public boolean omitsNulls() {
+    return omitNulls;
   }
 
   /**

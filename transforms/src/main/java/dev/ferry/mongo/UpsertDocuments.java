@@ -252,6 +252,9 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
     private WriteModel<Document> model(Record row) throws FieldException {
       Document doc = new Document();
       for (int i = 0; i < paths.length; i++) {
+        if (row.get(i) == null && config.target.omitsNulls()) {
+          continue;
+        }
         try {
           paths[i].set(doc, BsonValues.toBson(row.get(i), config.rowLayout.column(i)));
         } catch (ConversionException e) {
@@ -278,8 +281,10 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
       }
       List<Bson> sets = new ArrayList<>();
       for (int i = 0; i < paths.length; i++) {
-        if (!config.target.key().contains(paths[i].toString())) {
-          sets.add(Updates.set(paths[i].toString(), paths[i].get(doc)));
+        Object value = paths[i].get(doc);
+        if (!config.target.key().contains(paths[i].toString())
+            && (value != null || !config.target.omitsNulls())) {
+          sets.add(Updates.set(paths[i].toString(), value));
         }
       }
       return new UpdateOneModel<>(filter, Updates.combine(sets),

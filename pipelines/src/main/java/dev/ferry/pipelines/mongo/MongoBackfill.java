@@ -48,7 +48,10 @@ public final class MongoBackfill {
     return p;
   }
 
-  /** The target collection, keyed as configured or by the mapped source key. */
+  /**
+   * The target collection, keyed as configured or by the mapped source key. Rows from another
+   * collection leave NULL fields out ({@link CollectionTarget#withNullFieldsOmitted}).
+   */
   public static CollectionTarget describeTarget(BackfillConfig config, Prepared p) {
     List<String> key = BackfillPipeline.targetKey(config, p);
     for (String k : key) {
@@ -57,8 +60,10 @@ public final class MongoBackfill {
             + "' (columns: " + p.outputLayout().names() + ")");
       }
     }
-    return CollectionTarget.of(config.mongo.targetEndpoint, config.mongo.targetCollection)
-        .withKey(key);
+    CollectionTarget target = CollectionTarget.of(config.mongo.targetEndpoint,
+        config.mongo.targetCollection).withKey(key);
+    // From a collection, NULL mostly means "this document has no such field".
+    return p.collection != null ? target.withNullFieldsOmitted() : target;
   }
 
   public static List<KeyRange> plan(CollectionSource source, int partitions) {

@@ -165,7 +165,7 @@ class MongoBackfillTest {
   }
 
   @Test
-  void collectionToCollectionKeepsEveryBsonTypeAndMovesAFieldIntoASubdocument()
+  void collectionToCollectionKeepsEveryBsonTypeAndMissingFieldsAndMovesAFieldIntoASubdocument()
       throws Exception {
     String from = EmbeddedMongo.newDatabaseUrl();
     String to = EmbeddedMongo.newDatabaseUrl();
@@ -182,6 +182,10 @@ class MongoBackfillTest {
                 .append("since", new Date(1_400_000_000_000L))
                 .append("ref", new ObjectId(new Date(1_300_000_000_000L), i)))
             .append("uuid", new java.util.UUID(i, 42)));
+        if (i % 3 == 0) {
+          originals.get(i).remove("n");
+          originals.get(i).get("profile", Document.class).remove("since");
+        }
       }
       database(client, from).getCollection("users").insertMany(originals);
     }
