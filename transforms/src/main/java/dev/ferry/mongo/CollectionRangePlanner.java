@@ -34,10 +34,13 @@ import org.slf4j.LoggerFactory;
 public final class CollectionRangePlanner {
   private static final Logger LOG = LoggerFactory.getLogger(CollectionRangePlanner.class);
   /**
-   * Most documents per range. The reader emits a range's chunks from one call, which the
-   * DirectRunner holds in memory until the call ends, so large collections get more ranges.
+   * Most documents and about the most bytes (of heap, estimated from a sample) per range. The
+   * reader emits a range's chunks from one call, which the DirectRunner holds in memory until
+   * the call ends, so large collections and large documents get more ranges.
    */
   public static final long MAX_DOCUMENTS_PER_RANGE = 50_000;
+  public static final long MAX_BYTES_PER_RANGE = 32L << 20;
+  private static final int SIZE_SAMPLE = 100;
 
   private final CollectionSource source;
   private final int partitions;
@@ -56,8 +59,10 @@ public final class CollectionRangePlanner {
     KeyBounds bounds = new KeyBounds(key, keyType());
     Bson typed = Filters.and(source.query(), bounds.typed());
     long count = c.countDocuments(typed);
+    long perRangeCap = Math.max(1, Math.min(MAX_DOCUMENTS_PER_RANGE,
+        MAX_BYTES_PER_RANGE / averageBytes(c, typed)));
     long n = Math.max(1, Math.min(count, Math.max(partitions,
-        (count + MAX_DOCUMENTS_PER_RANGE - 1) / MAX_DOCUMENTS_PER_RANGE)));
+        (count + perRangeCap - 1) / perRangeCap)));
     List<Object> boundaries = new ArrayList<>();
     for (long i = 1; i < n; i++) {
       Document at = c.find(typed).sort(Sorts.ascending(key))
@@ -84,6 +89,17 @@ public final class CollectionRangePlanner {
       ranges.add(KeyRange.ofNullKeys(ranges.size(), others));
     }
     return ranges;
+  }
+
+  /** Heap bytes of a document as a row, estimated as two per character of its JSON. */
+  private long averageBytes(MongoCollection<Document> c, Bson typed) {
+    long chars = 0;
+    int docs = 0;
+    for (Document d : source.find(c, typed).limit(SIZE_SAMPLE)) {
+      chars += BsonValues.canonicalJson(d).length();
+      docs++;
+    }
+    return docs == 0 ? 1 : Math.max(1, 2 * chars / docs);
   }
 
   private String keyType() {

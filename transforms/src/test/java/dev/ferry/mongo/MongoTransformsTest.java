@@ -166,4 +166,18 @@ class MongoTransformsTest {
     });
     p.run().waitUntilFinish();
   }
+
+  @Test
+  void largeDocumentsGetMoreRangesSoARangeStaysSmallInMemory() {
+    MongoEndpoint endpoint = new MongoEndpoint(EmbeddedMongo.newDatabaseUrl(), null, null);
+    try (MongoClient client = endpoint.connect()) {
+      MongoCollection<Document> c = endpoint.database(client).getCollection("blobs");
+      for (long i = 0; i < 40; i++) {
+        c.insertOne(new Document("_id", i).append("text", "x".repeat(600_000)));
+      }
+      CollectionSource source = CollectionSource.of(endpoint, "blobs").describe(client);
+      // About 1.2 MB of heap per document: at most 26 in a 32 MiB range.
+      assertEquals(2, new CollectionRangePlanner(source, 1).plan(client).size());
+    }
+  }
 }
