@@ -3,10 +3,12 @@ package dev.ferry.profile;
 import dev.ferry.map.TextRepair;
 
 /**
- * One pass over a text value: its length in UTF-8 and in characters, its hash for the
- * distinct-count sketch ({@link ValueHash#text}) and whether it shows encoding damage. The text is
- * copied slice by slice into a reused buffer and scanned there, four characters at a time while
- * they are ASCII; one instance per worker, because every text value of the table goes through it.
+ * One pass over a text value: its length in UTF-8 and in characters, its 64-bit hash for the
+ * distinct-count sketch and whether it shows encoding damage. The text is copied slice by slice
+ * into a reused buffer and read there four characters (one 64-bit word) at a time: the words feed
+ * two independent hash lanes, so the multiplies of neighbouring words overlap, and a word of four
+ * ASCII characters is counted without looking at each. One instance per worker, because every
+ * text value of the table goes through it.
  */
 final class TextScan {
   private static final int SLICE = 8192;
@@ -17,7 +19,7 @@ final class TextScan {
       + "\u02C6\u2030\u0160\u2039\u0152\u017D\u2018\u2019\u201C\u201D\u2022\u2013\u2014"
       + "\u02DC\u2122\u0161\u203A\u0153\u017E\u0178";
 
-  private final char[] slice = new char[SLICE];
+  private char[] slice = new char[256];
 
   long utf8Bytes;
   /** Unicode code points, which is what {@code VARCHAR(n)} limits. */
@@ -27,6 +29,8 @@ final class TextScan {
   FindingKind damage;
 
   // Scan state, carried from one character (and slice) to the next.
+  private long even;
+  private long odd;
   private long bytes;
   private long pairs;
   private boolean invalid;
@@ -34,9 +38,20 @@ final class TextScan {
   private boolean afterLead;
   private boolean afterHigh;
 
+  /** The hash {@link #scan} gives a text. */
+  static long hash(String s) {
+    TextScan scan = new TextScan();
+    scan.scan(s);
+    return scan.hash;
+  }
+
   void scan(String s) {
     int n = s.length();
-    long h = ValueHash.textStart(n);
+    if (slice.length < Math.min(n, SLICE)) {
+      slice = new char[Math.min(Math.max(n, 2 * slice.length), SLICE)];
+    }
+    even = ValueHash.seed(n);
+    odd = ~even;
     bytes = 0;
     pairs = 0;
     invalid = false;
@@ -46,7 +61,6 @@ final class TextScan {
     for (int start = 0; start < n; start += SLICE) {
       int count = Math.min(SLICE, n - start);
       s.getChars(start, start + count, slice, 0);
-      h = ValueHash.textWords(h, slice, count);
       scanSlice(count);
     }
     if (afterHigh) {
@@ -54,7 +68,7 @@ final class TextScan {
     }
     utf8Bytes = bytes;
     codePoints = n - pairs;
-    hash = ValueHash.textEnd(h);
+    hash = ValueHash.join(even, odd);
     // Mojibake is a UTF-8 lead byte read as Latin-1 (Ã, Â, â, …) followed by a continuation
     // byte read the same way; plain accented text ("José") never has that shape, so the costly
     // repair test runs only on suspects.
@@ -65,23 +79,53 @@ final class TextScan {
     }
   }
 
+  /**
+   * Slices start at multiples of 8 characters, so every word keeps its lane. The hash lanes and
+   * the byte count live in locals here: as fields, each word would wait for the previous one's
+   * store.
+   */
   private void scanSlice(int count) {
     char[] b = slice;
+    long h0 = even;
+    long h1 = odd;
+    long ascii = 0;
     int i = 0;
-    for (; i + 4 <= count; i += 4) {
-      long word = b[i] | (long) b[i + 1] << 16 | (long) b[i + 2] << 32 | (long) b[i + 3] << 48;
-      if ((word & NON_ASCII) == 0 && !afterHigh) {
-        bytes += 4;
+    for (; i + 8 <= count; i += 8) {
+      long w0 = word(b, i);
+      long w1 = word(b, i + 4);
+      h0 = ValueHash.step(h0, w0);
+      h1 = ValueHash.step(h1, w1);
+      if (((w0 | w1) & NON_ASCII) == 0 && !afterHigh) {
+        ascii += 8;
         afterLead = false;
       } else {
-        for (int j = i; j < i + 4; j++) {
+        for (int j = i; j < i + 8; j++) {
           scanChar(b[j]);
         }
       }
     }
-    for (; i < count; i++) {
-      scanChar(b[i]);
+    if (i < count) {
+      // The text's last 1 to 7 characters, zero-padded (the length, in the seed, tells apart).
+      long w0 = 0;
+      long w1 = 0;
+      for (int j = i, shift = 0; j < count; j++, shift += 16) {
+        if (shift < 64) {
+          w0 |= (long) b[j] << shift;
+        } else {
+          w1 |= (long) b[j] << (shift - 64);
+        }
+        scanChar(b[j]);
+      }
+      h0 = ValueHash.step(h0, w0);
+      h1 = ValueHash.step(h1, w1);
     }
+    even = h0;
+    odd = h1;
+    bytes += ascii;
+  }
+
+  private static long word(char[] b, int i) {
+    return b[i] | (long) b[i + 1] << 16 | (long) b[i + 2] << 32 | (long) b[i + 3] << 48;
   }
 
   private void scanChar(char c) {

@@ -14,9 +14,9 @@ import java.util.UUID;
 /**
  * A 64-bit hash of one ferry value for the distinct-count sketch. Each kind is hashed from its
  * natural bits without allocating (the profile hashes every value of every column), then mixed
- * with the SplitMix64 finalizer so that neighbouring ids spread over all registers. Text and
- * binary values are hashed a 64-bit word at a time (four UTF-16 units, eight bytes): one multiply
- * per word instead of one per character. Decimals hash their value and scale, so 1.50 and 1.5
+ * with the SplitMix64 finalizer so that neighbouring ids spread over all registers. Text
+ * ({@link TextScan}) and binary values are hashed a 64-bit word at a time (four UTF-16 units,
+ * eight bytes): one multiply per word instead of one per character. Decimals hash their value and scale, so 1.50 and 1.5
  * count as two values, as they would in a NUMERIC column that keeps the scale.
  */
 final class ValueHash {
@@ -31,7 +31,7 @@ final class ValueHash {
       return mix((Long) v);
     }
     if (v instanceof String) {
-      return text((String) v);
+      return TextScan.hash((String) v);
     }
     if (v instanceof BigDecimal) {
       return decimal((BigDecimal) v);
@@ -66,7 +66,7 @@ final class ValueHash {
     if (v instanceof byte[]) {
       return bytes((byte[]) v);
     }
-    return text(v.toString());
+    return TextScan.hash(v.toString());
   }
 
   /**
@@ -78,48 +78,24 @@ final class ValueHash {
     return mix(mix(Double.doubleToLongBits(d.doubleValue())) + d.hashCode() + 5);
   }
 
-  /** The hash of a whole text; {@link TextScan} computes the same one slice by slice. */
-  static long text(String s) {
-    char[] chars = s.toCharArray();
-    return textEnd(textWords(textStart(chars.length), chars, chars.length));
-  }
-
-  static long textStart(int length) {
+  /** The start of a text's or byte string's hash: its length, spread. */
+  static long seed(long length) {
     return length * GOLDEN;
   }
 
-  /**
-   * Continues a text hash over {@code chars[0, count)}. Slices must start at a multiple of four
-   * characters of the text, so that every slice but the last has a length divisible by four; the
-   * last one's incomplete word is padded with zeros (the length, in the seed, tells it apart).
-   */
-  static long textWords(long h, char[] chars, int count) {
-    int i = 0;
-    for (; i + 4 <= count; i += 4) {
-      h = step(h, chars[i] | (long) chars[i + 1] << 16 | (long) chars[i + 2] << 32
-          | (long) chars[i + 3] << 48);
-    }
-    if (i < count) {
-      long word = 0;
-      for (int shift = 0; i < count; i++, shift += 16) {
-        word |= (long) chars[i] << shift;
-      }
-      h = step(h, word);
-    }
-    return h;
+  /** The end of a hash computed in two lanes: both lanes, in order, through the finalizer. */
+  static long join(long even, long odd) {
+    return mix(even ^ mix(odd));
   }
 
-  static long textEnd(long h) {
-    return mix(h);
-  }
-
-  private static long step(long h, long word) {
+  /** Adds one 64-bit word to a hash lane. */
+  static long step(long h, long word) {
     h = (h ^ word) * GOLDEN;
     return h ^ (h >>> 29);
   }
 
   private static long bytes(byte[] b) {
-    long h = ~(long) b.length;
+    long h = ~seed(b.length);
     int i = 0;
     for (; i + 8 <= b.length; i += 8) {
       h = step(h, (long) LONGS.get(b, i));

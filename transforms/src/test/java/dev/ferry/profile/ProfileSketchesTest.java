@@ -68,19 +68,20 @@ class ProfileSketchesTest {
   }
 
   @Test
-  void textScanMeasuresAndHashesTextOfAnyLengthAsAWhole() {
+  void textScanMeasuresAndHashesTextOfAnyLength() {
     TextScan scan = new TextScan();
     StringBuilder long1 = new StringBuilder();
     for (int i = 0; i < 3000; i++) {
       long1.append("ab😀é東");
     }
-    // Slices are 8192 characters: a pair split at a slice edge, texts of every length modulo 4.
-    for (String s : List.of("", "a", "ab", "abc", "abcd", "abcde", "é", "😀", "x😀", "a\u0093",
-        long1.toString(), long1.substring(1), "x".repeat(8191) + "😀", "x".repeat(8191) + "Ã©")) {
+    // Slices are 8192 characters: a pair split at a slice edge, texts of every length modulo 8.
+    for (String s : List.of("", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg",
+        "abcdefgh", "abcdefghi", "é", "😀", "x😀", "a\u0093", long1.toString(),
+        long1.substring(1), "x".repeat(8191) + "😀", "x".repeat(8191) + "Ã©")) {
       scan.scan(s);
       assertEquals(s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, scan.utf8Bytes, s);
       assertEquals(s.codePointCount(0, s.length()), scan.codePoints, s);
-      assertEquals(ValueHash.text(s), scan.hash, s);
+      assertEquals(TextScan.hash(s), scan.hash, "a reused scan hashes as a fresh one: " + s);
     }
     // Broken surrogates count as the three bytes of a surrogate code unit.
     scan.scan("a\uDE00b\uD83D");
@@ -88,12 +89,18 @@ class ProfileSketchesTest {
     assertEquals(4, scan.codePoints);
     scan.scan("x".repeat(8191) + "Ã©");
     assertEquals(FindingKind.MOJIBAKE, scan.damage, "a lead and its continuation across slices");
-    scan.scan("abcd");
-    long abcd = scan.hash;
-    scan.scan("abce");
-    assertTrue(abcd != scan.hash);
-    scan.scan("abc");
-    assertTrue(abcd != scan.hash);
+
+    // One character changed anywhere (either hash lane, a tail, either side of a slice edge)
+    // changes the hash; so does the length alone.
+    String base = "q".repeat(20_003);
+    java.util.Set<Long> hashes = new java.util.HashSet<>();
+    hashes.add(TextScan.hash(base));
+    hashes.add(TextScan.hash(base + "\0"));
+    int[] positions = {0, 3, 4, 7, 8, 8191, 8192, 8199, 8200, 19_999, 20_000, 20_002};
+    for (int at : positions) {
+      hashes.add(TextScan.hash(base.substring(0, at) + "r" + base.substring(at + 1)));
+    }
+    assertEquals(positions.length + 2, hashes.size());
   }
 
   @Test
