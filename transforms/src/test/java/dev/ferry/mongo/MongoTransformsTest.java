@@ -180,4 +180,42 @@ class MongoTransformsTest {
       assertEquals(2, new CollectionRangePlanner(source, 1).plan(client).size());
     }
   }
+
+  @Test
+  void aChosenKeyThatRepeatsResumesAfterKeyAndIdWithTheProjectionApplied() throws Exception {
+    MongoEndpoint endpoint = new MongoEndpoint(EmbeddedMongo.newDatabaseUrl(), null, null);
+    CollectionSource source;
+    List<KeyRange> ranges;
+    try (MongoClient client = endpoint.connect()) {
+      MongoCollection<Document> c = endpoint.database(client).getCollection("events");
+      for (int i = 0; i < 70; i++) {
+        c.insertOne(new Document("_id", new ObjectId(new Date(1_700_000_000_000L), i))
+            .append("day", "2024-01-" + (10 + i % 10)).append("secret", "s" + i));
+      }
+      source = CollectionSource.of(endpoint, "events").withKey("day")
+          .withProjection("{\"secret\": 0}").describe(client);
+      ranges = new CollectionRangePlanner(source, 1).plan(client);
+    }
+    assertEquals(List.of("_id", "day"), source.layout().names(), "the projection is applied");
+    // Resume in the middle of day 2024-01-13: after its fourth document (_id counter 33).
+    String checkpoint = KeyBounds.checkpoint("2024-01-13",
+        new ObjectId(new Date(1_700_000_000_000L), 33));
+    TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(true);
+    PCollection<Chunk> chunks = p
+        .apply(Create.of(new RangeTask(ranges.get(0), 5, checkpoint))
+            .withCoder(SerializableCoder.of(RangeTask.class)))
+        .apply(ReadCollection.from(source).withChunkSize(4));
+    PAssert.that(chunks).satisfies(all -> {
+      List<String> read = new ArrayList<>();
+      for (Chunk c : all) {
+        assertTrue(c.seq() > 5, "chunk numbers continue after the checkpoint");
+        c.source().forEach(r -> read.add(r.get(1) + "/" + r.get(0)));
+      }
+      assertEquals(70 - 3 * 7 - 4, read.size(), "days 10-12 and four of day 13 were done");
+      assertEquals(read.size(), new java.util.HashSet<>(read).size(), "no document twice");
+      assertTrue(read.stream().allMatch(k -> k.compareTo("2024-01-13") > 0), read.toString());
+      return null;
+    });
+    p.run().waitUntilFinish();
+  }
 }

@@ -77,7 +77,7 @@ class MongoReconcileTest {
   }
 
   @Test
-  void comparesATableWithTheCollectionItWasCopiedTo() throws Exception {
+  void comparesATableWithTheCollectionItWasCopiedToByAChosenKey() throws Exception {
     TestDatabase pg = EmbeddedDatabases.newPostgres();
     pg.execute("CREATE TABLE orders (id bigint PRIMARY KEY, email text, total numeric(10,2),"
             + " placed timestamptz, meta jsonb)",
@@ -91,6 +91,15 @@ class MongoReconcileTest {
         "--partitions=2", "--progressIntervalSeconds=60");
     RunSummary copy = MongoJobs.backfill(Map.of(), flags);
     assertEquals(0, copy.exitCode, copy.error);
+    // Keyed by the field "id" (the mapped source key), with generated _ids: a forced re-copy
+    // upserts by id and adds no document.
+    List<String> again = new ArrayList<>(flags);
+    again.add("--restart");
+    assertEquals(0, MongoJobs.backfill(Map.of(), again).exitCode);
+    try (MongoClient client = new MongoEndpoint(mongo, null, null).connect()) {
+      assertEquals(120, MongoBackfillTest.database(client, mongo).getCollection("orders")
+          .countDocuments());
+    }
     ReconcileReport equal = reconcile(flags);
     assertEquals(ReconcileReport.EXIT_OK, equal.exitCode, equal.error + " " + equal.counts);
     assertEquals(120L, equal.counts.get("match"));
