@@ -213,8 +213,9 @@ public final class MongoProgressStore implements JobState {
       for (Document d : deadLetters(endpoint.database(client)).find(ofJob(job, fingerprint))
           .sort(Sorts.ascending("_id.stage", "_id.key"))) {
         Document id = d.get("_id", Document.class);
-        rows.add(new String[] {id.getString("key"), id.getString("stage"), d.getString("column"), d.getString("error"),
-            d.getString("sourceRow"), d.getString("runId")});
+        rows.add(new String[] {id.getString("key"), id.getString("stage"),
+            d.getString("column"), d.getString("error"), d.getString("sourceRow"),
+            d.getString("runId")});
       }
     }
     return rows;

@@ -357,7 +357,7 @@ public final class BackfillConfig {
     f.sourceCollection = options.getSourceCollection();
     f.sourceFilter = options.getSourceFilter();
     f.sourceProjection = options.getSourceProjection();
-    f.sourceFields = options.getSourceFields();
+    f.sourceFields = options.getSourceFields() == null ? null : list(options.getSourceFields());
     f.targetCollection = options.getTargetCollection();
     return f;
   }

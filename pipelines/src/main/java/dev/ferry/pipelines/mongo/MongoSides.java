@@ -6,8 +6,6 @@ import dev.ferry.mongo.CollectionTarget;
 import dev.ferry.mongo.MongoEndpoint;
 import dev.ferry.pipelines.spec.JobSpec;
 import dev.ferry.pipelines.spec.SpecException;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -48,7 +46,8 @@ public final class MongoSides {
     public String sourceCollection;
     public String sourceFilter;
     public String sourceProjection;
-    public String sourceFields;
+    /** Already split at commas; null when not given. */
+    public List<String> sourceFields;
     public String targetCollection;
   }
 
@@ -86,8 +85,8 @@ public final class MongoSides {
         if (projection != null) {
           source = source.withProjection(projection);
         }
-        List<String> fields = flags.sourceFields != null
-            ? list(flags.sourceFields) : spec.source.fields;
+        List<String> fields = flags.sourceFields != null ? flags.sourceFields
+            : spec.source.fields;
         if (!fields.isEmpty()) {
           source = source.withFields(fields);
         }
@@ -134,16 +133,6 @@ public final class MongoSides {
       return null;
     }
     return spec.isTextual() ? spec.asText() : spec.toString();
-  }
-
-  private static List<String> list(String commaSeparated) {
-    List<String> out = new ArrayList<>();
-    for (String s : Arrays.asList(commaSeparated.split(","))) {
-      if (!s.isBlank()) {
-        out.add(s.trim());
-      }
-    }
-    return out;
   }
 
   private static String first(String a, String b) {

@@ -72,7 +72,8 @@ class MongoResumeAfterKillTest {
       assertEquals(0, resumed.exitCode, resumed.error);
       assertTrue(resumed.resumed);
       assertTrue(resumed.rowsRead <= DOCUMENTS - committedAtKill, "resumed run read "
-          + resumed.rowsRead + " documents; " + committedAtKill + " were committed before the kill");
+          + resumed.rowsRead + " documents; " + committedAtKill
+          + " were committed before the kill");
       assertEquals(resumed.rangesTotal, resumed.rangesDone);
 
       try (MongoClient source = new MongoEndpoint(from, null, null).connect()) {
