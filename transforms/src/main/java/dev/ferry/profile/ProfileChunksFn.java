@@ -16,9 +16,10 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * Profiles the rows of every chunk of a bundle into one {@link ProfileStats}, emitted when the
- * bundle finishes, and emits each chunk's {@link KeyRuns} for the duplicate-key check. Summing
- * per bundle keeps the shuffle down to a few partial profiles, where a combine over rows would
- * shuffle the whole table on runners that do not lift combiners (the DirectRunner does not).
+ * bundle finishes, and emits each chunk's {@link KeyRuns} for the duplicate-key check unless the
+ * key is known to be unique. Summing per bundle keeps the shuffle down to a few partial profiles,
+ * where a combine over rows would shuffle the whole table on runners that do not lift combiners
+ * (the DirectRunner does not).
  */
 final class ProfileChunksFn extends DoFn<Chunk, ProfileStats> {
   static final TupleTag<ProfileStats> STATS = new TupleTag<ProfileStats>() {};
