@@ -38,6 +38,11 @@ import org.apache.beam.sdk.values.TupleTagList;
  * once and merged ({@link SortedMerge}), holding one key's rows at a time, so memory does not
  * grow with the table. Otherwise a range's source digests are held in memory while its target
  * streams by: plan enough ranges that one holds at most about a million rows.
+ *
+ * <p>With native row hashes ({@link PushdownPlan#nativeHashes}) the sorted sides carry only keys
+ * and 64-bit row hashes computed in the databases ({@link RowHashes}); keys with equal hashes
+ * match, and only the others are read whole, in batches, and classified from their digests.
+ * {@link #ofBuckets} does the same for the selected value buckets of each range (the fast path).
  */
 final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCollectionTuple> {
   static final TupleTag<KeyOutcome> DIFFERENCES = new TupleTag<KeyOutcome>() {};

@@ -44,9 +44,10 @@ import org.apache.beam.sdk.values.TupleTag;
  *         .withFastPath(Bucketing.byKeyValue(256), PushdownPlan.plan(source, target, canon)));
  * }</pre>
  *
- * <p>Without a fast path every row of both sides is read and compared: each key range is read
- * on both sides by one task and joined there in memory ({@link JoinWithinRanges}); rows without
- * a partner in their range go through the CoGroupByKey ({@link ClassifyKeys}). With a fast path
+ * <p>Without a fast path every row of both sides is compared: each key range is read on both
+ * sides by one task and joined there ({@link JoinWithinRanges}, sorted by key where both sides
+ * sort alike; by SQL row hashes with {@link #withSqlRowHashes}); rows without a partner in their
+ * range go through the CoGroupByKey ({@link ClassifyKeys}). With a fast path
  * whose {@link PushdownPlan} is available, each database first computes the digest of every
  * bucket of every range; only rows of buckets whose digests differ are read and joined by
  * CoGroupByKey, rows in equal buckets count as matches. A fast path that cannot run in SQL

@@ -135,7 +135,7 @@ public final class ReconcileSide implements Serializable {
    * True when both sides, each sorted by its range key in binary order, list the compared keys
    * in the same order, so that their ranges can be joined by merging the two sorted streams:
    * the range key is the compared key, copied unchanged, and each key column is of the same
-   * ordered kind on both sides.
+   * ordered kind on both sides (and not CHAR(n)).
    */
   static boolean sortedAlike(ReconcileSide source, ReconcileSide target) {
     if (!source.keyCopied || !target.keyCopied
@@ -146,7 +146,9 @@ public final class ReconcileSide implements Serializable {
     List<Column> t = target.rangeKeyColumns();
     for (int i = 0; i < s.size(); i++) {
       ValueKind kind = ColumnKinds.of(s.get(i), source.dialect());
-      if (kind != ColumnKinds.of(t.get(i), target.dialect()) || !ORDERED.contains(kind)) {
+      // CHAR(n) sorts without its padding in SQL but is read padded.
+      if (kind != ColumnKinds.of(t.get(i), target.dialect()) || !ORDERED.contains(kind)
+          || ColumnKinds.isPaddedChar(s.get(i)) || ColumnKinds.isPaddedChar(t.get(i))) {
         return false;
       }
     }

@@ -1,6 +1,7 @@
 package dev.ferry.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.digest.Bucketing;
@@ -133,6 +134,21 @@ class ReconcileTransformsTest {
     List<dev.ferry.record.Column> columns = layout.columns().subList(1, 4);
     String hash = dev.ferry.digest.SqlCanonical.postgresRowHash(columns, columns).texts().get(0);
     assertEquals(6L, pg.scalar("select count(distinct " + hash + ") from t"));
+  }
+
+  @Test
+  void sidesSortAlikeOnlyWithAnUnchangedOrderedKey() throws Exception {
+    TestDatabase pg = EmbeddedDatabases.newPostgres();
+    pg.execute("create table n(id bigint primary key, v text)",
+        "create table c(id char(4) primary key, v text)",
+        "create table u(id uuid primary key, v text)");
+    ReconcileSide[] n = sides(pg, "n");
+    assertFalse(ReconcileSide.sortedAlike(n[0], n[1]), "a mapping may change the key");
+    assertTrue(ReconcileSide.sortedAlike(n[0].withKeyCopiedUnchanged(), n[1]));
+    for (String table : List.of("c", "u")) {
+      ReconcileSide[] s = sides(pg, table);
+      assertFalse(ReconcileSide.sortedAlike(s[0].withKeyCopiedUnchanged(), s[1]), table);
+    }
   }
 
   private static JdbcEndpoint endpoint(TestDatabase db) {
