@@ -24,6 +24,7 @@ import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -31,6 +32,8 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fills columns of mapped chunks from a lookup ({@link Lookup}): the classic case is {@code
@@ -56,19 +59,32 @@ import org.apache.beam.sdk.values.TupleTagList;
  *       chunk still reaches the writer whole with its checkpoint. Only keys and matched values
  *       travel through the first shuffle, the chunk itself through the second. A grouping is a
  *       barrier: chunks are written once every row and lookup row was read. On the DirectRunner
- *       that means the rows are held in memory; use it on a cluster runner for large tables.
+ *       that means the rows are held in memory, and its grouping copies a key's values as they
+ *       arrive (measured: 50,000 rows took 93 s of CPU by join, 5 s by side input): it is for
+ *       cluster runners.
  * </ul>
+ *
+ * <p>{@link #withAutomaticStrategy} chooses by the lookup's size, and on the DirectRunner always
+ * the side input.
  */
 public final class EnrichChunks extends PTransform<PCollection<Chunk>, PCollection<Chunk>> {
+  private static final Logger LOG = LoggerFactory.getLogger(EnrichChunks.class);
+
   private final ChunkEnricher enricher;
   private final PTransform<PBegin, PCollection<KV<String, Record>>> lookupRows;
+  /** The strategy asked for, or null to choose by size and runner. */
   private final Lookup.Strategy strategy;
+  private final long lookupRowCount;
+  private final long sideInputMaxRows;
 
   private EnrichChunks(ChunkEnricher enricher,
-      PTransform<PBegin, PCollection<KV<String, Record>>> lookupRows, Lookup.Strategy strategy) {
+      PTransform<PBegin, PCollection<KV<String, Record>>> lookupRows, Lookup.Strategy strategy,
+      long lookupRowCount, long sideInputMaxRows) {
     this.enricher = enricher;
     this.lookupRows = lookupRows;
     this.strategy = strategy;
+    this.lookupRowCount = lookupRowCount;
+    this.sideInputMaxRows = sideInputMaxRows;
   }
 
   /**
@@ -83,11 +99,25 @@ public final class EnrichChunks extends PTransform<PCollection<Chunk>, PCollecti
     Objects.requireNonNull(lookupRows, "lookupRows");
     sourceLayout.indexesOf(sourceKeyColumns);
     return new EnrichChunks(new ChunkEnricher(lookup, sourceLayout,
-        List.copyOf(sourceKeyColumns), tableName), lookupRows, Lookup.Strategy.SIDE_INPUT);
+        List.copyOf(sourceKeyColumns), tableName), lookupRows, Lookup.Strategy.SIDE_INPUT, 0, 0);
   }
 
   public EnrichChunks withStrategy(Lookup.Strategy strategy) {
-    return new EnrichChunks(enricher, lookupRows, Objects.requireNonNull(strategy, "strategy"));
+    return new EnrichChunks(enricher, lookupRows, Objects.requireNonNull(strategy, "strategy"),
+        0, 0);
+  }
+
+  /**
+   * Chooses the strategy when the pipeline is built: a side input for a lookup of at most
+   * {@code sideInputMaxRows} rows (of {@code lookupRowCount} estimated), a join above. On the
+   * DirectRunner always a side input: its grouping holds every row in the same JVM anyway, and
+   * copies a key's values as they arrive, which makes the join much slower there.
+   */
+  public EnrichChunks withAutomaticStrategy(long lookupRowCount, long sideInputMaxRows) {
+    if (lookupRowCount < 0 || sideInputMaxRows < 0) {
+      throw new IllegalArgumentException("row counts must not be negative");
+    }
+    return new EnrichChunks(enricher, lookupRows, null, lookupRowCount, sideInputMaxRows);
   }
 
   @Override
@@ -95,7 +125,17 @@ public final class EnrichChunks extends PTransform<PCollection<Chunk>, PCollecti
     PCollection<KV<String, Record>> rows = chunks.getPipeline()
         .apply("ReadLookup", lookupRows)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RecordCoder.of()));
-    PCollection<Chunk> out = strategy == Lookup.Strategy.SIDE_INPUT
+    Lookup.Strategy chosen = strategy;
+    if (chosen == null) {
+      Class<?> runner = chunks.getPipeline().getOptions().getRunner();
+      boolean direct = runner != null && runner.getName().endsWith(".DirectRunner");
+      chosen = direct || lookupRowCount <= sideInputMaxRows ? Lookup.Strategy.SIDE_INPUT
+          : Lookup.Strategy.JOIN;
+      LOG.info("{} (about {} rows): {}{}", enricher.lookup(), lookupRowCount,
+          chosen == Lookup.Strategy.SIDE_INPUT ? "side input" : "CoGroupByKey",
+          direct && lookupRowCount > sideInputMaxRows ? " (the DirectRunner's choice)" : "");
+    }
+    PCollection<Chunk> out = chosen == Lookup.Strategy.SIDE_INPUT
         ? viaSideInput(chunks, rows)
         : viaJoin(chunks, rows);
     return out.setCoder(ChunkCoder.of());
@@ -139,7 +179,8 @@ public final class EnrichChunks extends PTransform<PCollection<Chunk>, PCollecti
   }
 
   private static final TupleTag<KV<String, Chunk>> CHUNKS = new TupleTag<>() {};
-  private static final TupleTag<KV<String, KV<String, Integer>>> REFS = new TupleTag<>() {};
+  private static final TupleTag<KV<String, KV<String, List<Integer>>>> REFS =
+      new TupleTag<>() {};
 
   private PCollection<Chunk> viaJoin(PCollection<Chunk> chunks,
       PCollection<KV<String, Record>> rows) {
@@ -147,20 +188,20 @@ public final class EnrichChunks extends PTransform<PCollection<Chunk>, PCollecti
         .withOutputTags(CHUNKS, TupleTagList.of(REFS)));
     PCollection<KV<String, Chunk>> byId = keyed.get(CHUNKS)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ChunkCoder.of()));
-    PCollection<KV<String, KV<String, Integer>>> refs = keyed.get(REFS)
+    PCollection<KV<String, KV<String, List<Integer>>>> refs = keyed.get(REFS)
         .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(StringUtf8Coder.of(),
-            VarIntCoder.of())));
-    TupleTag<KV<String, Integer>> refTag = new TupleTag<>();
+            ListCoder.of(VarIntCoder.of()))));
+    TupleTag<KV<String, List<Integer>>> refTag = new TupleTag<>();
     TupleTag<Record> rowTag = new TupleTag<>();
-    PCollection<KV<String, KV<Integer, List<Record>>>> matches = KeyedPCollectionTuple
+    PCollection<KV<String, List<KV<Integer, List<Record>>>>> matches = KeyedPCollectionTuple
         .of(refTag, refs)
         .and(rowTag, rows)
         .apply("JoinLookup", CoGroupByKey.create())
         .apply("RouteMatches", ParDo.of(new RouteMatchesFn(refTag, rowTag)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarIntCoder.of(),
-            ListCoder.of(RecordCoder.of()))));
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(KvCoder.of(VarIntCoder.of(),
+            ListCoder.of(RecordCoder.of())))));
     TupleTag<Chunk> chunkTag = new TupleTag<>();
-    TupleTag<KV<Integer, List<Record>>> matchTag = new TupleTag<>();
+    TupleTag<List<KV<Integer, List<Record>>>> matchTag = new TupleTag<>();
     return KeyedPCollectionTuple.of(chunkTag, byId)
         .and(matchTag, matches)
         .apply("GroupByChunk", CoGroupByKey.create())
@@ -171,7 +212,12 @@ public final class EnrichChunks extends PTransform<PCollection<Chunk>, PCollecti
     return chunk.range() + "/" + chunk.seq();
   }
 
-  /** Emits each chunk by its id, and a reference to each row that can match by its join key. */
+  /**
+   * Emits each chunk by its id, and for each join key in it one reference: the chunk and its
+   * rows with that key. Few, larger elements per key keep groupings cheap on runners that copy
+   * a key's values as they arrive (the DirectRunner does, so a key's cost grows with the square
+   * of its element count).
+   */
   private static final class KeyRowsFn extends DoFn<Chunk, KV<String, Chunk>> {
     private final Lookup lookup;
 
@@ -182,12 +228,14 @@ public final class EnrichChunks extends PTransform<PCollection<Chunk>, PCollecti
     @ProcessElement
     public void process(@Element Chunk chunk, MultiOutputReceiver out) {
       String id = chunkId(chunk);
+      Map<String, List<Integer>> rowsByKey = new HashMap<>();
       for (int r = 0; r < chunk.target().size(); r++) {
         String key = lookup.keyOf(chunk.target().get(r).values());
         if (key != null) {
-          out.get(REFS).output(KV.of(key, KV.of(id, r)));
+          rowsByKey.computeIfAbsent(key, k -> new ArrayList<>()).add(r);
         }
       }
+      rowsByKey.forEach((key, rows) -> out.get(REFS).output(KV.of(key, KV.of(id, rows))));
       // The chunk now waits in a grouping for every other one: the readers' in-flight account
       // must not count it, or they would wait for a writer that cannot start before they end.
       chunk.release();
@@ -195,27 +243,65 @@ public final class EnrichChunks extends PTransform<PCollection<Chunk>, PCollecti
     }
   }
 
-  /** For one join key: sends the distinct matching lookup rows to every row that asked. */
+  /**
+   * For one join key: sends the distinct matching lookup rows to every row that asked, gathered
+   * per chunk over a bundle (at most {@value #MAX_BUFFERED} matches held), so that the grouping
+   * by chunk gets few elements per chunk rather than one per row.
+   */
   private static final class RouteMatchesFn
-      extends DoFn<KV<String, CoGbkResult>, KV<String, KV<Integer, List<Record>>>> {
-    private final TupleTag<KV<String, Integer>> refTag;
+      extends DoFn<KV<String, CoGbkResult>, KV<String, List<KV<Integer, List<Record>>>>> {
+    static final int MAX_BUFFERED = 10_000;
+    private final TupleTag<KV<String, List<Integer>>> refTag;
     private final TupleTag<Record> rowTag;
+    private transient Map<BoundedWindow, Map<String, List<KV<Integer, List<Record>>>>> buffer;
+    private transient int buffered;
 
-    RouteMatchesFn(TupleTag<KV<String, Integer>> refTag, TupleTag<Record> rowTag) {
+    RouteMatchesFn(TupleTag<KV<String, List<Integer>>> refTag, TupleTag<Record> rowTag) {
       this.refTag = refTag;
       this.rowTag = rowTag;
     }
 
+    @StartBundle
+    public void startBundle() {
+      buffer = new HashMap<>();
+      buffered = 0;
+    }
+
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> joined,
-        OutputReceiver<KV<String, KV<Integer, List<Record>>>> out) {
+    public void process(@Element KV<String, CoGbkResult> joined, BoundedWindow window,
+        OutputReceiver<KV<String, List<KV<Integer, List<Record>>>>> out) {
       List<Record> found = new ArrayList<>(distinct(joined.getValue().getAll(rowTag)));
       if (found.isEmpty()) {
         return;
       }
-      for (KV<String, Integer> ref : joined.getValue().getAll(refTag)) {
-        out.output(KV.of(ref.getKey(), KV.of(ref.getValue(), found)));
+      Map<String, List<KV<Integer, List<Record>>>> byChunk =
+          buffer.computeIfAbsent(window, w -> new HashMap<>());
+      for (KV<String, List<Integer>> ref : joined.getValue().getAll(refTag)) {
+        List<KV<Integer, List<Record>>> matches =
+            byChunk.computeIfAbsent(ref.getKey(), k -> new ArrayList<>());
+        for (int row : ref.getValue()) {
+          matches.add(KV.of(row, found));
+          buffered++;
+        }
       }
+      if (buffered >= MAX_BUFFERED) {
+        for (Map.Entry<String, List<KV<Integer, List<Record>>>> e : byChunk.entrySet()) {
+          out.output(KV.of(e.getKey(), e.getValue()));
+        }
+        buffer.remove(window);
+        buffered = 0;
+      }
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext c) {
+      for (Map.Entry<BoundedWindow, Map<String, List<KV<Integer, List<Record>>>>> w
+          : buffer.entrySet()) {
+        for (Map.Entry<String, List<KV<Integer, List<Record>>>> e : w.getValue().entrySet()) {
+          c.output(KV.of(e.getKey(), e.getValue()), w.getKey().maxTimestamp(), w.getKey());
+        }
+      }
+      buffer.clear();
     }
   }
 
@@ -223,10 +309,10 @@ public final class EnrichChunks extends PTransform<PCollection<Chunk>, PCollecti
   private static final class ReassembleFn extends DoFn<KV<String, CoGbkResult>, Chunk> {
     private final ChunkEnricher enricher;
     private final TupleTag<Chunk> chunkTag;
-    private final TupleTag<KV<Integer, List<Record>>> matchTag;
+    private final TupleTag<List<KV<Integer, List<Record>>>> matchTag;
 
     ReassembleFn(ChunkEnricher enricher, TupleTag<Chunk> chunkTag,
-        TupleTag<KV<Integer, List<Record>>> matchTag) {
+        TupleTag<List<KV<Integer, List<Record>>>> matchTag) {
       this.enricher = enricher;
       this.chunkTag = chunkTag;
       this.matchTag = matchTag;
@@ -236,8 +322,10 @@ public final class EnrichChunks extends PTransform<PCollection<Chunk>, PCollecti
     public void process(@Element KV<String, CoGbkResult> grouped, OutputReceiver<Chunk> out) {
       Chunk chunk = grouped.getValue().getOnly(chunkTag);
       Map<Integer, Collection<Record>> byRow = new HashMap<>();
-      for (KV<Integer, List<Record>> m : grouped.getValue().getAll(matchTag)) {
-        byRow.put(m.getKey(), m.getValue());
+      for (List<KV<Integer, List<Record>>> matches : grouped.getValue().getAll(matchTag)) {
+        for (KV<Integer, List<Record>> m : matches) {
+          byRow.put(m.getKey(), m.getValue());
+        }
       }
       out.output(enricher.enrich(chunk, row -> byRow.getOrDefault(row, List.of())));
     }

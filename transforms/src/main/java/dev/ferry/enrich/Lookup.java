@@ -137,18 +137,6 @@ public final class Lookup implements Serializable {
     }
   }
 
-  /** The strategy a rule asks for, given the lookup's estimated row count. */
-  public static Strategy strategyFor(LookupRule rule, long lookupRows) {
-    switch (rule.strategy) {
-      case "sideInput":
-        return Strategy.SIDE_INPUT;
-      case "join":
-        return Strategy.JOIN;
-      default:
-        return lookupRows <= rule.sideInputMaxRows ? Strategy.SIDE_INPUT : Strategy.JOIN;
-    }
-  }
-
   private String where() {
     return "lookup " + name + ": ";
   }

@@ -21,19 +21,16 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Plans the lookups of a job's mapping ({@code mapping.lookups}) at pipeline construction: each
  * lookup table or collection is described and its key ranges planned, its rule checked against
- * the rows it enriches, and its strategy chosen from its estimated row count ({@code strategy:
- * auto}: a side input up to {@code sideInputMaxRows}, a CoGroupByKey above). Lookups run in the
- * order given, so a later one may join on a column an earlier one filled.
+ * the rows it enriches, and its row count estimated for the choice of strategy ({@code strategy:
+ * auto}: a side input up to {@code sideInputMaxRows}, a CoGroupByKey above, always a side input
+ * on the DirectRunner; see {@link EnrichChunks#withAutomaticStrategy}). Lookups run in the order
+ * given, so a later one may join on a column an earlier one filled.
  */
 public final class Enrichments {
-  private static final Logger LOG = LoggerFactory.getLogger(Enrichments.class);
-
   private Enrichments() {}
 
   /** Adds a step per lookup to {@code p.afterMap} and sets {@code p.enrichedLayout}. */
@@ -51,12 +48,13 @@ public final class Enrichments {
       }
       Planned planned = rule.table != null
           ? table(config, rule, field, rows) : collection(config, rule, field, rows);
-      Lookup.Strategy strategy = Lookup.strategyFor(rule, planned.rows);
-      LOG.info("{}: {} (about {} rows) joined by {}", config.job, planned.lookup, planned.rows,
-          strategy == Lookup.Strategy.SIDE_INPUT ? "side input" : "CoGroupByKey");
+      EnrichChunks enrich = EnrichChunks.with(planned.lookup, planned.reader, p.sourceLayout,
+          p.sourceKeyColumns(), p.sourceName());
       p.afterMap.put("Lookup" + (i + 1) + "." + rule.displayName().replaceAll(
-          "[^A-Za-z0-9_.]", "_"), EnrichChunks.with(planned.lookup, planned.reader,
-              p.sourceLayout, p.sourceKeyColumns(), p.sourceName()).withStrategy(strategy));
+          "[^A-Za-z0-9_.]", "_"), rule.strategy.equals("auto")
+              ? enrich.withAutomaticStrategy(planned.rows, rule.sideInputMaxRows)
+              : enrich.withStrategy(rule.strategy.equals("join") ? Lookup.Strategy.JOIN
+                  : Lookup.Strategy.SIDE_INPUT));
       rows = planned.lookup.outputLayout();
     }
     p.enrichedLayout = rules.isEmpty() ? null : rows;

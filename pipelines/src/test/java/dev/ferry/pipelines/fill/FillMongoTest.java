@@ -124,11 +124,11 @@ class FillMongoTest {
 
   @Test
   void killedFillResumesWhereItStopped() throws Exception {
-    int orders = 6000;
+    int orders = 3000;
     MongoEndpoint endpoint = shop(orders);
     Path spec = spec("fill-mongo-kill", endpoint);
     File log = tmp.resolve("child.log").toFile();
-    Process child = Fills.child(log, "--spec=" + spec, "--maxRowsPerSecond=600");
+    Process child = Fills.child(log, "--spec=" + spec, "--maxRowsPerSecond=300");
     long committedAtKill;
     try (MongoClient client = endpoint.connect()) {
       MongoDatabase db = endpoint.database(client);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * done again), and the table ends up filled exactly as by an uninterrupted run.
  */
 class FillResumeAfterKillTest {
-  private static final int ROWS = 40_000;
+  private static final int ROWS = 16_000;
   @TempDir Path tmp;
 
   @Test
@@ -28,7 +28,7 @@ class FillResumeAfterKillTest {
         + " OR phone IS NULL")).longValue();
     File log = tmp.resolve("child.log").toFile();
     Process child = Fills.child(log, "--spec=" + spec, "--partitions=8",
-        "--maxRowsPerSecond=4000");
+        "--maxRowsPerSecond=2000");
     long committedAtKill = Fills.waitForProgress(() -> ((Number) db.scalar(
         "SELECT COALESCE(sum(rows_read), 0) FROM ferry_progress")).longValue(), toRead / 4, child,
         log);
