@@ -399,6 +399,9 @@ public final class ValueBinder implements Serializable {
   }
 
   private void checkDecimal(BigDecimal d) throws ConversionException {
+    if (d.scale() >= 0 && d.scale() <= scale && d.precision() - d.scale() <= precision - scale) {
+      return; // fits as written; only a value that looks too long needs its zeros stripped
+    }
     BigDecimal stripped = d.stripTrailingZeros();
     if (stripped.scale() > scale) {
       throw new ConversionException("column " + column + ": " + d.toPlainString() + " has more"
