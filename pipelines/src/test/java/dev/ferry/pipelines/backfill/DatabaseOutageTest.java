@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.FlakyProxy;
+import dev.ferry.testing.RestartablePostgres;
 import dev.ferry.testing.TestDatabase;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
@@ -12,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The source or the target goes away for ten seconds in the middle of a backfill (every
- * connection dropped, new ones refused, as in a restart): the run retries with backoff on new
- * connections and completes with exactly the source's rows.
+ * The source or the target goes away for ten seconds in the middle of a backfill: cut off by a
+ * proxy (every connection dropped, new ones refused), or its server really stopped and started
+ * again. The run retries with backoff on new connections and completes with exactly the
+ * source's rows.
  */
 class DatabaseOutageTest {
   private static final int ROWS = 30_000;
@@ -27,6 +29,39 @@ class DatabaseOutageTest {
   @Test
   void sourceOutage() throws Exception {
     runThroughOutage(true);
+  }
+
+  @Test
+  void targetServerRestart() throws Exception {
+    runThroughRestart(false);
+  }
+
+  @Test
+  void sourceServerRestart() throws Exception {
+    runThroughRestart(true);
+  }
+
+  private void runThroughRestart(boolean restartSource) throws Exception {
+    try (RestartablePostgres server = new RestartablePostgres()) {
+      TestDatabase own = server.newDatabase(restartSource ? "restarted_src" : "restarted_dst");
+      TestDatabase src = restartSource ? own : EmbeddedDatabases.newPostgres();
+      TestDatabase dst = restartSource ? EmbeddedDatabases.newPostgres() : own;
+      src.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)",
+          "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, " + ROWS + ") g");
+      dst.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)");
+      CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(() -> Backfills.run(
+          Backfills.flags("restart", src, dst, "t"), "--maxRowsPerSecond=3000"));
+      waitForRows(dst, ROWS / 5);
+      server.stop();
+      Thread.sleep(10_000);
+      server.start();
+      RunSummary s = run.get(3, TimeUnit.MINUTES);
+      assertEquals(0, s.exitCode, s.error);
+      assertTrue(s.retries > 0, "the restart was noticed and retried");
+      assertEquals(ROWS, dst.count("t"));
+      String digest = "SELECT md5(string_agg(id || v, ',' ORDER BY id)) FROM t";
+      assertEquals(src.scalar(digest), dst.scalar(digest));
+    }
   }
 
   private void runThroughOutage(boolean cutSource) throws Exception {
