@@ -25,20 +25,4 @@ public final class ColumnKinds {
     return type.equals("bpchar") || type.equals("char") || type.equals("character")
         || c.jdbcType() == Types.CHAR && !type.contains("var");
   }
-
-  /** Character types, whose order depends on a collation. */
-  public static boolean isText(Column c) {
-    switch (c.jdbcType()) {
-      case Types.CHAR:
-      case Types.VARCHAR:
-      case Types.LONGVARCHAR:
-      case Types.NCHAR:
-      case Types.NVARCHAR:
-      case Types.LONGNVARCHAR:
-      case Types.CLOB:
-        return true;
-      default:
-        return false;
-    }
-  }
 }

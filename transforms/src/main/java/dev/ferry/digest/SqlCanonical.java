@@ -81,7 +81,7 @@ public final class SqlCanonical {
         // PostgreSQL enums, citext and the like read as their text.
         return dialect == Dialect.POSTGRESQL ? Family.TEXT : Family.UNSUPPORTED;
       default:
-        return ColumnKinds.isText(c) ? Family.TEXT : Family.UNSUPPORTED;
+        return c.isText() ? Family.TEXT : Family.UNSUPPORTED;
     }
   }
 

@@ -274,27 +274,13 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     return (int) Math.max(1, Math.min(fetchSize, rows));
   }
 
+  /** PostgreSQL text and byte types whose length() takes the column as it is. */
   private static boolean isTextOrBinary(Column c) {
-    switch (c.jdbcType()) {
-      case Types.CHAR:
-      case Types.VARCHAR:
-      case Types.LONGVARCHAR:
-      case Types.NCHAR:
-      case Types.NVARCHAR:
-      case Types.LONGNVARCHAR:
-      case Types.CLOB:
-      case Types.NCLOB:
-      case Types.BINARY:
-      case Types.VARBINARY:
-      case Types.LONGVARBINARY:
-      case Types.BLOB:
-        return c.typeName().equals("text") || c.typeName().equals("varchar")
-            || c.typeName().equals("bpchar") || c.typeName().equals("bytea")
-            || c.typeName().equals("name");
-      default:
-        return false;
-    }
+    return (c.isText() || c.isBinary()) && PG_LENGTH_TYPES.contains(c.typeName());
   }
+
+  private static final java.util.Set<String> PG_LENGTH_TYPES =
+      java.util.Set.of("text", "varchar", "bpchar", "bytea", "name");
 
   /** The most bytes a PostgreSQL value of the column can take on the wire (text format). */
   static long maxBytes(Column c) {

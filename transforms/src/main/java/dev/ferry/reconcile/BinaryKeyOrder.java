@@ -1,6 +1,5 @@
 package dev.ferry.reconcile;
 
-import dev.ferry.digest.ColumnKinds;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.record.Column;
 import java.math.BigDecimal;
@@ -22,7 +21,7 @@ public final class BinaryKeyOrder {
 
   /** The ranges re-cut in binary order when a key column is text; unchanged otherwise. */
   public static List<KeyRange> reorder(List<KeyRange> planned, List<Column> keyColumns) {
-    if (keyColumns.stream().noneMatch(ColumnKinds::isText)) {
+    if (keyColumns.stream().noneMatch(Column::isText)) {
       return planned;
     }
     List<Object[]> boundaries = new ArrayList<>();

@@ -36,7 +36,7 @@ final class KeyPredicates implements Serializable {
 
   private String ordered(Column c) {
     String q = dialect.quote(c.name());
-    if (!ColumnKinds.isText(c)) {
+    if (!c.isText()) {
       return q;
     }
     return dialect == Dialect.POSTGRESQL ? q + " COLLATE \"C\""
@@ -143,7 +143,7 @@ final class KeyPredicates implements Serializable {
     for (Object[] key : keyValues) {
       Collections.addAll(params, key);
     }
-    boolean anyText = keys.stream().anyMatch(ColumnKinds::isText);
+    boolean anyText = keys.stream().anyMatch(Column::isText);
     if (!anyText || dialect == Dialect.POSTGRESQL) {
       // PostgreSQL's deterministic collations are equal exactly when the bytes are.
       return plainTuple + " IN (" + list + ")";

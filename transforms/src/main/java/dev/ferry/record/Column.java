@@ -1,6 +1,7 @@
 package dev.ferry.record;
 
 import java.io.Serializable;
+import java.sql.Types;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -51,6 +52,36 @@ public final class Column implements Serializable {
 
   public boolean nullable() {
     return nullable;
+  }
+
+  /** Character types (CHAR, VARCHAR, CLOB and their national forms), ordered by a collation. */
+  public boolean isText() {
+    switch (jdbcType) {
+      case Types.CHAR:
+      case Types.VARCHAR:
+      case Types.LONGVARCHAR:
+      case Types.NCHAR:
+      case Types.NVARCHAR:
+      case Types.LONGNVARCHAR:
+      case Types.CLOB:
+      case Types.NCLOB:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** Byte-string types (BINARY, VARBINARY, BLOB). */
+  public boolean isBinary() {
+    switch (jdbcType) {
+      case Types.BINARY:
+      case Types.VARBINARY:
+      case Types.LONGVARBINARY:
+      case Types.BLOB:
+        return true;
+      default:
+        return false;
+    }
   }
 
   @Override

@@ -150,7 +150,7 @@ final class ReconcileSetup {
     List<Column> sourceKeys = columns(source, relation.keyColumns());
     List<Column> targetKeys = columns(compared, rangeKey);
     for (int i = 0; i < sourceKeys.size(); i++) {
-      if (ColumnKinds.isText(sourceKeys.get(i)) != ColumnKinds.isText(targetKeys.get(i))) {
+      if (sourceKeys.get(i).isText() != targetKeys.get(i).isText()) {
         // Text and numbers order differently ('10' < '9'): no cut would hold on both sides.
         LOG.warn("{}: key column {} is text on one side only; comparing in a single range",
             config.job, sourceKeys.get(i).name());
