@@ -8,6 +8,7 @@ import dev.ferry.testing.FlakyProxy;
 import dev.ferry.testing.RestartablePostgres;
 import dev.ferry.testing.TestDatabase;
 import java.net.URI;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -46,44 +47,44 @@ class DatabaseOutageTest {
       TestDatabase own = server.newDatabase(restartSource ? "restarted_src" : "restarted_dst");
       TestDatabase src = restartSource ? own : EmbeddedDatabases.newPostgres();
       TestDatabase dst = restartSource ? EmbeddedDatabases.newPostgres() : own;
-      src.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)",
-          "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, " + ROWS + ") g");
-      dst.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)");
-      CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(() -> Backfills.run(
-          Backfills.flags("restart", src, dst, "t"), "--maxRowsPerSecond=3000"));
-      waitForRows(dst, ROWS / 5);
-      server.stop();
-      Thread.sleep(10_000);
-      server.start();
-      RunSummary s = run.get(3, TimeUnit.MINUTES);
-      assertEquals(0, s.exitCode, s.error);
-      assertTrue(s.retries > 0, "the restart was noticed and retried");
-      assertEquals(ROWS, dst.count("t"));
-      String digest = "SELECT md5(string_agg(id || v, ',' ORDER BY id)) FROM t";
-      assertEquals(src.scalar(digest), dst.scalar(digest));
+      runThrough(src, dst, server::stop, server::start);
     }
   }
 
   private void runThroughOutage(boolean cutSource) throws Exception {
     TestDatabase src = EmbeddedDatabases.newPostgres();
-    src.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)",
-        "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, " + ROWS + ") g");
     TestDatabase dst = EmbeddedDatabases.newPostgres();
-    dst.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)");
     TestDatabase cut = cutSource ? src : dst;
     try (FlakyProxy proxy = new FlakyProxy(URI.create(cut.jdbcUrl().substring(5)).getPort())) {
       String url = proxy.wrap(cut.jdbcUrl());
-      CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(() -> Backfills.run(
-          Backfills.flags("outage", src, dst, "t"),
-          (cutSource ? "--sourceUrl=" : "--targetUrl=") + url, "--maxRowsPerSecond=3000"));
-      waitForRows(dst, ROWS / 5);
-      proxy.cut();
-      Thread.sleep(10_000);
-      proxy.restore();
-      RunSummary s = run.get(3, TimeUnit.MINUTES);
-      assertEquals(0, s.exitCode, s.error);
-      assertTrue(s.retries > 0, "the outage was noticed and retried");
+      runThrough(src, dst, proxy::cut, proxy::restore,
+          (cutSource ? "--sourceUrl=" : "--targetUrl=") + url);
     }
+  }
+
+  /** Backfills t from src to dst with {@code down} and {@code up} ten seconds apart mid-run. */
+  /** Taking a database away, or bringing it back. */
+  @FunctionalInterface
+  private interface Action {
+    void run() throws Exception;
+  }
+
+  private void runThrough(TestDatabase src, TestDatabase dst, Action down, Action up,
+      String... flags) throws Exception {
+    src.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)",
+        "INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, " + ROWS + ") g");
+    dst.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)");
+    String[] more = Arrays.copyOf(flags, flags.length + 1);
+    more[flags.length] = "--maxRowsPerSecond=3000";
+    CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(
+        () -> Backfills.run(Backfills.flags("outage", src, dst, "t"), more));
+    waitForRows(dst, ROWS / 5);
+    down.run();
+    Thread.sleep(10_000);
+    up.run();
+    RunSummary s = run.get(3, TimeUnit.MINUTES);
+    assertEquals(0, s.exitCode, s.error);
+    assertTrue(s.retries > 0, "the outage was noticed and retried");
     assertEquals(ROWS, dst.count("t"));
     String digest = "SELECT md5(string_agg(id || v, ',' ORDER BY id)) FROM t";
     assertEquals(src.scalar(digest), dst.scalar(digest));
