@@ -286,21 +286,13 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
   static long maxBytes(Column c) {
     int size = c.size();
     boolean bounded = size > 0 && size < Integer.MAX_VALUE;
+    if (c.isText()) {
+      return bounded ? 4L * size + 4 : Long.MAX_VALUE;
+    }
+    if (c.isBinary()) {
+      return bounded ? 2L * size + 6 : Long.MAX_VALUE;
+    }
     switch (c.jdbcType()) {
-      case Types.CHAR:
-      case Types.VARCHAR:
-      case Types.LONGVARCHAR:
-      case Types.NCHAR:
-      case Types.NVARCHAR:
-      case Types.LONGNVARCHAR:
-      case Types.CLOB:
-      case Types.NCLOB:
-        return bounded ? 4L * size + 4 : Long.MAX_VALUE;
-      case Types.BINARY:
-      case Types.VARBINARY:
-      case Types.LONGVARBINARY:
-      case Types.BLOB:
-        return bounded ? 2L * size + 6 : Long.MAX_VALUE;
       case Types.NUMERIC:
       case Types.DECIMAL:
         // numeric without a declared precision: assumed small (it could hold 131072 digits)
