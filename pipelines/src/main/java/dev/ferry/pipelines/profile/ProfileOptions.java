@@ -28,6 +28,13 @@ public interface ProfileOptions extends BackfillOptions {
 
   void setExampleKeys(int value);
 
+  @Description("Read a PostgreSQL source through JDBC result sets even where COPY applies (COPY"
+      + " is used for tables with a unique integer key; both give the same profile).")
+  @Default.Boolean(false)
+  boolean getReadByJdbc();
+
+  void setReadByJdbc(boolean value);
+
   @Description("Write the profile as JSON to this file.")
   String getReport();
 

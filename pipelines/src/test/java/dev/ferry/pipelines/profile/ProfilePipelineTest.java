@@ -100,6 +100,13 @@ class ProfilePipelineTest {
     assertEquals(50, alone.growth.rowsLast30Days);
     assertEquals(50, alone.profile.finding(FindingKind.ZONELESS_TIMESTAMP, "created_at").count);
     assertTrue(alone.notes.toString().contains("no target named"), alone.notes.toString());
+    assertTrue(alone.notes.contains("read: by COPY"), alone.notes.toString());
+    ProfileReport byJdbc = profile(args(src, "--sourceTable=events", "--readByJdbc")
+        .toArray(new String[0]));
+    assertTrue(byJdbc.notes.contains("read: through JDBC (COPY not used: --readByJdbc)"),
+        byJdbc.notes.toString());
+    ObjectMapper json = new ObjectMapper();
+    assertEquals(json.valueToTree(alone.profile), json.valueToTree(byJdbc.profile));
 
     TestDatabase dst = EmbeddedDatabases.newPostgres();
     ProfileReport early = profile(args(src, "--sourceTable=events",
@@ -122,12 +129,16 @@ class ProfilePipelineTest {
     assertTrue(keyed.notes.toString().contains("keyed_pkey keeps the key unique"),
         keyed.notes.toString());
     assertNull(keyed.profile.finding(FindingKind.DUPLICATE_KEY, null));
+    assertTrue(keyed.notes.contains("read: by COPY"), keyed.notes.toString());
 
     ProfileReport versions = profile(args(src, "--sourceTable=versions", "--sourceKey=id")
         .toArray(new String[0]));
     assertEquals(0, versions.exitCode, versions.error);
     assertFalse(versions.notes.toString().contains("keeps the key unique"),
         "a unique (id, version) allows equal ids");
+    assertTrue(versions.notes.contains(
+        "read: through JDBC (COPY not used: the key is not proven unique)"),
+        versions.notes.toString());
     Finding duplicates = versions.profile.finding(FindingKind.DUPLICATE_KEY, null);
     assertEquals(2, duplicates.count);
     assertEquals(5, duplicates.rows);

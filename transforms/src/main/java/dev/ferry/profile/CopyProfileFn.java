@@ -1,0 +1,274 @@
+package dev.ferry.profile;
+
+import dev.ferry.jdbc.Dialect;
+import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.plan.KeyRange;
+import dev.ferry.plan.RangeSql;
+import dev.ferry.plan.SourceRelation;
+import dev.ferry.read.ColumnReader;
+import dev.ferry.read.RangeTask;
+import dev.ferry.record.Column;
+import dev.ferry.record.Layout;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
+
+/**
+ * Reads each key range of a PostgreSQL table with {@code COPY (SELECT …) TO STDOUT} and profiles
+ * the rows as they are parsed ({@link CopyText}), without chunks in between: one partial
+ * {@link ProfileStats} per bundle, as {@link ProfileChunksFn} emits. See
+ * {@link ProfileRows#viaPostgresCopy} for when this path applies.
+ *
+ * <p>Rows that COPY text cannot give as the JDBC reader would are read again by key through
+ * JDBC with the reader's own {@link ColumnReader}s, in the same snapshot (the range's
+ * transaction is REPEATABLE READ): values in unusual forms (NaN, infinity, BC dates), and values
+ * stored in more than {@value #COPY_STORED_BYTES} bytes, which COPY would hand over whole in one
+ * message per row and so are fetched one row at a time, as the reader fetches large values.
+ */
+final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
+  /** Above this stored (possibly compressed) size, a value is not sent through COPY. */
+  static final int COPY_STORED_BYTES = 64 << 10;
+  private static final int NULL_KEY_FETCH_SIZE = 1000;
+
+  private final ProfileRows.Config config;
+  private final JdbcEndpoint source;
+  private final String from;
+  private final RangeSql rangeSql;
+  private final String selectList;
+  private final String lookupSql;
+
+  private transient RowProfiler profiler;
+  private transient CopyText text;
+  private transient ColumnReader[] readers;
+  private transient Connection connection;
+  private transient PreparedStatement lookup;
+
+  CopyProfileFn(ProfileRows.Config config, JdbcEndpoint source, SourceRelation relation) {
+    this.config = config;
+    this.source = source;
+    Dialect dialect = Dialect.POSTGRESQL;
+    this.from = " FROM " + relation.fromClause(dialect);
+    this.rangeSql = new RangeSql(dialect, config.keyColumns);
+    Layout layout = config.layout;
+    StringBuilder select = new StringBuilder();
+    List<String> oversize = new ArrayList<>();
+    for (Column c : layout.columns()) {
+      String q = dialect.quote(c.name());
+      select.append(select.length() == 0 ? "" : ", ");
+      if (CopyText.isLargeCapable(c)) {
+        String stored = "pg_column_size(" + q + ") > " + COPY_STORED_BYTES;
+        select.append("CASE WHEN ").append(stored).append(" THEN NULL ELSE ").append(q)
+            .append(" END");
+        oversize.add(stored);
+      } else {
+        select.append(q);
+      }
+    }
+    // The row's last field says whether a value was left out for being large.
+    select.append(", ").append(oversize.isEmpty() ? "false"
+        : "(" + String.join(" OR ", oversize) + ") IS TRUE");
+    this.selectList = select.toString();
+    List<String> keyTerms = new ArrayList<>();
+    for (String k : config.keyColumns) {
+      keyTerms.add(dialect.quote(k) + " = ?");
+    }
+    this.lookupSql = "SELECT " + dialect.columnList(layout.names()) + from + " WHERE "
+        + String.join(" AND ", keyTerms);
+  }
+
+  @Setup
+  public void setup() {
+    profiler = new RowProfiler(config);
+    text = new CopyText(config.layout);
+    readers = new ColumnReader[config.layout.size()];
+    for (int i = 0; i < readers.length; i++) {
+      Column c = config.layout.column(i);
+      readers[i] = ColumnReader.forColumn(c.jdbcType(), c.typeName(), Dialect.POSTGRESQL);
+    }
+  }
+
+  @Teardown
+  public void teardown() throws SQLException {
+    if (connection != null) {
+      connection.close();
+      connection = null;
+      lookup = null;
+    }
+  }
+
+  @StartBundle
+  public void startBundle() {
+    profiler.start();
+  }
+
+  @ProcessElement
+  public void process(@Element RangeTask task) throws SQLException {
+    KeyRange range = task.range();
+    Connection c = connection();
+    try {
+      long rows = range.nullKeys() ? readNullKeys(c, range) : copy(c, range);
+      c.commit();
+      profiler.counted(rows);
+    } catch (SQLException | RuntimeException e) {
+      teardown();
+      throw new SQLException("profiling " + config.layout.size() + " columns of range " + range
+          + from + " by COPY failed: " + source.redact(String.valueOf(e.getMessage())),
+          e instanceof SQLException ? ((SQLException) e).getSQLState() : null, e);
+    }
+  }
+
+  @FinishBundle
+  public void finishBundle(FinishBundleContext context) {
+    ProfileStats stats = profiler.finish();
+    if (!stats.isEmpty()) {
+      context.output(stats, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+    }
+  }
+
+  private Connection connection() throws SQLException {
+    if (connection == null) {
+      connection = source.connect(JdbcEndpoint.Role.SOURCE);
+      connection.setAutoCommit(false);
+      connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      connection.setReadOnly(true);
+    }
+    return connection;
+  }
+
+  /** Profiles a range from its COPY text; returns the rows profiled. */
+  private long copy(Connection c, KeyRange range) throws SQLException {
+    String sql = "COPY (SELECT " + selectList + from + " WHERE "
+        + whereLiteral(range) + ") TO STDOUT";
+    Object[] values = new Object[config.layout.size()];
+    int[] keys = profiler.keyIndexes();
+    List<Object[]> again = new ArrayList<>();
+    long rows = 0;
+    CopyOut out = c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
+    byte[] row;
+    while ((row = out.readFromCopy()) != null) {
+      int end = text.parse(row, row.length, values);
+      if (end < 0 || CopyText.isTrue(row, end)) {
+        // Read again by key below: the COPY is still streaming on this connection.
+        Object[] key = new Object[keys.length];
+        for (int k = 0; k < keys.length; k++) {
+          key[k] = CopyText.keyAt(row, keys[k]);
+        }
+        again.add(key);
+        continue;
+      }
+      profiler.read(1);
+      profiler.profile(values, null);
+      rows++;
+    }
+    for (Object[] key : again) {
+      rows += lookUp(c, key);
+    }
+    return rows;
+  }
+
+  /**
+   * The range's predicate with its bounds written in, since COPY takes no parameters. The
+   * bounds are integers (see {@link ProfileRows#copyUnsupportedReason}): their literals need no
+   * quoting, so no value can change the statement.
+   */
+  private String whereLiteral(KeyRange range) {
+    List<Object> params = new ArrayList<>();
+    String sql = rangeSql.where(range, null, params);
+    StringBuilder out = new StringBuilder(sql.length() + 20 * params.size());
+    int p = 0;
+    boolean quoted = false;
+    for (int i = 0; i < sql.length(); i++) {
+      char ch = sql.charAt(i);
+      quoted ^= ch == '"';
+      if (ch == '?' && !quoted) {
+        Object bound = params.get(p++);
+        if (!(bound instanceof Long || bound instanceof Integer || bound instanceof Short)) {
+          throw new IllegalArgumentException("range bound " + bound + " is not an integer");
+        }
+        out.append(((Number) bound).longValue());
+      } else {
+        out.append(ch);
+      }
+    }
+    return out.toString();
+  }
+
+  /** Reads one row again by key through JDBC and profiles it; returns 1 if it was profiled. */
+  private long lookUp(Connection c, Object[] key) throws SQLException {
+    if (lookup == null) {
+      lookup = c.prepareStatement(lookupSql);
+    }
+    for (int i = 0; i < key.length; i++) {
+      lookup.setObject(i + 1, key[i]);
+    }
+    try (ResultSet rs = lookup.executeQuery()) {
+      if (!rs.next()) {
+        profiler.read(1);
+        profiler.rejected(profiler.keyText(key), config.layout.column(
+            profiler.keyIndexes()[0]).name(), "the row could not be read again by its key");
+        return 0;
+      }
+      return readRow(rs);
+    }
+  }
+
+  /** The range of rows without a key: read through JDBC, as they cannot be looked up. */
+  private long readNullKeys(Connection c, KeyRange range) throws SQLException {
+    List<Object> params = new ArrayList<>();
+    String sql = "SELECT " + Dialect.POSTGRESQL.columnList(config.layout.names()) + from
+        + " WHERE " + rangeSql.where(range, null, params);
+    long rows = 0;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setFetchSize(NULL_KEY_FETCH_SIZE);
+      for (int i = 0; i < params.size(); i++) {
+        ps.setObject(i + 1, params.get(i));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows += readRow(rs);
+        }
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Profiles the result set's current row as the JDBC reader reads it, or counts it as rejected
+   * for its first unreadable value; returns 1 if it was profiled.
+   */
+  private long readRow(ResultSet rs) throws SQLException {
+    Object[] values = new Object[readers.length];
+    String column = null;
+    String message = null;
+    for (int i = 0; i < readers.length; i++) {
+      try {
+        values[i] = readers[i].read(rs, i + 1);
+      } catch (ColumnReader.UnreadableValueException e) {
+        if (column == null) {
+          column = config.layout.column(i).name();
+          message = e.getMessage();
+        }
+        values[i] = rs.getString(i + 1);
+      }
+    }
+    profiler.read(1);
+    if (column != null) {
+      int[] keys = profiler.keyIndexes();
+      Object[] key = new Object[keys.length];
+      for (int k = 0; k < keys.length; k++) {
+        key[k] = values[keys[k]];
+      }
+      profiler.rejected(profiler.keyText(key), column, message);
+      return 0;
+    }
+    profiler.profile(values, null);
+    return 1;
+  }
+}
