@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -51,6 +52,32 @@ final class CompareBuckets extends PTransform<KeyedPCollectionTuple<Integer>, PC
     return out;
   }
 
+  /**
+   * Compares the bucket digests of one range: the selection of its differing buckets, or null
+   * when all are equal. Counts buckets compared, buckets differing and rows in equal buckets into
+   * {@code totals}.
+   */
+  static RangeSelection differing(KeyRange range, Map<Long, Digest> source,
+      Map<Long, Digest> target, BiConsumer<String, Long> totals) {
+    TreeSet<Long> buckets = new TreeSet<>(source.keySet());
+    buckets.addAll(target.keySet());
+    List<Long> differing = new ArrayList<>();
+    long equalRows = 0;
+    for (Long b : buckets) {
+      Digest s = source.getOrDefault(b, Digest.empty());
+      if (s.equals(target.getOrDefault(b, Digest.empty()))) {
+        equalRows += s.count();
+      } else {
+        differing.add(b);
+      }
+    }
+    totals.accept(ReconcileFacts.BUCKETS, (long) buckets.size());
+    totals.accept(ReconcileFacts.BUCKETS_DIFFERING, (long) differing.size());
+    totals.accept(ReconcileFacts.ROWS_IN_EQUAL_BUCKETS, equalRows);
+    return differing.isEmpty() ? null
+        : RangeSelection.buckets(range, differing.stream().mapToLong(Long::longValue).toArray());
+  }
+
   private static final class CompareFn extends DoFn<KV<Integer, CoGbkResult>, RangeSelection> {
     private final Map<Integer, KeyRange> byIndex = new HashMap<>();
     private transient BundleTotals totals;
@@ -68,25 +95,11 @@ final class CompareBuckets extends PTransform<KeyedPCollectionTuple<Integer>, PC
 
     @ProcessElement
     public void process(@Element KV<Integer, CoGbkResult> range, MultiOutputReceiver out) {
-      Map<Long, Digest> source = merged(range.getValue().getAll(SOURCE));
-      Map<Long, Digest> target = merged(range.getValue().getAll(TARGET));
-      TreeSet<Long> buckets = new TreeSet<>(source.keySet());
-      buckets.addAll(target.keySet());
-      List<Long> differing = new ArrayList<>();
-      for (Long b : buckets) {
-        Digest s = source.getOrDefault(b, Digest.empty());
-        Digest t = target.getOrDefault(b, Digest.empty());
-        totals.add(ReconcileFacts.BUCKETS, 1);
-        if (s.equals(t)) {
-          totals.add(ReconcileFacts.ROWS_IN_EQUAL_BUCKETS, s.count());
-        } else {
-          totals.add(ReconcileFacts.BUCKETS_DIFFERING, 1);
-          differing.add(b);
-        }
-      }
-      if (!differing.isEmpty()) {
-        out.get(DIFFERING).output(RangeSelection.buckets(byIndex.get(range.getKey()),
-            differing.stream().mapToLong(Long::longValue).toArray()));
+      RangeSelection differing = differing(byIndex.get(range.getKey()),
+          merged(range.getValue().getAll(SOURCE)), merged(range.getValue().getAll(TARGET)),
+          totals::add);
+      if (differing != null) {
+        out.get(DIFFERING).output(differing);
       }
     }
 

@@ -42,7 +42,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * <p>With native row hashes ({@link PushdownPlan#nativeHashes}) the sorted sides carry only keys
  * and 64-bit row hashes computed in the databases ({@link RowHashes}); keys with equal hashes
  * match, and only the others are read whole, in batches, and classified from their digests.
- * {@link #ofBuckets} does the same for the selected value buckets of each range (the fast path).
+ * {@link #ofBuckets} does the same for the selected value buckets of each range (the fast path),
+ * and classifies keys found on one side only as missing or extra on the spot: both sides bucket a
+ * key by its value, so its partner, if any, is in the same bucket.
  */
 final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCollectionTuple> {
   static final TupleTag<KeyOutcome> DIFFERENCES = new TupleTag<KeyOutcome>() {};
@@ -128,6 +130,9 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
         "rowsWithoutPartnerInRange");
     private final boolean sorted;
     private final Bucketing buckets;
+    // A key's rows lie in the same value bucket on both sides: one without a partner there has
+    // none anywhere, so it is missing or extra without a join across ranges.
+    private final boolean classifyHere;
     private final String sourceHashSql;
     private final String targetHashSql;
     private final List<String> columns;
@@ -150,6 +155,7 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
       this.sorted = ReconcileSide.sortedAlike(source, target);
       boolean hashed = hashed(source, target, rowHashes);
       this.buckets = buckets;
+      this.classifyHere = buckets != null;
       this.sourceHashSql = hashed ? rowHashes.rowHashSql(source) : null;
       this.targetHashSql = hashed ? rowHashes.rowHashSql(target) : null;
       this.columns = canonicalizer.columnNames();
@@ -295,7 +301,7 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
         for (String key : keys) {
           List<RowDigest> s = sourceByKey.getOrDefault(key, List.of());
           List<RowDigest> t = targetByKey.getOrDefault(key, List.of());
-          if (!s.isEmpty() && !t.isEmpty()) {
+          if (!s.isEmpty() && !t.isEmpty() || classifyHere && !(s.isEmpty() && t.isEmpty())) {
             classify(key, s, t, out);
             continue;
           }
@@ -320,9 +326,12 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
       sourceRows.inc(read.rows);
       out.get(SOURCE_DIGESTS).output(read.total());
       Map<String, List<RowDigest>> targetByKey = new HashMap<>();
+      Map<String, List<RowDigest>> targetOnly = new HashMap<>();
       read = targetReader.read(range, row -> {
         if (sourceByKey.containsKey(row.getKey())) {
           targetByKey.computeIfAbsent(row.getKey(), k -> new ArrayList<>(1)).add(row.getValue());
+        } else if (classifyHere) {
+          targetOnly.computeIfAbsent(row.getKey(), k -> new ArrayList<>(1)).add(row.getValue());
         } else {
           unmatched.inc();
           out.get(TARGET_UNMATCHED).output(row);
@@ -330,8 +339,12 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
       });
       targetRows.inc(read.rows);
       out.get(TARGET_DIGESTS).output(read.total());
+      targetOnly.forEach((key, rows) -> classify(key, List.of(), rows, out));
       for (Map.Entry<String, List<RowDigest>> e : sourceByKey.entrySet()) {
         List<RowDigest> partners = targetByKey.get(e.getKey());
+        if (partners == null && classifyHere) {
+          partners = List.of();
+        }
         if (partners == null) {
           for (RowDigest d : e.getValue()) {
             unmatched.inc();

@@ -50,7 +50,9 @@ import org.apache.beam.sdk.values.TupleTag;
  * range go through the CoGroupByKey ({@link ClassifyKeys}). With a fast path
  * whose {@link PushdownPlan} is available, each database first computes the digest of every
  * bucket of every range; only rows of buckets whose digests differ are read and joined by
- * CoGroupByKey, rows in equal buckets count as matches. A fast path that cannot run in SQL
+ * CoGroupByKey, rows in equal buckets count as matches; {@link #withComparedBuckets} takes those
+ * digests as already computed and compared before the pipeline ({@link BucketComparison}), so the
+ * pipeline only reads the differing buckets. A fast path that cannot run in SQL
  * compares as without one. The SQL fast path cannot see a key duplicated identically on both
  * sides (its bucket digests agree); the full comparison can.
  *
@@ -85,15 +87,18 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
   private final List<KeyRange> ranges;
   private final Bucketing bucketing;
   private final PushdownPlan pushdown;
+  private final BucketComparison compared;
 
   private Reconcile(ReconcileSide source, ReconcileSide target, RowCanonicalizer canonicalizer,
-      List<KeyRange> ranges, Bucketing bucketing, PushdownPlan pushdown) {
+      List<KeyRange> ranges, Bucketing bucketing, PushdownPlan pushdown,
+      BucketComparison compared) {
     this.source = source;
     this.target = target;
     this.canonicalizer = canonicalizer;
     this.ranges = ranges;
     this.bucketing = bucketing;
     this.pushdown = pushdown;
+    this.compared = compared;
   }
 
   public static Reconcile between(ReconcileSide source, ReconcileSide target,
@@ -103,7 +108,7 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
       throw new IllegalArgumentException("between(source, target) takes the sides in that order");
     }
     return new Reconcile(source, target, Objects.requireNonNull(canonicalizer, "canonicalizer"),
-        null, null, null);
+        null, null, null, null);
   }
 
   /**
@@ -114,7 +119,8 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
     if (ranges == null || ranges.isEmpty()) {
       throw new IllegalArgumentException("at least one key range is required");
     }
-    return new Reconcile(source, target, canonicalizer, List.copyOf(ranges), bucketing, pushdown);
+    return new Reconcile(source, target, canonicalizer, List.copyOf(ranges), bucketing, pushdown,
+        compared);
   }
 
   /**
@@ -122,7 +128,22 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
    */
   public Reconcile withFastPath(Bucketing bucketing, PushdownPlan plan) {
     return new Reconcile(source, target, canonicalizer, ranges,
-        Objects.requireNonNull(bucketing, "bucketing"), Objects.requireNonNull(plan, "plan"));
+        Objects.requireNonNull(bucketing, "bucketing"), Objects.requireNonNull(plan, "plan"),
+        compared);
+  }
+
+  /**
+   * Takes the bucket checksums of the SQL fast path as already compared before the pipeline
+   * ({@link BucketComparison#compute} over the same ranges, bucketing and plan): the pipeline
+   * then reads and joins only the differing buckets, and its facts include the comparison's.
+   */
+  public Reconcile withComparedBuckets(BucketComparison comparison) {
+    if (mode() != Mode.FAST_PATH_SQL) {
+      throw new IllegalStateException("compared buckets need withFastPath(...) with a plan"
+          + " whose SQL checksums are available");
+    }
+    return new Reconcile(source, target, canonicalizer, ranges, bucketing, pushdown,
+        Objects.requireNonNull(comparison, "comparison"));
   }
 
   /**
@@ -137,7 +158,7 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
       throw new IllegalStateException("the fast path already compares checksums in SQL");
     }
     return new Reconcile(source, target, canonicalizer, ranges, null,
-        Objects.requireNonNull(plan, "plan"));
+        Objects.requireNonNull(plan, "plan"), null);
   }
 
   public Mode mode() {
@@ -152,40 +173,46 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
     if (ranges == null) {
       throw new IllegalStateException("Reconcile needs overRanges(ranges)");
     }
-    PCollection<KeyRange> planned = begin
-        .apply("Ranges", Create.of(ranges).withCoder(SerializableCoder.of(KeyRange.class)))
-        .apply("DistributeRanges", Reshuffle.viaRandomKey());
     List<PCollection<KV<String, Long>>> facts = new ArrayList<>();
     PCollection<KV<String, RowDigest>> sourceRows;
     PCollection<KV<String, RowDigest>> targetRows;
     List<PCollection<KeyOutcome>> differences = new ArrayList<>();
     if (mode() == Mode.FAST_PATH_SQL) {
-      PCollection<RangeSelection> selected = compareBuckets(
-          planned.apply("Source.ChecksumBuckets", SqlBucketDigests.of(source, pushdown,
-              bucketing)),
-          planned.apply("Target.ChecksumBuckets", SqlBucketDigests.of(target, pushdown,
-              bucketing)),
-          facts);
+      PCollection<RangeSelection> selected;
+      if (compared != null) {
+        facts.add(begin.apply("BucketFacts", Create.of(asKvs(compared.facts()))
+            .withCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))));
+        selected = begin
+            .apply("DifferingBuckets", Create.of(compared.differing())
+                .withCoder(SerializableCoder.of(RangeSelection.class)))
+            .apply("DistributeBuckets", Reshuffle.viaRandomKey());
+      } else {
+        PCollection<KeyRange> planned = planned(begin);
+        selected = compareBuckets(
+            planned.apply("Source.ChecksumBuckets", SqlBucketDigests.of(source, pushdown,
+                bucketing)),
+            planned.apply("Target.ChecksumBuckets", SqlBucketDigests.of(target, pushdown,
+                bucketing)),
+            facts);
+      }
       if (JoinWithinRanges.canJoinBuckets(source, target, pushdown, bucketing)) {
         // Rows of differing buckets merged by key and SQL row hash; only keys whose hashes
-        // differ are read whole.
+        // differ are read whole. Every key is classified there: no join across ranges.
         PCollectionTuple joined = selected.apply("JoinDifferingBuckets",
             JoinWithinRanges.ofBuckets(source, target, canonicalizer, pushdown, bucketing));
         differences.add(joined.get(JoinWithinRanges.DIFFERENCES));
         facts.add(joined.get(JoinWithinRanges.FACTS));
-        sourceRows = joined.get(JoinWithinRanges.SOURCE_UNMATCHED);
-        targetRows = joined.get(JoinWithinRanges.TARGET_UNMATCHED);
-      } else {
-        sourceRows = selected.apply("Source.ReadRows", ReadDigests.of(source, canonicalizer,
-            bucketing).withHashBucketSql(pushdown.bucketSql(source, bucketing)))
-            .get(ReadDigests.ROWS);
-        targetRows = selected.apply("Target.ReadRows", ReadDigests.of(target, canonicalizer,
-            bucketing).withHashBucketSql(pushdown.bucketSql(target, bucketing)))
-            .get(ReadDigests.ROWS);
+        return results(differences, facts);
       }
+      sourceRows = selected.apply("Source.ReadRows", ReadDigests.of(source, canonicalizer,
+          bucketing).withHashBucketSql(pushdown.bucketSql(source, bucketing)))
+          .get(ReadDigests.ROWS);
+      targetRows = selected.apply("Target.ReadRows", ReadDigests.of(target, canonicalizer,
+          bucketing).withHashBucketSql(pushdown.bucketSql(target, bucketing)))
+          .get(ReadDigests.ROWS);
     } else {
       // Digests in the pipeline: both sides of a range are read by one task and joined there.
-      PCollectionTuple joined = planned
+      PCollectionTuple joined = planned(begin)
           .apply("WholeRanges", ParDo.of(new WholeFn()))
           .setCoder(SerializableCoder.of(RangeSelection.class))
           .apply("JoinWithinRanges", new JoinWithinRanges(source, target, canonicalizer,
@@ -207,12 +234,29 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
             ClassifyKeys.partitionsFor(rows, ROWS_PER_JOIN_PARTITION)));
     facts.add(classified.get(ClassifyKeys.FACTS));
     differences.add(classified.get(ClassifyKeys.DIFFERENCES));
+    return results(differences, facts);
+  }
+
+  private static PCollectionTuple results(List<PCollection<KeyOutcome>> differences,
+      List<PCollection<KV<String, Long>>> facts) {
     PCollection<KV<String, Long>> totals = PCollectionList.of(facts)
         .apply("AllFacts", Flatten.pCollections())
         .apply("SumFacts", Sum.longsPerKey());
     return PCollectionTuple.of(DIFFERENCES, PCollectionList.of(differences)
         .apply("AllDifferences", Flatten.pCollections()))
         .and(FACTS, totals);
+  }
+
+  private PCollection<KeyRange> planned(PBegin begin) {
+    return begin
+        .apply("Ranges", Create.of(ranges).withCoder(SerializableCoder.of(KeyRange.class)))
+        .apply("DistributeRanges", Reshuffle.viaRandomKey());
+  }
+
+  private static List<KV<String, Long>> asKvs(Map<String, Long> facts) {
+    List<KV<String, Long>> out = new ArrayList<>();
+    facts.forEach((name, n) -> out.add(KV.of(name, n)));
+    return out;
   }
 
   private PCollection<RangeSelection> compareBuckets(

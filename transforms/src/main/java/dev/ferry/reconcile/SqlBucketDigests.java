@@ -71,31 +71,50 @@ public final class SqlBucketDigests
     @ProcessElement
     public void process(@Element KeyRange range, OutputReceiver<KV<Integer, Map<Long, Digest>>> out)
         throws SQLException {
-      Dialect d = side.dialect();
-      List<Object> params = new ArrayList<>();
-      String sql = plan.digestQuery(side, bucketing, range.nullKeys(),
-          keys.range(range, params));
-      try (Connection c = side.endpoint().connect(JdbcEndpoint.Role.SOURCE)) {
-        c.setReadOnly(true);
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-          for (int i = 0; i < params.size(); i++) {
-            KeyBinding.bind(ps, i + 1, params.get(i), d);
-          }
-          Map<Long, Digest> buckets = new TreeMap<>();
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              Digest digest = plan.bucketDigest(side, rs);
-              buckets.put(rs.getLong(1), digest);
-              rowsChecksummed.inc(digest.count());
-            }
-          }
-          out.output(KV.of(range.index(), buckets));
-        }
-      } catch (SQLException e) {
-        throw new SQLException("checksumming " + side.role() + " " + side.displayName() + " "
-            + range + " at " + side.endpoint() + " failed: "
-            + side.endpoint().redact(e.getMessage()), e.getSQLState(), e.getErrorCode());
+      try (Connection c = connectReadOnly(side)) {
+        Map<Long, Digest> buckets = checksum(c, side, plan, bucketing, keys, range);
+        buckets.values().forEach(d -> rowsChecksummed.inc(d.count()));
+        out.output(KV.of(range.index(), buckets));
       }
+    }
+  }
+
+  /** A read-only connection to {@code side}, for its checksum queries. */
+  static Connection connectReadOnly(ReconcileSide side) throws SQLException {
+    Connection c = side.endpoint().connect(JdbcEndpoint.Role.SOURCE);
+    try {
+      c.setReadOnly(true);
+      return c;
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Runs the grouped checksum query of {@code range} on {@code side} over {@code c}: bucket to
+   * digest, in bucket order. {@code keys} are the side's range key predicates.
+   */
+  static Map<Long, Digest> checksum(Connection c, ReconcileSide side, PushdownPlan plan,
+      Bucketing bucketing, KeyPredicates keys, KeyRange range) throws SQLException {
+    Dialect d = side.dialect();
+    List<Object> params = new ArrayList<>();
+    String sql = plan.digestQuery(side, bucketing, range.nullKeys(), keys.range(range, params));
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.size(); i++) {
+        KeyBinding.bind(ps, i + 1, params.get(i), d);
+      }
+      Map<Long, Digest> buckets = new TreeMap<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          buckets.put(rs.getLong(1), plan.bucketDigest(side, rs));
+        }
+      }
+      return buckets;
+    } catch (SQLException e) {
+      throw new SQLException("checksumming " + side.role() + " " + side.displayName() + " "
+          + range + " at " + side.endpoint() + " failed: "
+          + side.endpoint().redact(e.getMessage()), e.getSQLState(), e.getErrorCode());
     }
   }
 }

@@ -86,7 +86,39 @@ class ReconcileTransformsTest {
       assertEquals(100, sql.values().stream().flatMap(m -> m.values().stream())
           .mapToLong(Digest::count).sum(), "every row in exactly one range");
       assertTrue(sql.get(0).size() > 1, "rows spread over buckets: " + sql);
+
+      // Before any pipeline, over JDBC: the same digests, both sides at once.
+      BucketComparison before = BucketComparison.compute(sides[0], sides[1], plan, bucketing,
+          RANGES);
+      assertEquals(List.of(), before.differing(), label);
+      assertEquals(sql.values().stream().mapToLong(Map::size).sum(), before.bucketsCompared());
+      Digest whole = sql.values().stream().flatMap(m -> m.values().stream())
+          .reduce(Digest.empty(), Digest::plus);
+      assertEquals(whole.count(), before.facts().get(ReconcileFacts.SOURCE_DIGEST + ".count"));
+      assertEquals(whole.lane1(), before.facts().get(ReconcileFacts.SOURCE_DIGEST + ".lane1"));
+      assertEquals(whole.lane2(), before.facts().get(ReconcileFacts.TARGET_DIGEST + ".lane2"));
+      assertEquals(100L, before.facts().get(ReconcileFacts.ROWS_IN_EQUAL_BUCKETS));
     }
+  }
+
+  @Test
+  void comparedBucketsSelectOnlyWhatDiffers() {
+    Digest a = new Digest(3, 11, 12);
+    Digest b = new Digest(2, 21, 22);
+    Map<Integer, Map<Long, Digest>> source = Map.of(0, Map.of(0L, a, 1L, b), 1, Map.of(7L, a,
+        9L, b));
+    // Range 1: its last bucket changed, and a bucket only the target has.
+    Map<Integer, Map<Long, Digest>> target = Map.of(0, Map.of(0L, a, 1L, b), 1, Map.of(7L, a,
+        9L, new Digest(2, 21, 23), 12L, a));
+    BucketComparison compared = BucketComparison.compare(RANGES, source, target);
+    assertEquals(List.of(RangeSelection.buckets(RANGES.get(1), new long[] {9, 12})),
+        compared.differing());
+    assertEquals(5L, compared.bucketsCompared());
+    assertEquals(2L, compared.bucketsDiffering());
+    assertEquals(8L, compared.facts().get(ReconcileFacts.ROWS_IN_EQUAL_BUCKETS));
+    assertEquals(10L, compared.facts().get(ReconcileFacts.SOURCE_DIGEST + ".count"));
+    assertEquals(13L, compared.facts().get(ReconcileFacts.TARGET_DIGEST + ".count"));
+    assertEquals(List.of(), BucketComparison.compare(RANGES, source, source).differing());
   }
 
   // PAssert runs its checks on copies; the comparison of two outputs happens after the run.

@@ -4,6 +4,7 @@ import dev.ferry.digest.Digest;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
+import dev.ferry.reconcile.BucketComparison;
 import dev.ferry.reconcile.ErrorRate;
 import dev.ferry.reconcile.KeyClass;
 import dev.ferry.reconcile.Reconcile;
@@ -13,6 +14,7 @@ import dev.ferry.reconcile.SampleKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -155,22 +157,21 @@ public final class ReconcilePipeline {
         }
       }
       describeSides(setup);
+      BucketComparison buckets = null;
+      if (settings.sample == null) {
+        describeMethod(setup);
+        buckets = compareBuckets(setup);
+      }
       Path work = Files.createTempDirectory("ferry-reconcile-");
       try {
-        String directory = options.getTempLocation() != null
-            ? options.getTempLocation().replaceAll("/*$", "") + "/ferry-reconcile-" + runId
-            : work.toString();
-        ResultFiles files = new ResultFiles(directory);
-        Pipeline pipeline = Pipeline.create(options);
-        PCollectionTuple result = pipeline.apply("Reconcile." + step(setup),
-            settings.sample != null ? sample(setup) : comparison(setup));
-        files.write(result, Reconcile.DIFFERENCES, Reconcile.FACTS);
-        LOG.info("{}: comparing {} with {} ({})", config.job, setup.relation.displayName(),
-            setup.target.displayName(), report.method);
-        long compareStart = System.nanoTime();
-        pipeline.run().waitUntilFinish();
-        LOG.info("{}: compared in {} s", config.job, seconds(compareStart));
-        ResultFiles.Results results = files.read();
+        ResultFiles.Results results;
+        if (buckets != null && buckets.differing().isEmpty()) {
+          // Every bucket's count and checksum agree: every row matches, none needs reading.
+          results = new ResultFiles.Results();
+          results.facts.putAll(buckets.facts());
+        } else {
+          results = runPipeline(setup, buckets, work);
+        }
         Findings findings = new Findings(results.differences, setup.canonicalizer);
         summarize(setup, results.facts, findings);
         if (settings.differencesFile != null) {
@@ -187,6 +188,39 @@ public final class ReconcilePipeline {
       } finally {
         deleteQuietly(work);
       }
+    }
+
+    private ResultFiles.Results runPipeline(ReconcileSetup setup, BucketComparison buckets,
+        Path work) throws Exception {
+      String directory = options.getTempLocation() != null
+          ? options.getTempLocation().replaceAll("/*$", "") + "/ferry-reconcile-" + runId
+          : work.toString();
+      ResultFiles files = new ResultFiles(directory);
+      Pipeline pipeline = Pipeline.create(options);
+      PCollectionTuple result = pipeline.apply("Reconcile." + step(setup),
+          settings.sample != null ? sample(setup) : comparison(setup, buckets));
+      files.write(result, Reconcile.DIFFERENCES, Reconcile.FACTS);
+      LOG.info("{}: comparing {} with {} ({})", config.job, setup.relation.displayName(),
+          setup.target.displayName(), report.method);
+      long compareStart = System.nanoTime();
+      pipeline.run().waitUntilFinish();
+      LOG.info("{}: compared in {} s", config.job, seconds(compareStart));
+      return files.read();
+    }
+
+    /**
+     * The SQL fast path's bucket checksums, computed in both databases at once and compared
+     * before any pipeline is built; null when there is no SQL fast path.
+     */
+    private BucketComparison compareBuckets(ReconcileSetup setup) throws SQLException {
+      if (setup.bucketing == null || !setup.pushdown.available()) {
+        return null;
+      }
+      long start = System.nanoTime();
+      BucketComparison compared = BucketComparison.compute(setup.sourceSide, setup.targetSide,
+          setup.pushdown, setup.bucketing, setup.ranges);
+      LOG.info("{}: checksummed both sides in {} s: {}", config.job, seconds(start), compared);
+      return compared;
     }
 
     private static String seconds(long startNanos) {
@@ -219,11 +253,20 @@ public final class ReconcilePipeline {
       report.tolerance = settings.tolerance;
     }
 
-    private Reconcile comparison(ReconcileSetup setup) {
+    private Reconcile comparison(ReconcileSetup setup, BucketComparison buckets) {
       Reconcile reconcile = Reconcile.between(setup.sourceSide, setup.targetSide,
           setup.canonicalizer).overRanges(setup.ranges);
       if (setup.bucketing != null) {
         reconcile = reconcile.withFastPath(setup.bucketing, setup.pushdown);
+        return buckets == null ? reconcile : reconcile.withComparedBuckets(buckets);
+      }
+      return setup.pushdown.nativeHashes() ? reconcile.withSqlRowHashes(setup.pushdown)
+          : reconcile;
+    }
+
+    /** Records in the report how the comparison is made (sampling records its own). */
+    private void describeMethod(ReconcileSetup setup) {
+      if (setup.bucketing != null) {
         report.method = "fast-path";
         report.fastPath = new ReconcileReport.FastPath();
         report.fastPath.checksums = setup.pushdown.available() ? "sql" : "pipeline";
@@ -236,11 +279,9 @@ public final class ReconcilePipeline {
       } else {
         report.method = "full";
         if (setup.pushdown.nativeHashes()) {
-          reconcile = reconcile.withSqlRowHashes(setup.pushdown);
           report.rowHashes = "sql";
         }
       }
-      return reconcile;
     }
 
     private ReconcileSample sample(ReconcileSetup setup) throws Exception {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
@@ -84,5 +86,43 @@ class ReconcileMariaDbToPostgresTest {
     ReconcileReport after = h.reconcile("--trimCharPadding", "--fastPath");
     assertEquals(0, after.exitCode, after.toConsole());
     assertEquals(0L, after.differences);
+  }
+
+  @Test
+  void checksumsInBothEnginesBeforeThePipeline() throws Exception {
+    TestDatabase maria = EmbeddedDatabases.newMariaDb();
+    TestDatabase pg = EmbeddedDatabases.newPostgres();
+    maria.execute("create table acts(id bigint primary key, who varchar(40), ok tinyint(1),"
+        + " amount decimal(10,2), at datetime(6), day date)",
+        "insert into acts select seq, concat('wer ', seq, ' ü'), seq % 2, seq * 2.25,"
+        + " timestamp('2024-03-01 00:00:00.5') + interval seq second,"
+        + " date('2021-01-01') + interval seq day from seq_1_to_400");
+    pg.execute("create table acts(id bigint primary key, who varchar(40), ok boolean,"
+        + " amount numeric(10,2), at timestamptz, day date)");
+    // JSON is normalized alike only by PostgreSQL on both sides: no JSON column here, so the
+    // checksums run in both engines.
+    ReconcileHarness h = new ReconcileHarness(maria, pg, "acts");
+    h.backfill();
+
+    Path file = Files.createFile(h.dir().resolve("not-a-directory"));
+    ReconcileReport clean = h.reconcile("--fastPath", "--tempLocation=" + file + "/work");
+    assertEquals(0, clean.exitCode, clean.toConsole());
+    assertEquals("sql", clean.fastPath.checksums, clean.fastPath.reason);
+    assertEquals("md5", clean.fastPath.rowHash);
+    assertEquals(400L, clean.counts.get("match"));
+    assertEquals(0L, clean.fastPath.bucketsDiffering);
+
+    pg.execute("delete from acts where id = 1", "insert into acts (id) values (401)",
+        "update acts set ok = not ok where id = 200",
+        "update acts set who = 'wer 399 u' where id = 399",
+        "update acts set at = at + interval '1 microsecond' where id = 400");
+    assertEquals(expect("missing {\"id\":1}", "extra {\"id\":401}",
+        "mismatched {\"id\":200} [ok]", "mismatched {\"id\":399} [who]",
+        "mismatched {\"id\":400} [at]"), h.differences("fast", "--fastPath"));
+    JsonNode fast = h.report("fast").get("fastPath");
+    assertEquals("sql", fast.get("checksums").asText());
+    assertTrue(fast.get("rowsInEqualBuckets").asInt() > 0, "equal buckets are not read");
+    assertEquals(400, fast.get("rowsInEqualBuckets").asInt()
+        + fast.get("sourceRowsJoined").asInt(), fast.toString());
   }
 }

@@ -77,13 +77,26 @@ class ReconcilePostgresTest {
   @Test
   void findsExactlyTheInjectedDifferencesEveryWay() throws Exception {
     ReconcileHarness h = copied();
-    ReconcileReport clean = h.reconcile("--fastPath");
+    // Equal checksums everywhere: no row is read, so no pipeline runs, and one that did would
+    // fail writing its results under a file.
+    Path file = Files.createFile(h.dir().resolve("not-a-directory"));
+    ReconcileReport clean = h.reconcile("--fastPath", "--tempLocation=" + file + "/work");
     assertEquals(0, clean.exitCode, clean.error);
     assertEquals(300L, clean.counts.get("match"));
+    assertEquals(300L, clean.rows.source);
     assertEquals(clean.rows.sourceChecksum, clean.rows.targetChecksum);
     assertEquals("sql", clean.fastPath.checksums);
     assertEquals("native", clean.fastPath.rowHash);
     assertEquals(0L, clean.fastPath.bucketsDiffering);
+    assertEquals(300L, clean.fastPath.rowsInEqualBuckets);
+
+    // A change in the table's last bucket only.
+    h.target().execute("update items set qty = qty + 1 where id = 300");
+    assertEquals(expect("mismatched {\"id\":300} [qty]"), h.differences("last", "--fastPath"));
+    JsonNode last = h.report("last").get("fastPath");
+    assertEquals(1, last.get("bucketsDiffering").asInt(), last.toString());
+    assertEquals(299, h.report("last").get("counts").get("match").asInt());
+    h.target().execute("update items set qty = qty - 1 where id = 300");
 
     inject(h.target());
     assertEquals(INJECTED, h.differences("full"));
