@@ -46,6 +46,7 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -140,7 +141,8 @@ final class MongoReconcile {
     PCollection<KV<String, Long>> facts = PCollectionList.of(classified.get(ClassifyKeys.FACTS))
         .and(rowCount(source, SOURCE_ROWS, "Source")).and(rowCount(targetRows, TARGET_ROWS,
             "Target"))
-        .apply("AllFacts", Flatten.pCollections());
+        .apply("AllFacts", Flatten.pCollections())
+        .apply("SumFacts", Sum.longsPerKey());
     Path work = Files.createTempDirectory("ferry-reconcile-");
     try {
       ResultFiles files = new ResultFiles(work.toString());
