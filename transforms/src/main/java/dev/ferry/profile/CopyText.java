@@ -2,7 +2,10 @@ package dev.ferry.profile;
 
 import dev.ferry.record.Column;
 import dev.ferry.record.Layout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -45,6 +48,14 @@ final class CopyText {
       Map.entry("uuid", Kind.UUID), Map.entry("bytea", Kind.BYTES), Map.entry("date", Kind.DATE),
       Map.entry("time", Kind.TIME), Map.entry("timestamp", Kind.TIMESTAMP),
       Map.entry("timestamptz", Kind.TIMESTAMPTZ));
+
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+  private static final long TABS = ONES * '\t';
+  private static final long NEWLINES = ONES * '\n';
+  private static final long BACKSLASHES = ONES * '\\';
 
   private final Kind[] kinds;
   private byte[] scratch = new byte[256];
@@ -97,11 +108,12 @@ final class CopyText {
       if (i > 0) {
         p++; // the tab
       }
-      int end = p;
+      int end = special(row, p, length);
       boolean escaped = false;
-      while (end < length && row[end] != '\t' && row[end] != '\n') {
-        escaped |= row[end] == '\\';
-        end++;
+      while (end < length && row[end] == '\\') {
+        // An escaped character is never a tab or newline byte: those are escaped as letters.
+        escaped = true;
+        end = special(row, end + 2, length);
       }
       if (escaped && end - p == 2 && row[p + 1] == 'N') {
         values[i] = null;
@@ -115,6 +127,34 @@ final class CopyText {
       p = end;
     }
     return p;
+  }
+
+  /**
+   * The first tab, newline or backslash at or after {@code from}, eight bytes at a time: the
+   * long values of JSON and text are most of a row's bytes. A row ends with a newline, so there
+   * is always one.
+   */
+  private static int special(byte[] b, int from, int length) {
+    int i = from;
+    for (; i + 8 <= length; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      long found = zeroByte(w ^ TABS) | zeroByte(w ^ NEWLINES) | zeroByte(w ^ BACKSLASHES);
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    while (i < length && b[i] != '\t' && b[i] != '\n' && b[i] != '\\') {
+      i++;
+    }
+    return i;
+  }
+
+  /**
+   * The high bit of each zero byte of {@code w}; bytes above the lowest zero byte may be marked
+   * too (a borrow), which is harmless as only the lowest is used.
+   */
+  private static long zeroByte(long w) {
+    return (w - ONES) & ~w & HIGHS;
   }
 
   /** The integer key in field {@code column} of a row (a key field is never NULL here). */
