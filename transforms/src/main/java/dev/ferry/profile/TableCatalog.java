@@ -151,6 +151,19 @@ public final class TableCatalog {
     }
   }
 
+  /** The server's character set (PostgreSQL's {@code server_encoding}); null for MySQL. */
+  public static String serverEncoding(Connection connection, Dialect dialect)
+      throws SQLException {
+    if (dialect != Dialect.POSTGRESQL) {
+      return null;
+    }
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SHOW server_encoding")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
   /**
    * The database's clock now and 30 and 90 days ago, as instants and in the session's local time,
    * for counting growth by {@code column} while profiling the rows: the same bounds

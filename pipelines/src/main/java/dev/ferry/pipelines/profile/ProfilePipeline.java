@@ -150,8 +150,10 @@ public final class ProfilePipeline {
     List<RangeTask> tasks = new ArrayList<>();
     boolean keyUnique = false;
     GrowthWindow growth = null;
+    String encoding = null;
     try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
       c.setReadOnly(true);
+      encoding = TableCatalog.serverEncoding(c, config.source.dialect());
       for (KeyRange r : new KeyRangePlanner(config.source.dialect(), p.relation,
           config.partitions).plan(c)) {
         tasks.add(RangeTask.fresh(r));
@@ -184,29 +186,24 @@ public final class ProfilePipeline {
     if (growth != null) {
       profileRows = profileRows.withGrowth(growth);
     }
-    boolean copy = byCopy(options, config, profileRows, report);
+    boolean copy = byCopy(options, config, profileRows, encoding, report);
     report.profile = runPipeline(options, config, p, tasks, profileRows, copy);
     report.growth = report.profile.growth;
   }
 
   /**
-   * Whether the table is read with COPY rather than JDBC result sets: the same profile for a
-   * third of the CPU, where {@link ProfileRows#copyUnsupportedReason} allows it. A throttled
-   * read keeps the reader that throttles.
+   * Whether the table is read with COPY rather than JDBC result sets: the same profile for less
+   * CPU, where {@link ProfileRows#copyUnsupportedReason} allows it and the server's encoding is
+   * UTF-8 (COPY text is then the driver's text). A throttled read keeps the reader that
+   * throttles.
    */
   private static boolean byCopy(ProfileOptions options, BackfillConfig config,
-      ProfileRows profileRows, ProfileReport report) throws SQLException {
+      ProfileRows profileRows, String encoding, ProfileReport report) {
     String why = options.getReadByJdbc() ? "--readByJdbc"
         : config.maxRowsPerSecond > 0 ? "maxRowsPerSecond throttles the reader"
         : profileRows.copyUnsupportedReason(config.source.dialect());
-    if (why == null) {
-      try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE);
-          java.sql.Statement s = c.createStatement();
-          java.sql.ResultSet rs = s.executeQuery("SHOW server_encoding")) {
-        rs.next();
-        why = rs.getString(1).equals("UTF8") ? null
-            : "the server's encoding is " + rs.getString(1) + ", not UTF8";
-      }
+    if (why == null && !"UTF8".equals(encoding)) {
+      why = "the server's encoding is " + encoding + ", not UTF8";
     }
     report.notes.add(why == null ? "read: by COPY" : "read: through JDBC (COPY not used: "
         + why + ")");
