@@ -67,6 +67,15 @@ public final class MapChunks extends PTransform<PCollection<Chunk>, PCollection<
 
     @ProcessElement
     public void process(@Element Chunk chunk, OutputReceiver<Chunk> out) {
+      if (chunk.copyText() != null) {
+        // COPY text rows are only read for a mapping that changes nothing; see ReadRanges.
+        if (!mapper.isIdentity()) {
+          throw new IllegalStateException("table " + tableName + ": rows read as COPY text"
+              + " cannot go through a mapping with rules");
+        }
+        out.output(chunk);
+        return;
+      }
       List<Record> kept = new ArrayList<>(chunk.source().size());
       List<Record> mapped = new ArrayList<>(chunk.source().size());
       List<DeadLetter> rejected = new ArrayList<>(chunk.rejected());

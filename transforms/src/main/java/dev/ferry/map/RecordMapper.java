@@ -98,6 +98,11 @@ public final class RecordMapper implements Serializable {
     return new Column(name, c.jdbcType(), c.typeName(), c.size(), c.scale(), c.nullable());
   }
 
+  /** Whether every row maps to itself: no rules, no dropped columns, no custom transform. */
+  public boolean isIdentity() {
+    return identity;
+  }
+
   public Layout sourceLayout() {
     return source;
   }

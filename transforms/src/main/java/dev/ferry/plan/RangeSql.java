@@ -76,6 +76,36 @@ public final class RangeSql implements java.io.Serializable {
     return String.join(" AND ", terms);
   }
 
+  /**
+   * {@link #where} with the bound values written into the SQL, for statements that take no
+   * parameters ({@code COPY (SELECT …) TO STDOUT}). Only integer keys are accepted: their
+   * literals need no quoting, so no value can change the statement.
+   */
+  public String whereLiteral(KeyRange range, Object[] afterKey) {
+    List<Object> params = new ArrayList<>();
+    String sql = where(range, afterKey, params);
+    StringBuilder out = new StringBuilder(sql.length() + 16 * params.size());
+    int p = 0;
+    boolean quoted = false;
+    for (int i = 0; i < sql.length(); i++) {
+      char c = sql.charAt(i);
+      if (c == '"' || c == '`') {
+        quoted = !quoted;
+      }
+      if (c == '?' && !quoted) {
+        Object v = params.get(p++);
+        if (!(v instanceof Long || v instanceof Integer || v instanceof Short)) {
+          throw new IllegalArgumentException("only integer keys can be written into SQL, got "
+              + (v == null ? "NULL" : v.getClass().getSimpleName()));
+        }
+        out.append(((Number) v).longValue());
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
   /** All key columns are non-NULL. */
   public String notNull() {
     List<String> parts = new ArrayList<>();

@@ -6,6 +6,7 @@ import dev.ferry.jdbc.SqlErrors;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.plan.RangeSql;
 import dev.ferry.record.Chunk;
+import dev.ferry.record.CopyTextRows;
 import dev.ferry.record.DeadLetter;
 import dev.ferry.record.InFlight;
 import dev.ferry.record.KeyCodec;
@@ -27,6 +28,8 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +64,11 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
      * the source has no large-capable columns or is MySQL.
      */
     String boundedSelect;
+    /**
+     * PostgreSQL with large-capable columns: {@code boundedSelect}'s columns plus one boolean,
+     * true when the row has a value longer than the threshold; for COPY text reading.
+     */
+    String copyFlaggedSelect;
     /** SELECT the large-capable columns FROM … WHERE key = ?; with {@code boundedSelect}. */
     String lookup;
     int[] largeColumns = new int[0];
@@ -81,6 +89,8 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
     String throttleName;
     boolean zeroDatesAsNull;
     int maxAttempts;
+    /** Read with COPY … TO STDOUT and emit COPY text; see {@link ReadRanges#withCopyText}. */
+    boolean copyText;
   }
 
   private final Settings s;
@@ -119,6 +129,7 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
   private final Counter zeroDatesNulled = Metrics.counter(ReadRanges.class, "zeroDatesNulled");
   private final Counter readRetries = Metrics.counter(ReadRanges.class, "readRetries");
   private final Counter largeValueRows = Metrics.counter(ReadRanges.class, "largeValueRows");
+  private final Counter copyTextRows = Metrics.counter(ReadRanges.class, "rowsReadAsCopyText");
 
   /** While read chunks waiting for the writer exceed this, readers wait (backpressure). */
   private transient long maxInFlightBytes;
@@ -129,6 +140,8 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
   private transient ColumnReader[] readers;
   private transient Connection connection;
   private transient PreparedStatement lookup;
+  /** COPY text bytes per row seen by the last COPY call; 0 before the first. */
+  private transient double copyBytesPerRow;
 
   ReadRangeFn(Settings settings) {
     this.s = settings;
@@ -173,7 +186,16 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
     Object[] afterKey;
     int claims;
     long bytes;
-    final long startNanos = System.nanoTime();
+    long startNanos = System.nanoTime();
+    int maxClaims = YIELD_AFTER_CHUNKS;
+
+    /** Gives the rest of this call one chunk: it claims exactly one more, then yields. */
+    void oneMoreChunk() {
+      claims = 0;
+      bytes = 0;
+      startNanos = System.nanoTime();
+      maxClaims = 1;
+    }
   }
 
   /** The rows of the chunk being filled. */
@@ -232,6 +254,14 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
   }
 
   private ProcessContinuation readFrom(KeyRange range, Cursor cursor,
+      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, OutputReceiver<Chunk> out)
+      throws SQLException, InterruptedException {
+    return s.copyText && !range.nullKeys() ? readCopyText(range, cursor, tracker, out)
+        : readRows(range, cursor, tracker, out);
+  }
+
+  /** Reads rows as values, chunk by chunk, until the range ends or it is time to yield. */
+  private ProcessContinuation readRows(KeyRange range, Cursor cursor,
       RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, OutputReceiver<Chunk> out)
       throws SQLException, InterruptedException {
     List<Object> params = new ArrayList<>();
@@ -354,7 +384,7 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
     if (nullKeys || cursor.claims == 0) {
       return false;
     }
-    if (cursor.claims >= YIELD_AFTER_CHUNKS || cursor.bytes >= s.maxChunkBytes
+    if (cursor.claims >= cursor.maxClaims || cursor.bytes >= s.maxChunkBytes
         || System.nanoTime() - cursor.startNanos >= YIELD_AFTER_NANOS) {
       return true;
     }
@@ -479,25 +509,178 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
       KeyRange range, Cursor cursor, boolean last, Object[] lastKey, Pending pending,
       RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, OutputReceiver<Chunk> out)
       throws InterruptedException {
-    long n = pending.count();
-    if (throttle != null && n > 0) {
-      throttle.acquire(n);
+    return claimAndOutput(range, cursor, last, lastKey, pending.count(), pending.bytes, tracker,
+        out, (seq, key) -> new Chunk(range.index(), seq, last, key, pending.count(),
+            pending.rows, null, pending.rejected));
+  }
+
+  /** Builds the chunk of sequence number {@code seq} whose encoded last key is {@code key}. */
+  @FunctionalInterface
+  private interface ChunkFactory {
+    Chunk create(long seq, String key);
+  }
+
+  private boolean claimAndOutput(KeyRange range, Cursor cursor, boolean last, Object[] lastKey,
+      long rows, long bytes, RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker,
+      OutputReceiver<Chunk> out, ChunkFactory chunk) throws InterruptedException {
+    if (throttle != null && rows > 0) {
+      throttle.acquire(rows);
     }
     String lastKeyText = range.nullKeys() || lastKey == null ? null : KeyCodec.encode(lastKey);
     if (!tracker.tryClaim(new ReadPosition.Claim(cursor.seq + 1, lastKeyText, last))) {
       return false;
     }
     cursor.seq++;
-    Chunk chunk = new Chunk(range.index(), cursor.seq, last, lastKeyText, n, pending.rows, null,
-        pending.rejected);
-    out.output(s.backpressure ? chunk.tracked(InFlight.JVM, pending.bytes) : chunk);
-    rowsRead.inc(n);
+    Chunk c = chunk.create(cursor.seq, lastKeyText);
+    out.output(s.backpressure ? c.tracked(InFlight.JVM, bytes) : c);
+    rowsRead.inc(rows);
     cursor.claims++;
-    cursor.bytes += pending.bytes;
+    cursor.bytes += bytes;
     if (lastKey != null) {
       cursor.afterKey = lastKey;
     }
     return true;
+  }
+
+  /**
+   * Reads the range with {@code COPY (SELECT …) TO STDOUT} and emits the rows as COPY text. A
+   * COPY cannot pause, so each call asks for a bounded number of rows (LIMIT, from the bytes per
+   * row seen so far) and the next call goes on after the last key emitted. A call that must end
+   * early (the runner took a checkpoint, or rows are much larger than expected) drops the
+   * connection, which ends the COPY on the server at once. A row flagged as holding a large
+   * value ends the COPY too: this call then reads one chunk from it on as values, whose large
+   * values are fetched one at a time ({@link #readRows}), and the next call goes back to COPY.
+   */
+  private ProcessContinuation readCopyText(KeyRange range, Cursor cursor,
+      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, OutputReceiver<Chunk> out)
+      throws SQLException, InterruptedException {
+    if (s.backpressure && overBudget()) {
+      return ProcessContinuation.resume().withResumeDelay(org.joda.time.Duration.millis(100));
+    }
+    boolean flagged = s.copyFlaggedSelect != null;
+    long limit = copyRowsPerCall();
+    String sql = "COPY (" + (flagged ? s.copyFlaggedSelect : s.plainSelect) + " WHERE "
+        + s.rangeSql.whereLiteral(range, cursor.afterKey) + s.rangeSql.orderBy() + " LIMIT "
+        + limit + ") TO STDOUT";
+    Connection c = connection();
+    CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
+    CopyChunk pending = new CopyChunk();
+    long rows = 0;
+    long callBytes = 0;
+    boolean complete = false;
+    boolean largeRow = false;
+    try {
+      byte[] row;
+      while ((row = copy.readFromCopy()) != null) {
+        int end = row.length > 0 && row[row.length - 1] == '\n' ? row.length - 1 : row.length;
+        if (flagged) {
+          largeRow = row[end - 1] == 't';
+          end -= 2; // the flag and the tab before it
+          if (largeRow) {
+            break;
+          }
+        }
+        rows++;
+        callBytes += row.length;
+        pending.add(row, end);
+        if (pending.rows >= s.chunkSize || pending.bytes() >= s.maxChunkBytes) {
+          if (!emitCopy(range, cursor, false, pending, tracker, out)) {
+            return ProcessContinuation.stop();
+          }
+          pending = new CopyChunk();
+          if (callBytes >= 4 * s.maxChunkBytes) {
+            copyBytesPerRow = (double) callBytes / rows;
+            return ProcessContinuation.resume();
+          }
+        }
+      }
+      complete = !largeRow;
+    } finally {
+      if (!complete) {
+        closeConnection(true);
+      }
+    }
+    if (rows > 0) {
+      copyBytesPerRow = (double) callBytes / rows;
+    }
+    if (largeRow) {
+      if (pending.rows > 0 && !emitCopy(range, cursor, false, pending, tracker, out)) {
+        return ProcessContinuation.stop();
+      }
+      cursor.oneMoreChunk();
+      return readRows(range, cursor, tracker, out);
+    }
+    c.commit();
+    boolean last = rows < limit;
+    if ((last || pending.rows > 0) && !emitCopy(range, cursor, last, pending, tracker, out)) {
+      return ProcessContinuation.stop();
+    }
+    return last ? ProcessContinuation.stop() : ProcessContinuation.resume();
+  }
+
+  /**
+   * Rows for one COPY call: about two chunk budgets of bytes at the bytes per row seen so far,
+   * at most {@value #YIELD_AFTER_CHUNKS} chunks, and no more than half a second's worth under a
+   * throttle. Rows far larger than seen before end the call early (see {@link #readCopyText}).
+   */
+  private long copyRowsPerCall() {
+    long rows = (long) s.chunkSize * YIELD_AFTER_CHUNKS;
+    if (copyBytesPerRow > 0) {
+      rows = Math.min(rows, (long) (2 * s.maxChunkBytes / copyBytesPerRow));
+    }
+    if (throttle != null) {
+      rows = Math.min(rows, (long) (s.maxRowsPerSecond / 2));
+    }
+    return Math.max(1, rows);
+  }
+
+  /** COPY text rows gathered for one chunk. */
+  private static final class CopyChunk {
+    final java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream(1 << 16);
+    byte[] lastRow;
+    int rows;
+
+    /** Adds the row's first {@code end} bytes (its columns, without any flag) as a line. */
+    void add(byte[] row, int end) {
+      text.write(row, 0, end);
+      text.write('\n');
+      lastRow = row;
+      rows++;
+    }
+
+    long bytes() {
+      return text.size();
+    }
+  }
+
+  private boolean emitCopy(KeyRange range, Cursor cursor, boolean last, CopyChunk pending,
+      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, OutputReceiver<Chunk> out)
+      throws InterruptedException {
+    Object[] lastKey = pending.lastRow == null ? null : copyKey(pending.lastRow);
+    CopyTextRows rows = new CopyTextRows(pending.text.toByteArray(), pending.rows);
+    // The text is about as large in memory as on the wire, unlike parsed rows.
+    boolean claimed = claimAndOutput(range, cursor, last, lastKey, pending.rows,
+        rows.text().length, tracker, out,
+        (seq, key) -> Chunk.ofCopyText(range.index(), seq, last, key, rows));
+    if (claimed) {
+      copyTextRows.inc(pending.rows);
+    }
+    return claimed;
+  }
+
+  /** The integer key of a COPY text row, as the row reader would have read it (Longs). */
+  private Object[] copyKey(byte[] row) {
+    int end = row.length > 0 && row[row.length - 1] == '\n' ? row.length - 1 : row.length;
+    int fields = 0;
+    for (int k : s.keyIndexes) {
+      fields = Math.max(fields, k + 1);
+    }
+    String[] values = CopyTextRows.fields(row, 0, end, fields);
+    Object[] key = new Object[s.keyIndexes.length];
+    for (int i = 0; i < key.length; i++) {
+      key[i] = Long.parseLong(values[s.keyIndexes[i]]);
+    }
+    return key;
   }
 
   private Connection connection() throws SQLException {
@@ -505,6 +688,15 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
       Connection c = s.endpoint.connect(JdbcEndpoint.Role.SOURCE);
       try {
         c.setReadOnly(true);
+        if (s.copyText) {
+          // COPY prints values in the session's styles: pin the ones that vary by server
+          // configuration to forms every PostgreSQL parses back to the same value. Set outside
+          // any transaction, so that no rollback undoes them.
+          try (java.sql.Statement st = c.createStatement()) {
+            st.execute("SET DateStyle = ISO; SET IntervalStyle = postgres;"
+                + " SET bytea_output = hex; SET extra_float_digits = 3");
+          }
+        }
         c.setAutoCommit(false);
         if (s.boundedSelect != null) {
           // Large values are read again by key: the same snapshot must answer both queries.

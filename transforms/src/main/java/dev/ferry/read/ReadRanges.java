@@ -69,6 +69,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
   private final String sinceColumn;
   private final Object sinceValue;
   private final int maxAttempts;
+  private final boolean copyText;
 
   private ReadRanges(Builder b) {
     this.endpoint = b.endpoint;
@@ -83,6 +84,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     this.sinceColumn = b.sinceColumn;
     this.sinceValue = b.sinceValue;
     this.maxAttempts = b.maxAttempts;
+    this.copyText = b.copyText;
   }
 
   /** Reads the columns of {@code layout} from {@code relation} at {@code endpoint}. */
@@ -162,8 +164,34 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     return new ReadRanges(b);
   }
 
+  /**
+   * Reads each range with {@code COPY (SELECT …) TO STDOUT} and emits the rows as COPY text
+   * ({@link dev.ferry.record.CopyTextRows}), unparsed, for a PostgreSQL target whose columns
+   * are the source's own (see {@code dev.ferry.write.CopyPassThrough}). PostgreSQL sources with
+   * integer keys only, without {@link #withSince}; the NULL-key range is still read as rows.
+   */
+  public ReadRanges withCopyText() {
+    if (endpoint.dialect() != Dialect.POSTGRESQL) {
+      throw new IllegalArgumentException("COPY text reading needs a PostgreSQL source, not "
+          + endpoint.dialect());
+    }
+    for (String key : relation.keyColumns()) {
+      if (!layout.column(layout.indexOf(key)).isInteger()) {
+        throw new IllegalArgumentException("COPY text reading needs integer keys; "
+            + relation.displayName() + "." + key + " is " + layout.column(layout.indexOf(key))
+                .typeName());
+      }
+    }
+    Builder b = toBuilder();
+    b.copyText = true;
+    return new ReadRanges(b);
+  }
+
   @Override
   public PCollection<Chunk> expand(PCollection<RangeTask> tasks) {
+    if (copyText && sinceColumn != null) {
+      throw new IllegalStateException("COPY text reading does not combine with withSince");
+    }
     Dialect dialect = endpoint.dialect();
     ReadRangeFn.Settings s = new ReadRangeFn.Settings();
     s.endpoint = endpoint;
@@ -181,6 +209,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     s.throttleName = throttleName;
     s.zeroDatesAsNull = zeroDatesAsNull;
     s.maxAttempts = maxAttempts;
+    s.copyText = copyText;
     // The DirectRunner queues each step's output for the next step with no limit.
     Class<?> runner = tasks.getPipeline().getOptions().getRunner();
     s.backpressure = runner != null && runner.getName().endsWith(".DirectRunner");
@@ -251,9 +280,17 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
           .append(k);
       lookup.append(k > 0 ? ", " : "").append(q);
     }
-    s.boundedSelect = select.append(lengthColumns).append(from)
-        .append(" CROSS JOIN LATERAL (SELECT ").append(lengths)
-        .append(" OFFSET 0) AS ferry_length").toString();
+    String lateral = from + " CROSS JOIN LATERAL (SELECT " + lengths
+        + " OFFSET 0) AS ferry_length";
+    List<String> isLarge = new ArrayList<>();
+    for (int k = 0; k < large.size(); k++) {
+      isLarge.add("ferry_length.ferry_length_" + k + " > " + threshold);
+    }
+    // COPY sends a row as one message, held whole by the driver: a row with a large value
+    // arrives with NULL in its place and a final 't', and is read again as values instead.
+    s.copyFlaggedSelect = select + ", coalesce(" + String.join(" OR ", isLarge) + ", false)"
+        + lateral;
+    s.boundedSelect = select.append(lengthColumns).append(lateral).toString();
     // Binary transfer sends bytea as raw bytes rather than hex text (a third of the memory);
     // it is only asked for when every looked-up column reads the same either way.
     s.binaryLookup = true;
@@ -331,7 +368,8 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
         .add(DisplayData.item("relation", relation.displayName()))
         .add(DisplayData.item("chunkSize", chunkSize))
         .add(DisplayData.item("maxChunkBytes", maxChunkBytes))
-        .add(DisplayData.item("maxRowsPerSecond", maxRowsPerSecond));
+        .add(DisplayData.item("maxRowsPerSecond", maxRowsPerSecond))
+        .add(DisplayData.item("copyText", copyText));
   }
 
   private Builder toBuilder() {
@@ -348,6 +386,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     b.sinceColumn = sinceColumn;
     b.sinceValue = sinceValue;
     b.maxAttempts = maxAttempts;
+    b.copyText = copyText;
     return b;
   }
 
@@ -364,5 +403,6 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     String sinceColumn;
     Object sinceValue;
     int maxAttempts = 8;
+    boolean copyText;
   }
 }

@@ -14,6 +14,10 @@ import java.util.List;
  * <p>{@code source} holds the rows as read; {@code target} holds them after mapping (null
  * before), aligned by position with {@code source}. Rows rejected on the way are moved to
  * {@code rejected}.
+ *
+ * <p>A chunk may instead carry its rows as COPY text ({@link #copyText()}), passed from a
+ * PostgreSQL source to a PostgreSQL target with the same columns without being parsed; its
+ * {@code source} and {@code target} lists are then empty.
  */
 public final class Chunk implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -26,6 +30,7 @@ public final class Chunk implements Serializable {
   private final List<Record> source;
   private final List<Record> target;
   private final List<DeadLetter> rejected;
+  private final CopyTextRows copyText;
   /** Counts the chunk in {@link InFlight} until it is written; not part of its value. */
   private transient InFlight.Ticket ticket;
 
@@ -38,6 +43,12 @@ public final class Chunk implements Serializable {
       List<Record> source,
       List<Record> target,
       List<DeadLetter> rejected) {
+    this(range, seq, last, lastKey, rowsRead, source, target, rejected, null);
+  }
+
+  private Chunk(int range, long seq, boolean last, String lastKey, long rowsRead,
+      List<Record> source, List<Record> target, List<DeadLetter> rejected,
+      CopyTextRows copyText) {
     if (target != null && target.size() != source.size()) {
       throw new IllegalArgumentException("mapped rows must align with source rows");
     }
@@ -49,10 +60,21 @@ public final class Chunk implements Serializable {
     this.source = Collections.unmodifiableList(source);
     this.target = target == null ? null : Collections.unmodifiableList(target);
     this.rejected = Collections.unmodifiableList(rejected);
+    this.copyText = copyText;
+  }
+
+  /** A chunk of rows in COPY text, needing no mapping: it is its own mapped form. */
+  public static Chunk ofCopyText(int range, long seq, boolean last, String lastKey,
+      CopyTextRows rows) {
+    return new Chunk(range, seq, last, lastKey, rows.rows(), List.of(), List.of(), List.of(),
+        rows);
   }
 
   /** The same chunk after mapping: the surviving rows and their mapped forms. */
   public Chunk mapped(List<Record> keptSource, List<Record> mappedRows, List<DeadLetter> allRejected) {
+    if (copyText != null) {
+      throw new IllegalStateException("a chunk of COPY text rows is written as read, not mapped");
+    }
     Chunk c = new Chunk(range, seq, last, lastKey, rowsRead, keptSource, mappedRows, allRejected);
     c.ticket = ticket;
     return c;
@@ -105,6 +127,11 @@ public final class Chunk implements Serializable {
     return rejected;
   }
 
+  /** The rows as COPY text, or null when they are in {@link #source()}. */
+  public CopyTextRows copyText() {
+    return copyText;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof Chunk)) {
@@ -118,7 +145,8 @@ public final class Chunk implements Serializable {
         && java.util.Objects.equals(lastKey, c.lastKey)
         && source.equals(c.source)
         && java.util.Objects.equals(target, c.target)
-        && rejected.equals(c.rejected);
+        && rejected.equals(c.rejected)
+        && java.util.Objects.equals(copyText, c.copyText);
   }
 
   @Override
@@ -129,6 +157,7 @@ public final class Chunk implements Serializable {
   @Override
   public String toString() {
     return "Chunk{range=" + range + ", seq=" + seq + (last ? ", last" : "") + ", rows="
-        + source.size() + ", rejected=" + rejected.size() + "}";
+        + (copyText != null ? copyText.rows() + " as COPY text" : source.size())
+        + ", rejected=" + rejected.size() + "}";
   }
 }

@@ -40,6 +40,13 @@ public final class ChunkCoder extends AtomicCoder<Chunk> {
       ValueCodec.writeString(d.error(), out);
       ValueCodec.writeString(d.sourceRow(), out);
     }
+    CopyTextRows copy = chunk.copyText();
+    out.writeBoolean(copy != null);
+    if (copy != null) {
+      out.writeInt(copy.rows());
+      out.writeInt(copy.text().length);
+      out.write(copy.text());
+    }
     out.flush();
   }
 
@@ -62,6 +69,12 @@ public final class ChunkCoder extends AtomicCoder<Chunk> {
       String error = ValueCodec.readString(in);
       String row = ValueCodec.readString(in);
       rejected.add(new DeadLetter(key, stage, column, error, row));
+    }
+    if (in.readBoolean()) {
+      int rows = in.readInt();
+      byte[] text = new byte[in.readInt()];
+      in.readFully(text);
+      return Chunk.ofCopyText(range, seq, last, lastKey, new CopyTextRows(text, rows));
     }
     return new Chunk(range, seq, last, lastKey, rowsRead, source, target, rejected);
   }

@@ -71,6 +71,12 @@ public final class Column implements Serializable {
     }
   }
 
+  /** Signed whole-number types that a Java long holds (SMALLINT, INTEGER, BIGINT). */
+  public boolean isInteger() {
+    return (jdbcType == Types.SMALLINT || jdbcType == Types.INTEGER || jdbcType == Types.BIGINT)
+        && !typeName.contains("unsigned");
+  }
+
   /** Byte-string types (BINARY, VARBINARY, BLOB). */
   public boolean isBinary() {
     switch (jdbcType) {

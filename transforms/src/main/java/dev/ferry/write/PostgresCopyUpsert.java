@@ -1,6 +1,7 @@
 package dev.ferry.write;
 
 import dev.ferry.jdbc.Dialect;
+import dev.ferry.record.CopyTextRows;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -76,6 +77,31 @@ final class PostgresCopyUpsert {
     copy(copyToStageSql, rows);
     try (Statement s = connection.createStatement()) {
       s.executeUpdate(moveSql);
+    }
+  }
+
+  /** Copies rows already in COPY text into the target; fails if any key exists. */
+  void insert(CopyTextRows rows) throws SQLException {
+    copy(copyToTargetSql, rows);
+  }
+
+  /** Copies rows already in COPY text into the staging table and upserts them. */
+  void upsert(CopyTextRows rows) throws SQLException {
+    copy(copyToStageSql, rows);
+    try (Statement s = connection.createStatement()) {
+      s.executeUpdate(moveSql);
+    }
+  }
+
+  private void copy(String sql, CopyTextRows rows) throws SQLException {
+    CopyIn in = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+    try {
+      in.writeToCopy(rows.text(), 0, rows.text().length);
+      in.endCopy();
+    } finally {
+      if (in.isActive()) {
+        in.cancelCopy();
+      }
     }
   }
 

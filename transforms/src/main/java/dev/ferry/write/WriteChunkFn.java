@@ -6,6 +6,7 @@ import dev.ferry.jdbc.SqlErrors;
 import dev.ferry.progress.StateTables;
 import dev.ferry.record.Chunk;
 import dev.ferry.record.ConversionException;
+import dev.ferry.record.CopyTextRows;
 import dev.ferry.record.DeadLetter;
 import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Record;
@@ -145,25 +146,15 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     ensureConnection();
     try {
       List<DeadLetter> dead = new ArrayList<>(chunk.rejected());
-      List<Object[]> bound = new ArrayList<>(chunk.target().size());
-      List<Record> boundSource = new ArrayList<>(chunk.target().size());
-      long bytes = 0;
-      for (int r = 0; r < chunk.target().size(); r++) {
-        Object[] converted = convert(chunk.target().get(r), chunk.source().get(r), dead);
-        if (converted != null) {
-          bound.add(converted);
-          boundSource.add(chunk.source().get(r));
-          bytes += ValueSize.of(converted);
-        }
-      }
-      int failed = write(chunk.range(), bound, boundSource, dead, bytes);
+      long written = chunk.copyText() != null
+          ? writeCopyText(chunk.range(), chunk.copyText(), dead)
+          : writeRows(chunk, dead);
       for (DeadLetter d : dead) {
         addDeadLetter(d);
       }
       if (!dead.isEmpty()) {
         deadLetter.executeBatch();
       }
-      long written = bound.size() - failed;
       Checkpoint mine = new Checkpoint(chunk.seq(), chunk.lastKey(), chunk.rowsRead(), written,
           dead.size(), chunk.last());
       boolean advanced = advance(chunk.range(), mine);
@@ -189,6 +180,64 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
       throw e;
     }
     applyWaiting(chunk.range());
+  }
+
+  /** Converts and writes a chunk's mapped rows; returns how many were written. */
+  private long writeRows(Chunk chunk, List<DeadLetter> dead) throws SQLException {
+    List<Object[]> bound = new ArrayList<>(chunk.target().size());
+    List<Record> boundSource = new ArrayList<>(chunk.target().size());
+    long bytes = 0;
+    for (int r = 0; r < chunk.target().size(); r++) {
+      Object[] converted = convert(chunk.target().get(r), chunk.source().get(r), dead);
+      if (converted != null) {
+        bound.add(converted);
+        boundSource.add(chunk.source().get(r));
+        bytes += ValueSize.of(converted);
+      }
+    }
+    return bound.size() - write(chunk.range(), bound, boundSource, dead, bytes);
+  }
+
+  /**
+   * Writes rows that arrived as COPY text (a PostgreSQL source with the target's own columns):
+   * COPY straight into the target while the range has met no existing key, else through
+   * staging. When the target rejects the chunk (a constraint the source does not have), its
+   * rows are written again row-isolating, each value sent as text for the server to read as
+   * its column's type, so only the rejected rows are dead-lettered, with the server's reason.
+   */
+  private long writeCopyText(int range, CopyTextRows rows, List<DeadLetter> dead)
+      throws SQLException {
+    if (copyUpsert == null) {
+      throw new IllegalStateException("rows in COPY text need a PostgreSQL target and upserts");
+    }
+    if (rows.rows() == 0) {
+      return 0;
+    }
+    if (!rangesWithExistingKeys.contains(range)) {
+      SQLException rejected = underSavepoint(() -> copyUpsert.insert(rows));
+      if (rejected == null) {
+        return rows.rows();
+      }
+      if (UNIQUE_VIOLATION.equals(rejected.getSQLState())) {
+        rangesWithExistingKeys.add(range);
+      }
+    }
+    if (rangesWithExistingKeys.contains(range)
+        && underSavepoint(() -> copyUpsert.upsert(rows)) == null) {
+      return rows.rows();
+    }
+    copyFallbacks.inc();
+    List<Object[]> values = new ArrayList<>(rows.rows());
+    List<Record> sources = new ArrayList<>(rows.rows());
+    for (String[] text : rows.values(binders.length)) {
+      Object[] row = java.util.Arrays.copyOf(text, text.length, Object[].class);
+      for (int k : sourceKeyIndexes) {
+        row[k] = Long.valueOf(text[k]);
+      }
+      values.add(row);
+      sources.add(new Record(row));
+    }
+    return values.size() - writeIsolating(values, sources, 0, values.size(), dead, true);
   }
 
   /** Moves the range's checkpoint from {@code c.seq - 1} to {@code c.seq}; false if not there. */
@@ -312,7 +361,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
         }
         if (!UNIQUE_VIOLATION.equals(rejected.getSQLState())) {
           copyFallbacks.inc();
-          return writeIsolating(rows, sources, 0, rows.size(), dead);
+          return writeIsolating(rows, sources, 0, rows.size(), dead, false);
         }
         // A key exists already (a re-run, or rows written before): upsert from now on.
         rangesWithExistingKeys.add(range);
@@ -322,7 +371,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
       }
       copyFallbacks.inc();
     }
-    return writeIsolating(rows, sources, 0, rows.size(), dead);
+    return writeIsolating(rows, sources, 0, rows.size(), dead, false);
   }
 
   /** One statement sequence to run under a savepoint. */
@@ -352,10 +401,11 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
 
   /**
    * Upserts rows [from, to) under a savepoint; on a data error rolls back and splits, so only the
-   * rejected rows are dead-lettered. Returns how many rows were rejected.
+   * rejected rows are dead-lettered. Returns how many rows were rejected. With {@code asText}
+   * the values are text (or Long keys) of no declared type, for the server to convert.
    */
   private int writeIsolating(List<Object[]> rows, List<Record> sources, int from, int to,
-      List<DeadLetter> dead) throws SQLException {
+      List<DeadLetter> dead, boolean asText) throws SQLException {
     if (from >= to) {
       return 0;
     }
@@ -364,7 +414,11 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
         for (int r = from; r < to; r++) {
           Object[] row = rows.get(r);
           for (int i = 0; i < row.length; i++) {
-            binders[i].bind(upsert, parameters[i], row[i]);
+            if (asText) {
+              upsert.setObject(parameters[i], row[i], java.sql.Types.OTHER);
+            } else {
+              binders[i].bind(upsert, parameters[i], row[i]);
+            }
           }
           upsert.addBatch();
         }
@@ -383,8 +437,8 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
       return 1;
     }
     int mid = (from + to) >>> 1;
-    return writeIsolating(rows, sources, from, mid, dead)
-        + writeIsolating(rows, sources, mid, to, dead);
+    return writeIsolating(rows, sources, from, mid, dead, asText)
+        + writeIsolating(rows, sources, mid, to, dead, asText);
   }
 
   private DeadLetter deadLetter(Record source, String column, String error) {

@@ -32,6 +32,7 @@ import dev.ferry.record.Conversions;
 import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Layout;
 import dev.ferry.record.ValueKind;
+import dev.ferry.write.CopyPassThrough;
 import dev.ferry.write.RowStatement;
 import dev.ferry.write.TargetTable;
 import dev.ferry.write.WriteChunks;
@@ -407,7 +408,8 @@ public final class BackfillPipeline {
       if (since != null) {
         read = read.withSince(config.sinceColumn, KeyCodec.decode(since)[0]);
       }
-      return read;
+      return p.copiesAsText(config.source, config.target, p.target, since != null)
+          ? read.withCopyText() : read;
     }
 
     /** A counter's total over all steps, or over {@code step} when not null. */
@@ -517,6 +519,26 @@ public final class BackfillPipeline {
     /** The columns of the rows as the mapping and any lookups leave them. */
     public Layout outputLayout() {
       return enrichedLayout != null ? enrichedLayout : mapper.targetLayout();
+    }
+
+    /**
+     * Whether rows go from source to {@code table} as COPY text, never parsed ({@link
+     * CopyPassThrough}): a plain copy of a table with a mapping that changes nothing, no lookups
+     * and no catch-up filter, into a target with the source's own columns. Logs the choice.
+     */
+    public boolean copiesAsText(JdbcEndpoint source, JdbcEndpoint target, TargetTable table,
+        boolean since) {
+      String refusal = kind != null || !afterMap.isEmpty() || !statement.insertsRows()
+          ? "rows are changed on the way" : relation == null || table == null ? "not a table to a table"
+          : !mapper.isIdentity() ? "the mapping has rules" : since ? "a catch-up run"
+          : CopyPassThrough.refusal(source, sourceLayout, relation.keyColumns(), target, table);
+      if (refusal == null) {
+        LOG.info("{}: rows pass from COPY to COPY as text (same columns on both sides)",
+            sourceName());
+      } else {
+        LOG.info("{}: rows are read as values ({})", sourceName(), refusal);
+      }
+      return refusal == null;
     }
 
     public List<String> sourceKeyColumns() {

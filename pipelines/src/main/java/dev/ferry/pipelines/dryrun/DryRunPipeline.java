@@ -294,6 +294,10 @@ public final class DryRunPipeline {
       if (config.maxRowsPerSecond > 0) {
         read = read.withMaxRowsPerSecond(config.maxRowsPerSecond, job);
       }
+      // The sample is copied as the full run would copy it, or its timing would not scale.
+      if (p.copiesAsText(config.source, config.target, table, false)) {
+        read = read.withCopyText();
+      }
       long start = System.nanoTime();
       Pipeline pipeline = Pipeline.create(options);
       pipeline
