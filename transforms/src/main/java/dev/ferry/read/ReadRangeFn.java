@@ -588,7 +588,7 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
             return ProcessContinuation.stop();
           }
           pending = new CopyChunk();
-          if (callBytes >= 4 * s.maxChunkBytes) {
+          if (callBytes >= 2 * s.maxChunkBytes) {
             copyBytesPerRow = (double) callBytes / rows;
             return ProcessContinuation.resume();
           }
@@ -619,14 +619,15 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
   }
 
   /**
-   * Rows for one COPY call: about two chunk budgets of bytes at the bytes per row seen so far,
-   * at most {@value #YIELD_AFTER_CHUNKS} chunks, and no more than half a second's worth under a
-   * throttle. Rows far larger than seen before end the call early (see {@link #readCopyText}).
+   * Rows for one COPY call: about one chunk budget of bytes at the bytes per row seen so far (as
+   * much as a call of the row reader yields after), at most {@value #YIELD_AFTER_CHUNKS} chunks,
+   * and no more than half a second's worth under a throttle. A call whose rows pass twice the
+   * budget ends early (see {@link #readCopyText}).
    */
   private long copyRowsPerCall() {
     long rows = (long) s.chunkSize * YIELD_AFTER_CHUNKS;
     if (copyBytesPerRow > 0) {
-      rows = Math.min(rows, (long) (2 * s.maxChunkBytes / copyBytesPerRow));
+      rows = Math.min(rows, (long) (s.maxChunkBytes / copyBytesPerRow));
     }
     if (throttle != null) {
       rows = Math.min(rows, (long) (s.maxRowsPerSecond / 2));

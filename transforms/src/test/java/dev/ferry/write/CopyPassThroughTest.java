@@ -142,11 +142,36 @@ class CopyPassThroughTest {
     source.execute("UPDATE item SET code = 'changed' WHERE id IN (1, 100, 499)",
         "UPDATE item SET qty = 5 WHERE id = 17");
     new ProgressStore(to, List.of()).planOrResume("job2", "fp", CopyPassThroughTest::ranges);
-    copy(from, to, layout, table, "job2", "r2");
+    copy(from, to, layout, table, "job2", "r2", ReadRanges.DEFAULT_MAX_CHUNK_BYTES);
     assertEquals(498L, target.count("item"));
     assertEquals(List.of(List.of(1L, "changed"), List.of(17L, "c17"), List.of(100L, "changed"),
         List.of(499L, "changed")), target.query("SELECT id, code FROM item"
             + " WHERE id IN (1, 17, 100, 499) ORDER BY id"));
+  }
+
+  @Test
+  void aCopyCallThatOutgrowsItsBudgetEndsEarlyAndLosesNothing() throws Exception {
+    TestDatabase source = EmbeddedDatabases.newPostgres();
+    TestDatabase target = EmbeddedDatabases.newPostgres();
+    String ddl = "CREATE TABLE item (id bigint PRIMARY KEY, body varchar(2000))";
+    source.execute(ddl, "INSERT INTO item SELECT g, repeat(chr(65 + g % 26), 1000)"
+        + " FROM generate_series(1, 3000) g");
+    target.execute(ddl);
+    JdbcEndpoint from = endpoint(source);
+    JdbcEndpoint to = endpoint(target);
+    Layout layout = layout(source);
+    TargetTable table = TargetTable.describe(to, List.of("item"), layout.names(), List.of("id"));
+    ProgressStore store = new ProgressStore(to, List.of());
+    store.ensureTables();
+    store.planOrResume("job", "fp", CopyPassThroughTest::ranges);
+
+    // The first call of a reader knows no row size and asks for 64 chunks of 97 rows; at 64 KiB
+    // per chunk it passes its budget after two chunks, drops its connection and resumes.
+    PipelineResult result = copy(from, to, layout, table, "job", "r1", 65_536);
+
+    assertEquals(3000L, counter(result, ReadRanges.class, "rowsReadAsCopyText"));
+    assertEquals(rowsAsText(source), rowsAsText(target));
+    assertEquals(3, store.totals("job", "fp").rangesDone);
   }
 
   @Test
@@ -221,11 +246,11 @@ class CopyPassThroughTest {
     ProgressStore store = new ProgressStore(to, List.of());
     store.ensureTables();
     store.planOrResume("job", "fp", CopyPassThroughTest::ranges);
-    return copy(from, to, layout, table, "job", runId);
+    return copy(from, to, layout, table, "job", runId, ReadRanges.DEFAULT_MAX_CHUNK_BYTES);
   }
 
   private static PipelineResult copy(JdbcEndpoint from, JdbcEndpoint to, Layout layout,
-      TargetTable table, String job, String runId) {
+      TargetTable table, String job, String runId, long maxChunkBytes) {
     List<RangeTask> tasks = new ArrayList<>();
     for (KeyRange r : ranges()) {
       tasks.add(RangeTask.fresh(r));
@@ -234,7 +259,7 @@ class CopyPassThroughTest {
     TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(true);
     p.apply(Create.of(tasks).withCoder(SerializableCoder.of(RangeTask.class)))
         .apply(ReadRanges.from(from, SourceRelation.table(List.of("item"), List.of("id")),
-            layout).withChunkSize(97).withCopyText())
+            layout).withChunkSize(97).withMaxChunkBytes(maxChunkBytes).withCopyText())
         .apply(MapChunks.with(identity, List.of("id"), "item"))
         .apply(WriteChunks.into(to, table, layout, List.of("id")).forJob(job, "fp", runId));
     PipelineResult result = p.run();
