@@ -2,6 +2,7 @@ package dev.ferry.profile;
 
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.jdbc.SqlErrors;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.plan.RangeSql;
 import dev.ferry.plan.SourceRelation;
@@ -19,6 +20,8 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyOut;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads each key range of a PostgreSQL table with {@code COPY (SELECT …) TO STDOUT} and profiles
@@ -36,6 +39,9 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
   /** Above this stored (possibly compressed) size, a value is not sent through COPY. */
   static final int COPY_STORED_BYTES = 64 << 10;
   private static final int NULL_KEY_FETCH_SIZE = 1000;
+  /** Attempts per range on transient errors, as {@code ReadRanges} makes by default. */
+  static final int MAX_ATTEMPTS = 8;
+  private static final Logger LOG = LoggerFactory.getLogger(CopyProfileFn.class);
 
   private final ProfileRows.Config config;
   private final JdbcEndpoint source;
@@ -49,6 +55,8 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
   private transient ColumnReader[] readers;
   private transient Connection connection;
   private transient PreparedStatement lookup;
+  /** The ranges of the bundle read so far, summed; null before the first. */
+  private transient ProfileStats bundle;
 
   CopyProfileFn(ProfileRows.Config config, JdbcEndpoint source, SourceRelation relation) {
     this.config = config;
@@ -105,31 +113,63 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
 
   @StartBundle
   public void startBundle() {
-    profiler.start();
+    bundle = null;
   }
 
+  /**
+   * Profiles one range into a partial of its own that joins the bundle's only once the range is
+   * read whole, so a range retried after a transient error (a dropped connection, a server
+   * restart) is counted once; the reader retries the same errors as often.
+   */
   @ProcessElement
-  public void process(@Element RangeTask task) throws SQLException {
+  public void process(@Element RangeTask task) throws SQLException, InterruptedException {
     KeyRange range = task.range();
-    Connection c = connection();
-    try {
-      long rows = range.nullKeys() ? readNullKeys(c, range) : copy(c, range);
-      c.commit();
-      profiler.counted(rows);
-    } catch (SQLException | RuntimeException e) {
-      teardown();
-      throw new SQLException("profiling " + config.layout.size() + " columns of range " + range
-          + from + " by COPY failed: " + source.redact(String.valueOf(e.getMessage())),
-          e instanceof SQLException ? ((SQLException) e).getSQLState() : null, e);
+    for (int attempt = 1; ; attempt++) {
+      profiler.start();
+      try {
+        Connection c = connection();
+        long rows = range.nullKeys() ? readNullKeys(c, range) : copy(c, range);
+        c.commit();
+        profiler.counted(rows);
+        ProfileStats partial = profiler.finish();
+        if (bundle == null) {
+          bundle = partial;
+        } else {
+          bundle.merge(partial);
+        }
+        return;
+      } catch (SQLException e) {
+        profiler.finish();
+        teardown();
+        if (!SqlErrors.isTransient(e) || attempt >= MAX_ATTEMPTS) {
+          throw new SQLException("profiling range " + range + " of" + from + " by COPY failed: "
+              + source.redact(String.valueOf(e.getMessage())), e.getSQLState(), e);
+        }
+        long backoffMillis = Math.min(30_000, 500L << Math.min(attempt, 6));
+        LOG.warn("range {} of{}: transient error ({}), retrying in {} ms (attempt {}/{})", range,
+            from, source.redact(String.valueOf(e.getMessage())), backoffMillis, attempt,
+            MAX_ATTEMPTS);
+        Thread.sleep(backoffMillis);
+      } catch (RuntimeException e) {
+        teardown();
+        throw e;
+      }
     }
   }
 
   @FinishBundle
   public void finishBundle(FinishBundleContext context) {
-    ProfileStats stats = profiler.finish();
-    if (!stats.isEmpty()) {
+    ProfileStats stats = takeBundle();
+    if (stats != null && !stats.isEmpty()) {
       context.output(stats, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
     }
+  }
+
+  /** The profile of the ranges read since the bundle started (null if none); starts anew. */
+  ProfileStats takeBundle() {
+    ProfileStats stats = bundle;
+    bundle = null;
+    return stats;
   }
 
   private Connection connection() throws SQLException {

@@ -185,6 +185,50 @@ class CopyProfileTest {
   }
 
   @Test
+  void aRangeCutOffMidStreamIsReadAgainAndCountedOnce() throws Exception {
+    TestDatabase db = EmbeddedDatabases.newPostgres();
+    db.execute("CREATE TABLE r (id bigint PRIMARY KEY, t text)",
+        "INSERT INTO r SELECT g, 'row ' || g FROM generate_series(1, 2000) g");
+    JdbcEndpoint source = new JdbcEndpoint(db.jdbcUrl(), db.user(), db.password());
+    // The COPY pauses at row 1000, after the rows before it have been sent, until it is cut.
+    SourceRelation relation = SourceRelation.query("SELECT id, t FROM r WHERE CASE WHEN"
+        + " id = 1000 THEN (SELECT true FROM pg_sleep(1.5 + 0 * id)) ELSE true END",
+        List.of("id"));
+    Layout layout;
+    try (Connection c = source.connect(JdbcEndpoint.Role.SOURCE)) {
+      layout = Describe.relation(c, relation.fromClause(source.dialect()));
+    }
+    ProfileRows.Config config = new ProfileRows.Config(layout, List.of("id"));
+    config.keyUnique = true;
+    CopyProfileFn fn = new CopyProfileFn(config, source, relation);
+    fn.setup();
+    fn.startBundle();
+    java.util.concurrent.atomic.AtomicInteger cut = new java.util.concurrent.atomic.AtomicInteger();
+    Thread cutter = new Thread(() -> {
+      for (int i = 0; i < 200 && cut.get() == 0; i++) {
+        cut.addAndGet(((Number) db.scalar("SELECT count(pg_terminate_backend(pid)) FROM"
+            + " pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE 'COPY%'"))
+            .intValue());
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    cutter.start();
+    fn.process(RangeTask.fresh(KeyRange.between(0, new Object[] {1L}, new Object[] {2001L},
+        2000)));
+    cutter.join();
+    ProfileStats stats = fn.takeBundle();
+    fn.teardown();
+    assertEquals(1, cut.get(), "the first COPY was cut off mid-stream");
+    assertEquals(2000, stats.rowsRead, "the rows before the cut are not counted twice");
+    assertEquals(2000, stats.rowsProfiled);
+    assertEquals(2000, stats.columns[0].values);
+  }
+
+  @Test
   void parsesCopyTextAsTheReaderReadsAndLeavesUnusualFormsToIt() {
     Layout layout = new Layout(List.of(
         new Column("id", Types.BIGINT, "int8", 19, 0, false),
