@@ -69,6 +69,12 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
      * true when the row has a value longer than the threshold; for COPY text reading.
      */
     String copyFlaggedSelect;
+    /**
+     * {@code boundedSelect} and {@code copyFlaggedSelect} for servers before PostgreSQL 14, which
+     * lack {@code pg_column_compression}: every length measured exactly; null when the same.
+     */
+    String legacyBoundedSelect;
+    String legacyCopyFlaggedSelect;
     /** SELECT the large-capable columns FROM … WHERE key = ?; with {@code boundedSelect}. */
     String lookup;
     int[] largeColumns = new int[0];
@@ -140,6 +146,9 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
   private transient ColumnReader[] readers;
   private transient Connection connection;
   private transient PreparedStatement lookup;
+  /** The bounded and flagged selects for the connected server's version. */
+  private transient String boundedSelect;
+  private transient String copyFlaggedSelect;
   /** COPY text bytes per row seen by the last COPY call; 0 before the first. */
   private transient double copyBytesPerRow;
 
@@ -275,9 +284,9 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
     }
     // Rows are looked up again by key for their large values, so the key must identify a row.
     boolean bounded = s.boundedSelect != null && !nullKeys;
-    String sql = (bounded ? s.boundedSelect : s.plainSelect) + " WHERE " + where
-        + s.rangeSql.orderBy();
     Connection c = connection();
+    String sql = (bounded ? boundedSelect : s.plainSelect) + " WHERE " + where
+        + s.rangeSql.orderBy();
     boolean mysql = s.endpoint.dialect() == Dialect.MYSQL;
     PreparedStatement ps = null;
     ResultSet rs = null;
@@ -559,10 +568,10 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
     }
     boolean flagged = s.copyFlaggedSelect != null;
     long limit = copyRowsPerCall();
-    String sql = "COPY (" + (flagged ? s.copyFlaggedSelect : s.plainSelect) + " WHERE "
+    Connection c = connection();
+    String sql = "COPY (" + (flagged ? copyFlaggedSelect : s.plainSelect) + " WHERE "
         + s.rangeSql.whereLiteral(range, cursor.afterKey) + s.rangeSql.orderBy() + " LIMIT "
         + limit + ") TO STDOUT";
-    Connection c = connection();
     CopyOut copy = c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
     CopyChunk pending = new CopyChunk();
     long rows = 0;
@@ -702,6 +711,10 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
         if (s.boundedSelect != null) {
           // Large values are read again by key: the same snapshot must answer both queries.
           c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+          boolean legacy = s.legacyBoundedSelect != null
+              && c.getMetaData().getDatabaseMajorVersion() < 14;
+          boundedSelect = legacy ? s.legacyBoundedSelect : s.boundedSelect;
+          copyFlaggedSelect = legacy ? s.legacyCopyFlaggedSelect : s.copyFlaggedSelect;
         }
       } catch (SQLException e) {
         c.close();
