@@ -137,6 +137,8 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
     private final String targetHashSql;
     private final List<String> columns;
     private final double tolerance;
+    private transient SideConnections sourceConnections;
+    private transient SideConnections targetConnections;
     private transient RangeReader sourceReader;
     private transient RangeReader targetReader;
     private transient RowReader sourceHashes;
@@ -164,11 +166,15 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
 
     @Setup
     public void setup() {
-      sourceReader = new RangeReader(source, canonicalizer, ONE_BUCKET, null, 2000);
-      targetReader = new RangeReader(target, canonicalizer, ONE_BUCKET, null, 2000);
+      sourceConnections = new SideConnections(source);
+      targetConnections = new SideConnections(target);
+      sourceReader = new RangeReader(source, canonicalizer, ONE_BUCKET, null, 2000,
+          sourceConnections);
+      targetReader = new RangeReader(target, canonicalizer, ONE_BUCKET, null, 2000,
+          targetConnections);
       if (sourceHashSql != null) {
-        sourceHashes = RowReader.keysWithHash(source, sourceHashSql);
-        targetHashes = RowReader.keysWithHash(target, targetHashSql);
+        sourceHashes = RowReader.keysWithHash(source, sourceHashSql, sourceConnections);
+        targetHashes = RowReader.keysWithHash(target, targetHashSql, targetConnections);
         sourceKeys = new KeyPredicates(source.dialect(), source.rangeKeyColumns());
         targetKeys = new KeyPredicates(target.dialect(), target.rangeKeyColumns());
       }
@@ -367,6 +373,14 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
     @FinishBundle
     public void finishBundle(FinishBundleContext context) {
       totals.flush(context, FACTS);
+    }
+
+    @Teardown
+    public void teardown() {
+      if (sourceConnections != null) {
+        sourceConnections.close();
+        targetConnections.close();
+      }
     }
   }
 }

@@ -20,8 +20,13 @@ public final class KeyLookup {
   private final KeyPredicates keys;
 
   public KeyLookup(ReconcileSide side) {
+    this(side, null);
+  }
+
+  /** Reads over {@code connections} (null: a connection of its own per read). */
+  KeyLookup(ReconcileSide side, SideConnections connections) {
     this.side = side;
-    this.reader = new RowReader(side);
+    this.reader = new RowReader(side, connections);
     this.keys = new KeyPredicates(side.dialect(), side.lookupKeyColumns());
   }
 

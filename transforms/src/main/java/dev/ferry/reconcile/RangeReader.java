@@ -45,16 +45,19 @@ final class RangeReader {
   private final int fetchSize;
   private final RowReader reader;
   private final KeyPredicates keys;
+  private final SideConnections connections;
   private KeyLookup lookup;
 
+  /** Reads over {@code connections} (null: a connection of its own per read). */
   RangeReader(ReconcileSide side, RowCanonicalizer canonicalizer, Bucketing bucketing,
-      String hashBucketSql, int fetchSize) {
+      String hashBucketSql, int fetchSize, SideConnections connections) {
     this.side = side;
     this.canonicalizer = canonicalizer;
     this.bucketing = bucketing;
     this.hashBucketSql = hashBucketSql;
     this.fetchSize = fetchSize;
-    this.reader = new RowReader(side);
+    this.connections = connections;
+    this.reader = new RowReader(side, connections);
     this.keys = new KeyPredicates(side.dialect(), side.rangeKeyColumns());
   }
 
@@ -135,7 +138,7 @@ final class RangeReader {
    */
   List<KV<String, RowDigest>> byKeys(List<Object[]> keyValues, int range) throws Exception {
     if (lookup == null) {
-      lookup = new KeyLookup(side);
+      lookup = new KeyLookup(side, connections);
     }
     Result ignored = new Result();
     List<KV<String, RowDigest>> rows = new ArrayList<>();

@@ -126,7 +126,7 @@ public final class ReadDigests extends PTransform<PCollection<RangeSelection>, P
 
     @Setup
     public void setup() {
-      reader = new RangeReader(side, canonicalizer, bucketing, hashBucketSql, fetchSize);
+      reader = new RangeReader(side, canonicalizer, bucketing, hashBucketSql, fetchSize, null);
     }
 
     @ProcessElement

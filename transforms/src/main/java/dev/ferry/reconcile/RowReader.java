@@ -27,14 +27,20 @@ final class RowReader {
   private final ColumnReader[] readers;
   private final boolean withHash;
   private final String select;
+  private final SideConnections connections;
 
-  /** Reads whole rows, in the side's read layout. */
-  RowReader(ReconcileSide side) {
-    this(side, side.readLayout().columns(), null);
+  /**
+   * Reads whole rows, in the side's read layout, over {@code connections} (null: a connection of
+   * its own per read).
+   */
+  RowReader(ReconcileSide side, SideConnections connections) {
+    this(side, side.readLayout().columns(), null, connections);
   }
 
-  private RowReader(ReconcileSide side, List<Column> columns, String hashSql) {
+  private RowReader(ReconcileSide side, List<Column> columns, String hashSql,
+      SideConnections connections) {
     this.side = side;
+    this.connections = connections;
     Dialect dialect = side.dialect();
     this.readers = new ColumnReader[columns.size()];
     List<String> names = new ArrayList<>();
@@ -52,8 +58,9 @@ final class RowReader {
    * Reads only the range key columns and a 64-bit row hash computed in SQL: each row is the key
    * values followed by the hash as a Long.
    */
-  static RowReader keysWithHash(ReconcileSide side, String hashSql) {
-    return new RowReader(side, side.rangeKeyColumns(), hashSql);
+  static RowReader keysWithHash(ReconcileSide side, String hashSql,
+      SideConnections connections) {
+    return new RowReader(side, side.rangeKeyColumns(), hashSql, connections);
   }
 
   /** Reads every row matching {@code where} with its {@code params}; returns the row count. */
@@ -77,13 +84,16 @@ final class RowReader {
     Dialect dialect = side.dialect();
     Connection connection;
     try {
-      connection = side.endpoint().connect(JdbcEndpoint.Role.SOURCE);
+      connection = connections != null ? connections.take()
+          : side.endpoint().connect(JdbcEndpoint.Role.SOURCE);
     } catch (SQLException e) {
       throw failed(e);
     }
     try {
-      connection.setReadOnly(true);
-      connection.setAutoCommit(false);
+      if (connections == null) {
+        connection.setReadOnly(true);
+        connection.setAutoCommit(false);
+      }
       PreparedStatement ps = connection.prepareStatement(select + " WHERE " + where
           + (orderBy == null ? "" : " ORDER BY " + orderBy),
           ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
@@ -94,11 +104,24 @@ final class RowReader {
       return new Cursor(connection, ps.executeQuery());
     } catch (SQLException e) {
       try {
-        connection.close();
+        release(connection, false);
       } catch (SQLException suppressed) {
         e.addSuppressed(suppressed);
       }
       throw failed(e);
+    }
+  }
+
+  /** Ends the reads on {@code connection}: back to {@link #connections}, or closed. */
+  private void release(Connection connection, boolean healthy) throws SQLException {
+    if (connections != null) {
+      connections.give(connection, healthy);
+    } else if (healthy) {
+      try (Connection c = connection) {
+        c.commit();
+      }
+    } else {
+      connection.close();
     }
   }
 
@@ -129,9 +152,18 @@ final class RowReader {
 
     @Override
     public void close() throws SQLException {
-      try (Connection c = connection) {
+      try {
         rows.close();
-        c.commit();
+      } catch (SQLException e) {
+        try {
+          release(connection, false);
+        } catch (SQLException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw failed(e);
+      }
+      try {
+        release(connection, true);
       } catch (SQLException e) {
         throw failed(e);
       }

@@ -102,6 +102,34 @@ class ReconcileTransformsTest {
   }
 
   @Test
+  void sideConnectionsAreReusedUntilTheServerDropsThem() throws Exception {
+    TestDatabase pg = EmbeddedDatabases.newPostgres();
+    pg.execute("create table t(id bigint primary key)");
+    try (SideConnections connections = new SideConnections(sides(pg, "t")[1])) {
+      Connection first = connections.take();
+      long pid = backend(first);
+      connections.give(first, true);
+      Connection again = connections.take();
+      assertEquals(pid, backend(again), "an idle connection is handed out again");
+      connections.give(again, true);
+      pg.execute("select pg_terminate_backend(" + pid + ")");
+      Connection replaced = connections.take();
+      long other = backend(replaced);
+      assertTrue(other != pid, "a connection the server dropped is replaced");
+      connections.give(replaced, false);
+      assertTrue(replaced.isClosed(), "a connection whose reads failed is closed");
+      assertTrue(backend(connections.take()) != other);
+    }
+  }
+
+  private static long backend(Connection c) throws Exception {
+    try (var s = c.createStatement(); var rs = s.executeQuery("select pg_backend_pid()")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
   void comparedBucketsSelectOnlyWhatDiffers() {
     Digest a = new Digest(3, 11, 12);
     Digest b = new Digest(2, 21, 22);

@@ -146,10 +146,11 @@ public final class ReconcilePipeline {
     }
 
     void execute() throws Exception {
-      long start = System.nanoTime();
+      String started = Elapsed.sinceJvmStart();
+      Elapsed prepare = Elapsed.start();
       ReconcileSetup setup = ReconcileSetup.prepare(config, settings);
-      LOG.info("{}: prepared in {} s: {} key ranges, {}", config.job, seconds(start),
-          setup.ranges.size(), setup.pushdown);
+      LOG.info("{}: prepared in {} (JVM up {} before): {} key ranges, {}", config.job, prepare,
+          started, setup.ranges.size(), setup.pushdown);
       for (String column : settings.sensitiveColumns) {
         if (!setup.canonicalizer.layout().has(column)) {
           throw new SpecException("flags", "sensitiveColumns", "no compared column '" + column
@@ -196,15 +197,16 @@ public final class ReconcilePipeline {
           ? options.getTempLocation().replaceAll("/*$", "") + "/ferry-reconcile-" + runId
           : work.toString();
       ResultFiles files = new ResultFiles(directory);
+      Elapsed build = Elapsed.start();
       Pipeline pipeline = Pipeline.create(options);
       PCollectionTuple result = pipeline.apply("Reconcile." + step(setup),
           settings.sample != null ? sample(setup) : comparison(setup, buckets));
       files.write(result, Reconcile.DIFFERENCES, Reconcile.FACTS);
-      LOG.info("{}: comparing {} with {} ({})", config.job, setup.relation.displayName(),
-          setup.target.displayName(), report.method);
-      long compareStart = System.nanoTime();
+      LOG.info("{}: comparing {} with {} ({}), pipeline built in {}", config.job,
+          setup.relation.displayName(), setup.target.displayName(), report.method, build);
+      Elapsed compare = Elapsed.start();
       pipeline.run().waitUntilFinish();
-      LOG.info("{}: compared in {} s", config.job, seconds(compareStart));
+      LOG.info("{}: compared in {}", config.job, compare);
       return files.read();
     }
 
@@ -216,15 +218,11 @@ public final class ReconcilePipeline {
       if (setup.bucketing == null || !setup.pushdown.available()) {
         return null;
       }
-      long start = System.nanoTime();
+      Elapsed checksums = Elapsed.start();
       BucketComparison compared = BucketComparison.compute(setup.sourceSide, setup.targetSide,
           setup.pushdown, setup.bucketing, setup.ranges);
-      LOG.info("{}: checksummed both sides in {} s: {}", config.job, seconds(start), compared);
+      LOG.info("{}: checksummed both sides in {}: {}", config.job, checksums, compared);
       return compared;
-    }
-
-    private static String seconds(long startNanos) {
-      return String.format("%.1f", (System.nanoTime() - startNanos) / 1e9);
     }
 
     private static String step(ReconcileSetup setup) {
