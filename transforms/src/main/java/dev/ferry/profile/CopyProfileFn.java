@@ -39,6 +39,7 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
   /** Above this stored (possibly compressed) size, a value is not sent through COPY. */
   static final int COPY_STORED_BYTES = 64 << 10;
   private static final int NULL_KEY_FETCH_SIZE = 1000;
+  private static final int LOOKUP_BATCH = 1000;
   /** Attempts per range on transient errors, as {@code ReadRanges} makes by default. */
   static final int MAX_ATTEMPTS = 8;
   private static final Logger LOG = LoggerFactory.getLogger(CopyProfileFn.class);
@@ -49,12 +50,14 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
   private final RangeSql rangeSql;
   private final String selectList;
   private final String lookupSql;
+  private final String lookupManySql;
 
   private transient RowProfiler profiler;
   private transient CopyText text;
   private transient ColumnReader[] readers;
   private transient Connection connection;
   private transient PreparedStatement lookup;
+  private transient PreparedStatement lookupMany;
   /** The ranges of the bundle read so far, summed; null before the first. */
   private transient ProfileStats bundle;
 
@@ -89,6 +92,8 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
     }
     this.lookupSql = "SELECT " + dialect.columnList(layout.names()) + from + " WHERE "
         + String.join(" AND ", keyTerms);
+    this.lookupManySql = "SELECT " + dialect.columnList(layout.names()) + from + " WHERE "
+        + dialect.quote(config.keyColumns.get(0)) + " = ANY(?)";
   }
 
   @Setup
@@ -108,6 +113,7 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
       connection.close();
       connection = null;
       lookup = null;
+      lookupMany = null;
     }
   }
 
@@ -188,27 +194,70 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
         + whereLiteral(range) + ") TO STDOUT";
     Object[] values = new Object[config.layout.size()];
     int[] keys = profiler.keyIndexes();
-    List<Object[]> again = new ArrayList<>();
+    List<Object[]> large = new ArrayList<>();
+    List<Object[]> unusual = new ArrayList<>();
     long rows = 0;
     CopyOut out = c.unwrap(PGConnection.class).getCopyAPI().copyOut(sql);
     byte[] row;
     while ((row = out.readFromCopy()) != null) {
       int end = text.parse(row, row.length, values);
-      if (end < 0 || CopyText.isTrue(row, end)) {
+      // The row's last field, before its newline, says whether a value was left out.
+      boolean leftOut = row[row.length - 2] == 't';
+      if (end < 0 || leftOut) {
         // Read again by key below: the COPY is still streaming on this connection.
         Object[] key = new Object[keys.length];
         for (int k = 0; k < keys.length; k++) {
           key[k] = CopyText.keyAt(row, keys[k]);
         }
-        again.add(key);
+        (leftOut ? large : unusual).add(key);
         continue;
       }
       profiler.read(1);
       profiler.profile(values, null);
       rows++;
     }
-    for (Object[] key : again) {
+    for (Object[] key : large) {
       rows += lookUp(c, key);
+    }
+    if (keys.length == 1) {
+      rows += lookUpMany(c, unusual);
+    } else {
+      for (Object[] key : unusual) {
+        rows += lookUp(c, key);
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Reads rows again by their single-column keys, {@value #LOOKUP_BATCH} keys per query: a
+   * column of {@code 'infinity'} defaults makes every row one to read again. Their values are
+   * not large (those rows are read one at a time), and the rows are fetched in small batches.
+   */
+  private long lookUpMany(Connection c, List<Object[]> keys) throws SQLException {
+    long rows = 0;
+    for (int start = 0; start < keys.size(); start += LOOKUP_BATCH) {
+      List<Object[]> batch = keys.subList(start, Math.min(keys.size(), start + LOOKUP_BATCH));
+      Object[] ids = new Object[batch.size()];
+      for (int i = 0; i < ids.length; i++) {
+        ids[i] = batch.get(i)[0];
+      }
+      if (lookupMany == null) {
+        lookupMany = c.prepareStatement(lookupManySql);
+        lookupMany.setFetchSize(NULL_KEY_FETCH_SIZE);
+      }
+      lookupMany.setArray(1, c.createArrayOf("bigint", ids));
+      long found = 0;
+      try (ResultSet rs = lookupMany.executeQuery()) {
+        while (rs.next()) {
+          found++;
+          rows += readRow(rs);
+        }
+      }
+      if (found != ids.length) {
+        throw new SQLException(ids.length + " rows" + from.substring(" FROM".length())
+            + " could not all be read again by key in the same snapshot: " + found + " found");
+      }
     }
     return rows;
   }

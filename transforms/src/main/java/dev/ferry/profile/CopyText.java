@@ -173,11 +173,6 @@ final class CopyText {
     return parseLong(row, p, end);
   }
 
-  /** The field after offset {@code p} (at its tab) is 't'. */
-  static boolean isTrue(byte[] row, int p) {
-    return row[p + 1] == 't';
-  }
-
   /** The value of one non-NULL field, or null when it is not in a plain form. */
   private Object value(Kind kind, byte[] b, int from, int to, boolean escaped) {
     switch (kind) {

@@ -187,11 +187,13 @@ class CopyProfileTest {
   @Test
   void aRangeCutOffMidStreamIsReadAgainAndCountedOnce() throws Exception {
     TestDatabase db = EmbeddedDatabases.newPostgres();
-    db.execute("CREATE TABLE r (id bigint PRIMARY KEY, t text)",
-        "INSERT INTO r SELECT g, 'row ' || g FROM generate_series(1, 2000) g");
+    // an int4 key, and NaN in every 100th row: rows read again by key, in batches
+    db.execute("CREATE TABLE r (id int PRIMARY KEY, t text, x numeric)",
+        "INSERT INTO r SELECT g, 'row ' || g, CASE WHEN g % 100 = 0 THEN 'NaN'::numeric ELSE g END"
+            + " FROM generate_series(1, 2000) g");
     JdbcEndpoint source = new JdbcEndpoint(db.jdbcUrl(), db.user(), db.password());
     // The COPY pauses at row 1000, after the rows before it have been sent, until it is cut.
-    SourceRelation relation = SourceRelation.query("SELECT id, t FROM r WHERE CASE WHEN"
+    SourceRelation relation = SourceRelation.query("SELECT id, t, x FROM r WHERE CASE WHEN"
         + " id = 1000 THEN (SELECT true FROM pg_sleep(1.5 + 0 * id)) ELSE true END",
         List.of("id"));
     Layout layout;
@@ -224,8 +226,9 @@ class CopyProfileTest {
     fn.teardown();
     assertEquals(1, cut.get(), "the first COPY was cut off mid-stream");
     assertEquals(2000, stats.rowsRead, "the rows before the cut are not counted twice");
-    assertEquals(2000, stats.rowsProfiled);
-    assertEquals(2000, stats.columns[0].values);
+    assertEquals(2000 - 20, stats.rowsProfiled, "rows with NaN are rejected, as by the reader");
+    assertEquals(2000 - 20, stats.columns[0].values);
+    assertEquals(20, stats.tally(FindingKind.UNREADABLE_VALUE, "x").count());
   }
 
   @Test
