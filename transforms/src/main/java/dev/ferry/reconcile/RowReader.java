@@ -103,13 +103,18 @@ final class RowReader {
       }
       return new Cursor(connection, ps.executeQuery());
     } catch (SQLException e) {
-      try {
-        release(connection, false);
-      } catch (SQLException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw failed(e);
+      throw failedOn(connection, e);
     }
+  }
+
+  /** {@code e} as {@link #failed}, after giving up {@code connection}. */
+  private SQLException failedOn(Connection connection, SQLException e) {
+    try {
+      release(connection, false);
+    } catch (SQLException suppressed) {
+      e.addSuppressed(suppressed);
+    }
+    return failed(e);
   }
 
   /** Ends the reads on {@code connection}: back to {@link #connections}, or closed. */
@@ -155,12 +160,7 @@ final class RowReader {
       try {
         rows.close();
       } catch (SQLException e) {
-        try {
-          release(connection, false);
-        } catch (SQLException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-        throw failed(e);
+        throw failedOn(connection, e);
       }
       try {
         release(connection, true);
