@@ -116,22 +116,7 @@ public final class PushdownPlan implements Serializable {
    * (trim_scale) and store text as UTF-8 (md5 hashes the stored bytes).
    */
   public static String serverProblem(JdbcEndpoint endpoint) throws SQLException {
-    if (endpoint.dialect() != Dialect.POSTGRESQL) {
-      return null;
-    }
-    try (Connection c = endpoint.connect(JdbcEndpoint.Role.SOURCE);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT current_setting('server_encoding'),"
-            + " current_setting('server_version_num')::int")) {
-      rs.next();
-      if (!rs.getString(1).equalsIgnoreCase("UTF8")) {
-        return endpoint + " stores text as " + rs.getString(1) + ", not UTF8";
-      }
-      if (rs.getInt(2) < 130000) {
-        return endpoint + " is older than PostgreSQL 13";
-      }
-      return null;
-    }
+    return Server.probe(endpoint).problem();
   }
 
   /**
@@ -140,11 +125,7 @@ public final class PushdownPlan implements Serializable {
    * both (PostgreSQL 14 or newer; hash functions may differ between versions and platforms).
    */
   public static boolean hashesAlike(JdbcEndpoint a, JdbcEndpoint b) throws SQLException {
-    if (a.dialect() != Dialect.POSTGRESQL || b.dialect() != Dialect.POSTGRESQL) {
-      return false;
-    }
-    Long first = probeHash(a);
-    return first != null && first.equals(probeHash(b));
+    return Server.probe(a).hashesAlike(Server.probe(b));
   }
 
   // One value of every type that SqlCanonical.postgresRowHash hashes as is.
@@ -154,19 +135,57 @@ public final class PushdownPlan implements Serializable {
       + " timestamptz '2000-01-02 03:04:05.678+00',"
       + " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, '\\x0102'::bytea), 7)";
 
-  /** The probe row's hash on one server, or null when it cannot compute it. */
-  private static Long probeHash(JdbcEndpoint endpoint) throws SQLException {
-    try (Connection c = endpoint.connect(JdbcEndpoint.Role.SOURCE);
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int")) {
-      rs.next();
-      if (rs.getInt(1) < 140000) {
-        return null;
+  /**
+   * What one server can do for the SQL forms ({@link #serverProblem}, {@link #hashesAlike}),
+   * asked over a single connection.
+   */
+  public static final class Server {
+    private final String problem;
+    private final Long probeHash;
+
+    private Server(String problem, Long probeHash) {
+      this.problem = problem;
+      this.probeHash = probeHash;
+    }
+
+    public static Server probe(JdbcEndpoint endpoint) throws SQLException {
+      if (endpoint.dialect() != Dialect.POSTGRESQL) {
+        return new Server(null, null);
       }
-      try (ResultSet h = s.executeQuery(PROBE_HASH)) {
-        h.next();
-        return h.getLong(1);
+      try (Connection c = endpoint.connect(JdbcEndpoint.Role.SOURCE);
+          Statement s = c.createStatement()) {
+        String encoding;
+        int version;
+        try (ResultSet rs = s.executeQuery("SELECT current_setting('server_encoding'),"
+            + " current_setting('server_version_num')::int")) {
+          rs.next();
+          encoding = rs.getString(1);
+          version = rs.getInt(2);
+        }
+        if (!encoding.equalsIgnoreCase("UTF8")) {
+          return new Server(endpoint + " stores text as " + encoding + ", not UTF8", null);
+        }
+        if (version < 130000) {
+          return new Server(endpoint + " is older than PostgreSQL 13", null);
+        }
+        if (version < 140000) {
+          return new Server(null, null);
+        }
+        try (ResultSet h = s.executeQuery(PROBE_HASH)) {
+          h.next();
+          return new Server(null, h.getLong(1));
+        }
       }
+    }
+
+    /** Why this server cannot run the SQL form, or null when it can. */
+    public String problem() {
+      return problem;
+    }
+
+    /** True when both are PostgreSQL 14+ servers whose probe rows hash alike. */
+    public boolean hashesAlike(Server other) {
+      return probeHash != null && probeHash.equals(other.probeHash);
     }
   }
 

@@ -101,11 +101,16 @@ final class ReconcileSetup {
         rangeKey, targetKey);
     RowCanonicalizer canonicalizer = RowCanonicalizer.of(compared, config.target.dialect(),
         targetKey, settings.rules, paddedColumns(mapper, sourceLayout));
-    List<KeyRange> ranges = plan(config, relation, sourceLayout, compared, rangeKey);
+    List<KeyRange> ranges;
     Bucketing bucketing = null;
-    if (settings.fastPath) {
-      bucketing = bucketing(config, relation, sourceLayout, compared, rangeKey, ranges,
-          settings.bucketRows);
+    // One connection plans the ranges and measures the key for the buckets.
+    try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
+      c.setReadOnly(true);
+      ranges = plan(c, config, relation, sourceLayout, compared, rangeKey);
+      if (settings.fastPath) {
+        bucketing = bucketing(c, config, relation, sourceLayout, compared, rangeKey, ranges,
+            settings.bucketRows);
+      }
     }
     // The full comparison uses it too: for row hashes computed in the databases.
     PushdownPlan pushdown = pushdown(config, sourceSide, targetSide, canonicalizer);
@@ -145,8 +150,9 @@ final class ReconcileSetup {
     return padded;
   }
 
-  private static List<KeyRange> plan(BackfillConfig config, SourceRelation relation,
-      Layout source, Layout compared, List<String> rangeKey) throws SQLException {
+  private static List<KeyRange> plan(Connection c, BackfillConfig config,
+      SourceRelation relation, Layout source, Layout compared, List<String> rangeKey)
+      throws SQLException {
     List<Column> sourceKeys = columns(source, relation.keyColumns());
     List<Column> targetKeys = columns(compared, rangeKey);
     for (int i = 0; i < sourceKeys.size(); i++) {
@@ -162,12 +168,9 @@ final class ReconcileSetup {
         return single;
       }
     }
-    try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
-      c.setReadOnly(true);
-      List<KeyRange> planned = new KeyRangePlanner(config.source.dialect(), relation,
-          config.partitions).plan(c);
-      return BinaryKeyOrder.reorder(planned, sourceKeys);
-    }
+    List<KeyRange> planned = new KeyRangePlanner(config.source.dialect(), relation,
+        config.partitions).plan(c);
+    return BinaryKeyOrder.reorder(planned, sourceKeys);
   }
 
   private static List<Column> columns(Layout layout, List<String> names) {
@@ -182,16 +185,15 @@ final class ReconcileSetup {
    * Value buckets of about {@code bucketRows} rows for a single integer key on both sides, hash
    * buckets otherwise.
    */
-  private static Bucketing bucketing(BackfillConfig config, SourceRelation relation,
-      Layout source, Layout compared, List<String> rangeKey, List<KeyRange> ranges,
-      int bucketRows) throws SQLException {
+  private static Bucketing bucketing(Connection c, BackfillConfig config,
+      SourceRelation relation, Layout source, Layout compared, List<String> rangeKey,
+      List<KeyRange> ranges, int bucketRows) throws SQLException {
     long rows = Math.max(1, ranges.stream().mapToLong(KeyRange::estimatedRows).sum());
     if (rangeKey.size() == 1 && integral(source.column(source.indexOf(relation.keyColumns()
         .get(0)))) && integral(compared.column(compared.indexOf(rangeKey.get(0))))) {
       Dialect d = config.source.dialect();
       String key = d.quote(relation.keyColumns().get(0));
-      try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE);
-          Statement s = c.createStatement();
+      try (Statement s = c.createStatement();
           ResultSet rs = s.executeQuery("SELECT min(" + key + "), max(" + key + ") FROM "
               + relation.fromClause(d))) {
         rs.next();
@@ -215,15 +217,17 @@ final class ReconcileSetup {
 
   private static PushdownPlan pushdown(BackfillConfig config, ReconcileSide source,
       ReconcileSide target, RowCanonicalizer canonicalizer) throws SQLException {
+    // One connection per server answers both questions.
+    PushdownPlan.Server sourceServer = PushdownPlan.Server.probe(config.source);
+    PushdownPlan.Server targetServer = PushdownPlan.Server.probe(config.target);
     PushdownPlan plan = PushdownPlan.plan(source, target, canonicalizer,
-        PushdownPlan.hashesAlike(config.source, config.target));
+        sourceServer.hashesAlike(targetServer));
     if (!plan.available()) {
       return plan;
     }
-    for (JdbcEndpoint e : List.of(config.source, config.target)) {
-      String problem = PushdownPlan.serverProblem(e);
-      if (problem != null) {
-        return PushdownPlan.unavailable(problem);
+    for (PushdownPlan.Server server : List.of(sourceServer, targetServer)) {
+      if (server.problem() != null) {
+        return PushdownPlan.unavailable(server.problem());
       }
     }
     return plan;
