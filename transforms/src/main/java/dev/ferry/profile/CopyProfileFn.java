@@ -191,7 +191,7 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
   /** Profiles a range from its COPY text; returns the rows profiled. */
   private long copy(Connection c, KeyRange range) throws SQLException {
     String sql = "COPY (SELECT " + selectList + from + " WHERE "
-        + whereLiteral(range) + ") TO STDOUT";
+        + rangeSql.whereLiteral(range, null) + ") TO STDOUT";
     Object[] values = new Object[config.layout.size()];
     int[] keys = profiler.keyIndexes();
     List<Object[]> large = new ArrayList<>();
@@ -260,33 +260,6 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
       }
     }
     return rows;
-  }
-
-  /**
-   * The range's predicate with its bounds written in, since COPY takes no parameters. The
-   * bounds are integers (see {@link ProfileRows#copyUnsupportedReason}): their literals need no
-   * quoting, so no value can change the statement.
-   */
-  private String whereLiteral(KeyRange range) {
-    List<Object> params = new ArrayList<>();
-    String sql = rangeSql.where(range, null, params);
-    StringBuilder out = new StringBuilder(sql.length() + 20 * params.size());
-    int p = 0;
-    boolean quoted = false;
-    for (int i = 0; i < sql.length(); i++) {
-      char ch = sql.charAt(i);
-      quoted ^= ch == '"';
-      if (ch == '?' && !quoted) {
-        Object bound = params.get(p++);
-        if (!(bound instanceof Long || bound instanceof Integer || bound instanceof Short)) {
-          throw new IllegalArgumentException("range bound " + bound + " is not an integer");
-        }
-        out.append(((Number) bound).longValue());
-      } else {
-        out.append(ch);
-      }
-    }
-    return out.toString();
   }
 
   /** Reads one row again by key through JDBC and profiles it; returns 1 if it was profiled. */
