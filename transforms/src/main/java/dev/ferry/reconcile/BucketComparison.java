@@ -144,9 +144,14 @@ public final class BucketComparison implements Serializable {
     return facts.getOrDefault(ReconcileFacts.BUCKETS_DIFFERING, 0L);
   }
 
+  /** Rows of both sides in the differing buckets: what is left to read and join. */
+  public long rowsToJoin() {
+    return facts.getOrDefault(ReconcileFacts.ROWS_IN_DIFFERING_BUCKETS, 0L);
+  }
+
   @Override
   public String toString() {
     return bucketsDiffering() + " of " + bucketsCompared() + " buckets differ in "
-        + differing.size() + " key ranges";
+        + differing.size() + " key ranges, " + rowsToJoin() + " rows to join";
   }
 }

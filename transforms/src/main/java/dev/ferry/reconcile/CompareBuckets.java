@@ -54,8 +54,8 @@ final class CompareBuckets extends PTransform<KeyedPCollectionTuple<Integer>, PC
 
   /**
    * Compares the bucket digests of one range: the selection of its differing buckets, or null
-   * when all are equal. Counts buckets compared, buckets differing and rows in equal buckets into
-   * {@code totals}.
+   * when all are equal. Counts buckets compared, buckets differing, rows in equal buckets and
+   * rows (of both sides) in differing buckets into {@code totals}.
    */
   static RangeSelection differing(KeyRange range, Map<Long, Digest> source,
       Map<Long, Digest> target, BiConsumer<String, Long> totals) {
@@ -63,17 +63,21 @@ final class CompareBuckets extends PTransform<KeyedPCollectionTuple<Integer>, PC
     buckets.addAll(target.keySet());
     List<Long> differing = new ArrayList<>();
     long equalRows = 0;
+    long differingRows = 0;
     for (Long b : buckets) {
       Digest s = source.getOrDefault(b, Digest.empty());
-      if (s.equals(target.getOrDefault(b, Digest.empty()))) {
+      Digest t = target.getOrDefault(b, Digest.empty());
+      if (s.equals(t)) {
         equalRows += s.count();
       } else {
         differing.add(b);
+        differingRows += s.count() + t.count();
       }
     }
     totals.accept(ReconcileFacts.BUCKETS, (long) buckets.size());
     totals.accept(ReconcileFacts.BUCKETS_DIFFERING, (long) differing.size());
     totals.accept(ReconcileFacts.ROWS_IN_EQUAL_BUCKETS, equalRows);
+    totals.accept(ReconcileFacts.ROWS_IN_DIFFERING_BUCKETS, differingRows);
     return differing.isEmpty() ? null
         : RangeSelection.buckets(range, differing.stream().mapToLong(Long::longValue).toArray());
   }

@@ -15,6 +15,8 @@ public final class ReconcileFacts {
   public static final String TARGET_ROWS_JOINED = "rows.target.joined";
   /** Rows in buckets whose digests are equal on both sides: matched without a join. */
   public static final String ROWS_IN_EQUAL_BUCKETS = "rows.equalBuckets";
+  /** Rows of both sides in buckets whose digests differ: what the fast path reads and joins. */
+  public static final String ROWS_IN_DIFFERING_BUCKETS = "rows.differingBuckets";
   public static final String SOURCE_ROWS_REJECTED = "rows.source.rejectedByMapping";
   public static final String BUCKETS = "buckets.compared";
   public static final String BUCKETS_DIFFERING = "buckets.differing";

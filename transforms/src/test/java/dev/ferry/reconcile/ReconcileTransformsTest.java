@@ -130,6 +130,60 @@ class ReconcileTransformsTest {
   }
 
   @Test
+  void comparedBucketsAreJoinedWhetherSpreadOrNot() throws Exception {
+    TestDatabase pg = EmbeddedDatabases.newPostgres();
+    pg.execute("create table a(id bigint primary key, v text)",
+        "insert into a select g, 'v' || g from generate_series(1, 100) g",
+        "create table b as select * from a", "alter table b add primary key (id)",
+        "delete from b where id = 3", "update b set v = 'changed' where id = 57",
+        "insert into b values (100000, 'extra')");
+    JdbcEndpoint endpoint = endpoint(pg);
+    Layout layout;
+    try (Connection c = pg.connect()) {
+      layout = Describe.relation(c, "a");
+    }
+    Map<String, String> plain = new HashMap<>();
+    layout.names().forEach(n -> plain.put(n, n));
+    ReconcileSide source = ReconcileSide.source(endpoint, SourceRelation.table(List.of("a"),
+        List.of("id")), RecordMapper.compile(MappingSpec.identity(), layout), List.of("id"))
+        .withPlainColumns(plain).withKeyCopiedUnchanged();
+    ReconcileSide target = ReconcileSide.target(endpoint, List.of("b"), layout, List.of("id"),
+        List.of("id"));
+    RowCanonicalizer canon = RowCanonicalizer.of(layout, source.dialect(), List.of("id"),
+        CanonicalRules.exact(), Set.of());
+    PushdownPlan plan = PushdownPlan.plan(source, target, canon, true);
+    assertTrue(plan.nativeHashes(), plan.toString());
+    Bucketing bucketing = Bucketing.byKeyValue(10);
+    BucketComparison compared = BucketComparison.compute(source, target, plan, bucketing,
+        RANGES);
+    assertEquals(3L, compared.bucketsDiffering(), compared.toString());
+    // Buckets 0 (ids 1-9 and 1-9 but 3), 5 (50-59 twice) and 10000 (the extra row).
+    assertEquals(9 + 8 + 10 + 10 + 1, compared.rowsToJoin(), "rows of both sides to join");
+    for (long from : List.of(0L, Long.MAX_VALUE)) {
+      TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
+      PCollectionTuple out = p.apply(Reconcile.between(source, target, canon).overRanges(RANGES)
+          .withFastPath(bucketing, plan).withComparedBuckets(compared)
+          .withDistributionFrom(from));
+      PAssert.that(out.get(Reconcile.DIFFERENCES)).satisfies(found -> {
+        List<String> labels = new ArrayList<>();
+        found.forEach(o -> labels.add(o.kind().label() + " " + o.key() + " " + o.columns()));
+        labels.sort(null);
+        assertEquals(List.of("extra n6:100000 []", "mismatched n2:57 [v]", "missing n1:3 []"),
+            labels);
+        return null;
+      });
+      PAssert.that(out.get(Reconcile.FACTS)).satisfies(facts -> {
+        Map<String, Long> byName = new HashMap<>();
+        facts.forEach(kv -> byName.put(kv.getKey(), kv.getValue()));
+        assertEquals(100L - 9 - 10, byName.get(ReconcileFacts.ROWS_IN_EQUAL_BUCKETS));
+        assertEquals(100L, byName.get(ReconcileFacts.SOURCE_DIGEST + ".count"));
+        return null;
+      });
+      p.run().waitUntilFinish();
+    }
+  }
+
+  @Test
   void comparedBucketsSelectOnlyWhatDiffers() {
     Digest a = new Digest(3, 11, 12);
     Digest b = new Digest(2, 21, 22);
@@ -143,6 +197,7 @@ class ReconcileTransformsTest {
         compared.differing());
     assertEquals(5L, compared.bucketsCompared());
     assertEquals(2L, compared.bucketsDiffering());
+    assertEquals(2 + 2 + 3, compared.rowsToJoin());
     assertEquals(8L, compared.facts().get(ReconcileFacts.ROWS_IN_EQUAL_BUCKETS));
     assertEquals(10L, compared.facts().get(ReconcileFacts.SOURCE_DIGEST + ".count"));
     assertEquals(13L, compared.facts().get(ReconcileFacts.TARGET_DIGEST + ".count"));
