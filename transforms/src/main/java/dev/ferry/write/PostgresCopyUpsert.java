@@ -136,6 +136,11 @@ final class PostgresCopyUpsert {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     /** Text is encoded from slices of this many chars (bulk copies, no per-char bounds checks). */
     private static final int SLICE_CHARS = 8192;
+    /**
+     * Text up to this long is encoded by the JDK in one call (its UTF-8 encoder copies ASCII in
+     * bulk) and then escaped; longer text goes by slices, never held twice whole.
+     */
+    private static final int SHORT_TEXT_CHARS = 4096;
     private final CopyIn in;
     private final byte[] buf = new byte[FLUSH_BYTES];
     private final char[] slice = new char[SLICE_CHARS];
@@ -227,6 +232,10 @@ final class PostgresCopyUpsert {
     }
 
     private void text(String s) throws SQLException {
+      if (s.length() <= SHORT_TEXT_CHARS) {
+        escapeBytes(s.getBytes(StandardCharsets.UTF_8));
+        return;
+      }
       int n = s.length();
       for (int from = 0; from < n; ) {
         int to = Math.min(n, from + SLICE_CHARS);
@@ -236,6 +245,36 @@ final class PostgresCopyUpsert {
         s.getChars(from, to, slice, 0);
         encode(to - from);
         from = to;
+      }
+    }
+
+    /**
+     * Writes UTF-8 text with COPY's escapes. No byte of a multi-byte UTF-8 character is ASCII,
+     * so the separators can be escaped byte by byte, and runs between them are copied whole.
+     */
+    private void escapeBytes(byte[] u) throws SQLException {
+      int from = 0;
+      for (int i = 0; i < u.length; i++) {
+        byte c = u[i];
+        if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+          copyBytes(u, from, i);
+          put('\\');
+          put(c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
+          from = i + 1;
+        }
+      }
+      copyBytes(u, from, u.length);
+    }
+
+    private void copyBytes(byte[] u, int from, int to) throws SQLException {
+      while (from < to) {
+        if (pos == buf.length) {
+          flush();
+        }
+        int n = Math.min(to - from, buf.length - pos);
+        System.arraycopy(u, from, buf, pos, n);
+        pos += n;
+        from += n;
       }
     }
 

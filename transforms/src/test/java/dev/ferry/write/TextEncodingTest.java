@@ -41,6 +41,10 @@ class TextEncodingTest {
     values.add("tab\there, newline\nthere, backslash\\N and a literal \\N");
     values.add("Köln, Zürich, 東京, \uD83D\uDE80");
     values.add("x".repeat(3 * SLICE + 17));
+    // Either side of the length up to which text is encoded whole and escaped bytewise.
+    values.add("é".repeat(4092) + "\t\uD83D\uDE00\\");
+    values.add("\r" + "ü".repeat(4095) + "\n");
+    values.add("\\" + "a".repeat(4096));
     return values;
   }
 
