@@ -195,10 +195,21 @@ final class PostgresCopyUpsert {
       }
     }
 
+    /** Short ASCII (numbers, dates, \\N) straight into the buffer, with one room check. */
     private void ascii(String s) throws SQLException {
-      for (int i = 0; i < s.length(); i++) {
-        put(s.charAt(i));
+      int n = s.length();
+      if (buf.length - pos < n) {
+        flush();
       }
+      if (n > buf.length) {
+        byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+        copyBytes(b, 0, b.length);
+        return;
+      }
+      for (int i = 0; i < n; i++) {
+        buf[pos + i] = (byte) s.charAt(i);
+      }
+      pos += n;
     }
 
     /** Decimal digits straight into the buffer: the most common key type, without a String. */
