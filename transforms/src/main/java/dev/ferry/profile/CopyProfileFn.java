@@ -9,6 +9,7 @@ import dev.ferry.plan.SourceRelation;
 import dev.ferry.read.ColumnReader;
 import dev.ferry.read.RangeTask;
 import dev.ferry.record.Column;
+import dev.ferry.record.CopyTextRows;
 import dev.ferry.record.Layout;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -207,7 +208,7 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
         // Read again by key below: the COPY is still streaming on this connection.
         Object[] key = new Object[keys.length];
         for (int k = 0; k < keys.length; k++) {
-          key[k] = CopyText.keyAt(row, keys[k]);
+          key[k] = CopyTextRows.longField(row, keys[k]);
         }
         (leftOut ? large : unusual).add(key);
         continue;

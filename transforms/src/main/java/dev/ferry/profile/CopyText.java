@@ -1,6 +1,7 @@
 package dev.ferry.profile;
 
 import dev.ferry.record.Column;
+import dev.ferry.record.CopyTextRows;
 import dev.ferry.record.Layout;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -157,22 +158,6 @@ final class CopyText {
     return (w - ONES) & ~w & HIGHS;
   }
 
-  /** The integer key in field {@code column} of a row (a key field is never NULL here). */
-  static Long keyAt(byte[] row, int column) {
-    int p = 0;
-    for (int i = 0; i < column; i++) {
-      while (row[p] != '\t') {
-        p++;
-      }
-      p++;
-    }
-    int end = p;
-    while (row[end] != '\t' && row[end] != '\n') {
-      end++;
-    }
-    return parseLong(row, p, end);
-  }
-
   /** The value of one non-NULL field, or null when it is not in a plain form. */
   private Object value(Kind kind, byte[] b, int from, int to, boolean escaped) {
     switch (kind) {
@@ -214,24 +199,7 @@ final class CopyText {
     if (scratch.length < to - from) {
       scratch = new byte[Math.max(to - from, 2 * scratch.length)];
     }
-    int n = 0;
-    for (int i = from; i < to; i++) {
-      byte c = b[i];
-      if (c == '\\' && i + 1 < to) {
-        c = b[++i];
-        switch (c) {
-          case 'b': c = '\b'; break;
-          case 'f': c = '\f'; break;
-          case 'n': c = '\n'; break;
-          case 'r': c = '\r'; break;
-          case 't': c = '\t'; break;
-          case 'v': c = 0x0B; break;
-          default: break; // a backslash, or a character that needed none
-        }
-      }
-      scratch[n++] = c;
-    }
-    return n;
+    return CopyTextRows.unescapeInto(b, from, to, scratch);
   }
 
   private static String ascii(byte[] b, int from, int to) {

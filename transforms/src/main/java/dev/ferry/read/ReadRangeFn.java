@@ -680,15 +680,9 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
 
   /** The integer key of a COPY text row, as the row reader would have read it (Longs). */
   private Object[] copyKey(byte[] row) {
-    int end = row.length > 0 && row[row.length - 1] == '\n' ? row.length - 1 : row.length;
-    int fields = 0;
-    for (int k : s.keyIndexes) {
-      fields = Math.max(fields, k + 1);
-    }
-    String[] values = CopyTextRows.fields(row, 0, end, fields);
     Object[] key = new Object[s.keyIndexes.length];
     for (int i = 0; i < key.length; i++) {
-      key[i] = Long.parseLong(values[s.keyIndexes[i]]);
+      key[i] = CopyTextRows.longField(row, s.keyIndexes[i]);
     }
     return key;
   }

@@ -1,6 +1,5 @@
 package dev.ferry.record;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -71,32 +70,32 @@ public final class CopyTextRows implements Serializable {
     if (to - from == 2 && b[from] == '\\' && b[from + 1] == 'N') {
       return null;
     }
-    int backslash = -1;
+    byte[] out = new byte[to - from];
+    return new String(out, 0, unescapeInto(b, from, to, out), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Writes the bytes of the non-NULL field [from, to) into {@code out} (at least {@code to -
+   * from} long) with its escapes undone: {@code \b \f \n \r \t \v}, octal and {@code \x}
+   * hex codes, and a backslash before any other character stands for that character. Returns
+   * the number of bytes written.
+   */
+  public static int unescapeInto(byte[] b, int from, int to, byte[] out) {
+    int n = 0;
     for (int i = from; i < to; i++) {
-      if (b[i] == '\\') {
-        backslash = i;
-        break;
-      }
-    }
-    if (backslash < 0) {
-      return new String(b, from, to - from, StandardCharsets.UTF_8);
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(to - from);
-    out.write(b, from, backslash - from);
-    for (int i = backslash; i < to; i++) {
       byte c = b[i];
       if (c != '\\' || i + 1 == to) {
-        out.write(c);
+        out[n++] = c;
         continue;
       }
       byte e = b[++i];
       switch (e) {
-        case 'b': out.write('\b'); break;
-        case 'f': out.write('\f'); break;
-        case 'n': out.write('\n'); break;
-        case 'r': out.write('\r'); break;
-        case 't': out.write('\t'); break;
-        case 'v': out.write(0x0b); break;
+        case 'b': out[n++] = '\b'; break;
+        case 'f': out[n++] = '\f'; break;
+        case 'n': out[n++] = '\n'; break;
+        case 'r': out[n++] = '\r'; break;
+        case 't': out[n++] = '\t'; break;
+        case 'v': out[n++] = 0x0b; break;
         case 'x': {
           int v = 0;
           int digits = 0;
@@ -104,7 +103,7 @@ public final class CopyTextRows implements Serializable {
             v = v * 16 + Character.digit(b[++i], 16);
             digits++;
           }
-          out.write(digits == 0 ? 'x' : v);
+          out[n++] = (byte) (digits == 0 ? 'x' : v);
           break;
         }
         default:
@@ -113,13 +112,30 @@ public final class CopyTextRows implements Serializable {
             for (int d = 1; d < 3 && i + 1 < to && b[i + 1] >= '0' && b[i + 1] <= '7'; d++) {
               v = v * 8 + (b[++i] - '0');
             }
-            out.write(v);
+            out[n++] = (byte) v;
           } else {
-            out.write(e);
+            out[n++] = e;
           }
       }
     }
-    return out.toString(StandardCharsets.UTF_8);
+    return n;
+  }
+
+  /** The integer in field {@code column} (from 0) of a COPY text row; the field is not NULL. */
+  public static long longField(byte[] row, int column) {
+    int p = 0;
+    for (int i = 0; i < column; i++) {
+      while (row[p] != '\t') {
+        p++;
+      }
+      p++;
+    }
+    boolean negative = row[p] == '-';
+    long v = 0;
+    for (int i = negative ? p + 1 : p; i < row.length && row[i] >= '0' && row[i] <= '9'; i++) {
+      v = v * 10 - (row[i] - '0');
+    }
+    return negative ? v : -v;
   }
 
   @Override
