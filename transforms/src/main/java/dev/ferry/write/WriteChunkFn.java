@@ -199,11 +199,11 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
   }
 
   /**
-   * Writes rows that arrived as COPY text (a PostgreSQL source with the target's own columns):
-   * COPY straight into the target while the range has met no existing key, else through
-   * staging. When the target rejects the chunk (a constraint the source does not have), its
-   * rows are written again row-isolating, each value sent as text for the server to read as
-   * its column's type, so only the rejected rows are dead-lettered, with the server's reason.
+   * Writes rows that arrived as COPY text (a PostgreSQL source with the target's own columns) by
+   * COPY ({@link #copyOrIsolate}). When the target rejects the chunk (a constraint the source
+   * does not have), its rows are written again row-isolating, each value sent as text for the
+   * server to read as its column's type, so only the rejected rows are dead-lettered, with the
+   * server's reason.
    */
   private long writeCopyText(int range, CopyTextRows rows, List<DeadLetter> dead)
       throws SQLException {
@@ -213,31 +213,20 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     if (rows.rows() == 0) {
       return 0;
     }
-    if (!rangesWithExistingKeys.contains(range)) {
-      SQLException rejected = underSavepoint(() -> copyUpsert.insert(rows));
-      if (rejected == null) {
-        return rows.rows();
-      }
-      if (UNIQUE_VIOLATION.equals(rejected.getSQLState())) {
-        rangesWithExistingKeys.add(range);
-      }
-    }
-    if (rangesWithExistingKeys.contains(range)
-        && underSavepoint(() -> copyUpsert.upsert(rows)) == null) {
-      return rows.rows();
-    }
-    copyFallbacks.inc();
-    List<Object[]> values = new ArrayList<>(rows.rows());
-    List<Record> sources = new ArrayList<>(rows.rows());
-    for (String[] text : rows.values(binders.length)) {
-      Object[] row = java.util.Arrays.copyOf(text, text.length, Object[].class);
-      for (int k : sourceKeyIndexes) {
-        row[k] = Long.valueOf(text[k]);
-      }
-      values.add(row);
-      sources.add(new Record(row));
-    }
-    return values.size() - writeIsolating(values, sources, 0, values.size(), dead, true);
+    return rows.rows() - copyOrIsolate(range, () -> copyUpsert.insert(rows),
+        () -> copyUpsert.upsert(rows), () -> {
+          List<Object[]> values = new ArrayList<>(rows.rows());
+          List<Record> sources = new ArrayList<>(rows.rows());
+          for (String[] text : rows.values(binders.length)) {
+            Object[] row = java.util.Arrays.copyOf(text, text.length, Object[].class);
+            for (int k : sourceKeyIndexes) {
+              row[k] = Long.valueOf(text[k]);
+            }
+            values.add(row);
+            sources.add(new Record(row));
+          }
+          return writeIsolating(values, sources, 0, values.size(), dead, true);
+        });
   }
 
   /** Moves the range's checkpoint from {@code c.seq - 1} to {@code c.seq}; false if not there. */
@@ -346,32 +335,47 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
   }
 
   /**
-   * Writes converted rows. On PostgreSQL, with chunks large enough for it to pay off: COPY
-   * straight into the target while the range has met no existing key (a fresh load), else COPY
-   * into staging and upsert. Otherwise, or when a chunk holds a row the target rejects, batched
-   * upserts that isolate the rejected rows.
+   * Writes converted rows. On PostgreSQL, with chunks large enough for it to pay off, by COPY
+   * ({@link #copyOrIsolate}); otherwise batched upserts that isolate the rejected rows.
    */
   private int write(int range, List<Object[]> rows, List<Record> sources, List<DeadLetter> dead,
       long bytes) throws SQLException {
+    RejectedCount isolate = () -> writeIsolating(rows, sources, 0, rows.size(), dead, false);
     if (copyUpsert != null && (rows.size() >= COPY_MIN_ROWS || bytes >= COPY_MIN_BYTES)) {
-      if (!rangesWithExistingKeys.contains(range)) {
-        SQLException rejected = underSavepoint(() -> copyUpsert.insert(rows));
-        if (rejected == null) {
-          return 0;
-        }
-        if (!UNIQUE_VIOLATION.equals(rejected.getSQLState())) {
-          copyFallbacks.inc();
-          return writeIsolating(rows, sources, 0, rows.size(), dead, false);
-        }
+      return copyOrIsolate(range, () -> copyUpsert.insert(rows), () -> copyUpsert.upsert(rows),
+          isolate);
+    }
+    return isolate.write();
+  }
+
+  /** A write that returns how many rows the target rejected. */
+  @FunctionalInterface
+  private interface RejectedCount {
+    int write() throws SQLException;
+  }
+
+  /**
+   * COPY straight into the target while the range has met no existing key (a fresh load), else
+   * COPY into staging and upsert; when a chunk holds a row the target rejects, {@code isolate}
+   * writes it again row by row. Returns how many rows were rejected.
+   */
+  private int copyOrIsolate(int range, SqlAction insert, SqlAction upsert,
+      RejectedCount isolate) throws SQLException {
+    if (!rangesWithExistingKeys.contains(range)) {
+      SQLException rejected = underSavepoint(insert);
+      if (rejected == null) {
+        return 0;
+      }
+      if (UNIQUE_VIOLATION.equals(rejected.getSQLState())) {
         // A key exists already (a re-run, or rows written before): upsert from now on.
         rangesWithExistingKeys.add(range);
       }
-      if (underSavepoint(() -> copyUpsert.upsert(rows)) == null) {
-        return 0;
-      }
-      copyFallbacks.inc();
     }
-    return writeIsolating(rows, sources, 0, rows.size(), dead, false);
+    if (rangesWithExistingKeys.contains(range) && underSavepoint(upsert) == null) {
+      return 0;
+    }
+    copyFallbacks.inc();
+    return isolate.write();
   }
 
   /** One statement sequence to run under a savepoint. */
