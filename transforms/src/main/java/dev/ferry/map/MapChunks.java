@@ -2,12 +2,14 @@ package dev.ferry.map;
 
 import dev.ferry.record.Chunk;
 import dev.ferry.record.ChunkCoder;
+import dev.ferry.record.ChunkSink;
 import dev.ferry.record.DeadLetter;
 import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Record;
 import dev.ferry.record.RowJson;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -40,6 +42,12 @@ public final class MapChunks extends PTransform<PCollection<Chunk>, PCollection<
     return new MapChunks(mapper, List.copyOf(sourceKeyColumns), tableName);
   }
 
+  /** This mapping as a step of a {@link ChunkSink}: each chunk is mapped, then goes to next. */
+  public ChunkSink then(ChunkSink next) {
+    return new MapThen(new MapFn(mapper, sourceKeyColumns, tableName),
+        Objects.requireNonNull(next, "next"));
+  }
+
   @Override
   public PCollection<Chunk> expand(PCollection<Chunk> chunks) {
     return chunks
@@ -67,14 +75,17 @@ public final class MapChunks extends PTransform<PCollection<Chunk>, PCollection<
 
     @ProcessElement
     public void process(@Element Chunk chunk, OutputReceiver<Chunk> out) {
+      out.output(map(chunk));
+    }
+
+    Chunk map(Chunk chunk) {
       if (chunk.copyText() != null) {
         // COPY text rows are only read for a mapping that changes nothing; see ReadRanges.
         if (!mapper.isIdentity()) {
           throw new IllegalStateException("table " + tableName + ": rows read as COPY text"
               + " cannot go through a mapping with rules");
         }
-        out.output(chunk);
-        return;
+        return chunk;
       }
       List<Record> kept = new ArrayList<>(chunk.source().size());
       List<Record> mapped = new ArrayList<>(chunk.source().size());
@@ -94,7 +105,35 @@ public final class MapChunks extends PTransform<PCollection<Chunk>, PCollection<
           rejectedRows.inc();
         }
       }
-      out.output(chunk.mapped(kept, mapped, rejected));
+      return chunk.mapped(kept, mapped, rejected);
+    }
+  }
+
+  /** Maps each chunk and hands it on. */
+  private static final class MapThen implements ChunkSink {
+    private static final long serialVersionUID = 1L;
+    private final MapFn map;
+    private final ChunkSink next;
+
+    MapThen(MapFn map, ChunkSink next) {
+      this.map = map;
+      this.next = next;
+    }
+
+    @Override
+    public void setup() throws Exception {
+      map.setup();
+      next.setup();
+    }
+
+    @Override
+    public void accept(Chunk chunk) throws Exception {
+      next.accept(map.map(chunk));
+    }
+
+    @Override
+    public void teardown() {
+      next.teardown();
     }
   }
 }

@@ -22,6 +22,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -97,6 +98,12 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
     int maxAttempts;
     /** Read with COPY … TO STDOUT and emit COPY text; see {@link ReadRanges#withCopyText}. */
     boolean copyText;
+    /**
+     * Whether a call returns to the runner after a while (64 chunks, {@code maxChunkBytes} or
+     * half a second), for the runner to take its output; false when each chunk is written
+     * before the next is read ({@link ReadRangesInto}), which holds nothing to hand over.
+     */
+    boolean yieldToRunner = true;
   }
 
   private final Settings s;
@@ -196,7 +203,11 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
     int claims;
     long bytes;
     long startNanos = System.nanoTime();
-    int maxClaims = YIELD_AFTER_CHUNKS;
+    int maxClaims;
+
+    Cursor(int maxClaims) {
+      this.maxClaims = maxClaims;
+    }
 
     /** Gives the rest of this call one chunk: it claims exactly one more, then yields. */
     void oneMoreChunk() {
@@ -226,9 +237,19 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
   public ProcessContinuation process(@Element RangeTask task,
       RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, OutputReceiver<Chunk> out)
       throws Exception {
+    return read(task, tracker, out::output);
+  }
+
+  /**
+   * Reads from the tracker's position on and hands each claimed chunk to {@code out}; returns
+   * when the range is done, the runner took a checkpoint, or it is time to yield.
+   */
+  ProcessContinuation read(RangeTask task,
+      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, Consumer<Chunk> out)
+      throws Exception {
     KeyRange range = task.range();
     ReadPosition start = tracker.currentRestriction();
-    Cursor cursor = new Cursor();
+    Cursor cursor = new Cursor(s.yieldToRunner ? YIELD_AFTER_CHUNKS : Integer.MAX_VALUE);
     cursor.seq = start.startSeq;
     cursor.afterKey = start.startAfterKey == null ? null : KeyCodec.decode(start.startAfterKey);
     for (int attempt = 1; ; attempt++) {
@@ -263,7 +284,7 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
   }
 
   private ProcessContinuation readFrom(KeyRange range, Cursor cursor,
-      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, OutputReceiver<Chunk> out)
+      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, Consumer<Chunk> out)
       throws SQLException, InterruptedException {
     return s.copyText && !range.nullKeys() ? readCopyText(range, cursor, tracker, out)
         : readRows(range, cursor, tracker, out);
@@ -271,7 +292,7 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
 
   /** Reads rows as values, chunk by chunk, until the range ends or it is time to yield. */
   private ProcessContinuation readRows(KeyRange range, Cursor cursor,
-      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, OutputReceiver<Chunk> out)
+      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, Consumer<Chunk> out)
       throws SQLException, InterruptedException {
     List<Object> params = new ArrayList<>();
     // NULL keys have no order to resume in, so that range is always read whole, in one call.
@@ -393,7 +414,13 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
     if (nullKeys || cursor.claims == 0) {
       return false;
     }
-    if (cursor.claims >= cursor.maxClaims || cursor.bytes >= s.maxChunkBytes
+    if (cursor.claims >= cursor.maxClaims) {
+      return true;
+    }
+    if (!s.yieldToRunner) {
+      return false;
+    }
+    if (cursor.bytes >= s.maxChunkBytes
         || System.nanoTime() - cursor.startNanos >= YIELD_AFTER_NANOS) {
       return true;
     }
@@ -516,7 +543,7 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
   /** Claims and outputs the chunk; false when the runner took a checkpoint before it. */
   private boolean emit(
       KeyRange range, Cursor cursor, boolean last, Object[] lastKey, Pending pending,
-      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, OutputReceiver<Chunk> out)
+      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, Consumer<Chunk> out)
       throws InterruptedException {
     return claimAndOutput(range, cursor, last, lastKey, pending.count(), pending.bytes, tracker,
         out, (seq, key) -> new Chunk(range.index(), seq, last, key, pending.count(),
@@ -531,7 +558,7 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
 
   private boolean claimAndOutput(KeyRange range, Cursor cursor, boolean last, Object[] lastKey,
       long rows, long bytes, RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker,
-      OutputReceiver<Chunk> out, ChunkFactory chunk) throws InterruptedException {
+      Consumer<Chunk> out, ChunkFactory chunk) throws InterruptedException {
     if (throttle != null && rows > 0) {
       throttle.acquire(rows);
     }
@@ -541,7 +568,7 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
     }
     cursor.seq++;
     Chunk c = chunk.create(cursor.seq, lastKeyText);
-    out.output(s.backpressure ? c.tracked(InFlight.JVM, bytes) : c);
+    out.accept(s.backpressure ? c.tracked(InFlight.JVM, bytes) : c);
     rowsRead.inc(rows);
     cursor.claims++;
     cursor.bytes += bytes;
@@ -561,7 +588,7 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
    * values are fetched one at a time ({@link #readRows}), and the next call goes back to COPY.
    */
   private ProcessContinuation readCopyText(KeyRange range, Cursor cursor,
-      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, OutputReceiver<Chunk> out)
+      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, Consumer<Chunk> out)
       throws SQLException, InterruptedException {
     if (s.backpressure && overBudget()) {
       return ProcessContinuation.resume().withResumeDelay(org.joda.time.Duration.millis(100));
@@ -664,7 +691,7 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
   }
 
   private boolean emitCopy(KeyRange range, Cursor cursor, boolean last, CopyChunk pending,
-      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, OutputReceiver<Chunk> out)
+      RestrictionTracker<ReadPosition, ReadPosition.Claim> tracker, Consumer<Chunk> out)
       throws InterruptedException {
     Object[] lastKey = pending.lastRow == null ? null : copyKey(pending.lastRow);
     CopyTextRows rows = new CopyTextRows(pending.text.toByteArray(), pending.rows);

@@ -6,6 +6,7 @@ import dev.ferry.plan.RangeSql;
 import dev.ferry.plan.SourceRelation;
 import dev.ferry.record.Chunk;
 import dev.ferry.record.ChunkCoder;
+import dev.ferry.record.ChunkSink;
 import dev.ferry.record.Column;
 import dev.ferry.record.Layout;
 import java.sql.Types;
@@ -16,6 +17,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
 
 /**
  * Reads planned key ranges from a JDBC source as {@link Chunk}s of consecutive rows in key order.
@@ -187,8 +189,25 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     return new ReadRanges(b);
   }
 
+  /**
+   * Reads each range and hands every chunk to {@code sink} (usually mapping, then writing) before
+   * reading on, all in one step; see {@link ChunkSink}. Nothing waits between steps, so chunks
+   * are not held in memory and a range's reading and writing overlap with other ranges' on any
+   * runner. Runners cannot checkpoint inside a range then: the sink's own checkpoints (such as
+   * {@code WriteChunks}') are what a restarted job resumes from.
+   */
+  public PTransform<PCollection<RangeTask>, PDone> into(ChunkSink sink) {
+    return new ReadRangesInto(this, Objects.requireNonNull(sink, "sink"));
+  }
+
   @Override
   public PCollection<Chunk> expand(PCollection<RangeTask> tasks) {
+    return tasks.apply("ReadRange", ParDo.of(new ReadRangeFn(settings(tasks))))
+        .setCoder(ChunkCoder.of());
+  }
+
+  /** What the reading DoFn needs, worked out once at pipeline construction. */
+  ReadRangeFn.Settings settings(PCollection<RangeTask> tasks) {
     if (copyText && sinceColumn != null) {
       throw new IllegalStateException("COPY text reading does not combine with withSince");
     }
@@ -218,7 +237,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     if (dialect == Dialect.POSTGRESQL) {
       planPostgresFetch(s, dialect, from);
     }
-    return tasks.apply("ReadRange", ParDo.of(new ReadRangeFn(s))).setCoder(ChunkCoder.of());
+    return s;
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.ferry.write;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.progress.StateTables;
 import dev.ferry.record.Chunk;
+import dev.ferry.record.ChunkSink;
 import dev.ferry.record.Layout;
 import java.util.List;
 import java.util.Objects;
@@ -70,11 +71,48 @@ public final class WriteChunks extends PTransform<PCollection<Chunk>, PDone> {
 
   @Override
   public PDone expand(PCollection<Chunk> chunks) {
+    chunks.apply("UpsertChunk", ParDo.of(new WriteChunkFn(requireJob())));
+    return PDone.in(chunks.getPipeline());
+  }
+
+  /**
+   * This write as a {@link ChunkSink}: each chunk is written, with its checkpoint, in one
+   * transaction before the sink returns; the guarantees are the transform's.
+   */
+  public ChunkSink asSink() {
+    return new WriteThen(new WriteChunkFn(requireJob()));
+  }
+
+  private WriteConfig requireJob() {
     if (config.job == null) {
       throw new IllegalStateException("WriteChunks needs forJob(job, fingerprint, runId)");
     }
-    chunks.apply("UpsertChunk", ParDo.of(new WriteChunkFn(config)));
-    return PDone.in(chunks.getPipeline());
+    return config;
+  }
+
+  /** Writes each chunk it is handed. */
+  private static final class WriteThen implements ChunkSink {
+    private static final long serialVersionUID = 1L;
+    private final WriteChunkFn write;
+
+    WriteThen(WriteChunkFn write) {
+      this.write = write;
+    }
+
+    @Override
+    public void setup() {
+      write.setup();
+    }
+
+    @Override
+    public void accept(Chunk chunk) throws Exception {
+      write.process(chunk);
+    }
+
+    @Override
+    public void teardown() {
+      write.teardown();
+    }
   }
 
   @Override

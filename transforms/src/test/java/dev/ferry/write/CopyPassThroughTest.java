@@ -92,7 +92,7 @@ class CopyPassThroughTest {
     TargetTable table = TargetTable.describe(to, List.of("item"), layout.names(), List.of("id"));
     assertNull(CopyPassThrough.refusal(from, layout, List.of("id"), to, table));
 
-    PipelineResult result = copy(from, to, layout, table, "r1");
+    PipelineResult result = copy(from, to, layout, table, "r1", true);
 
     // A row with a 20,000-character text starts a chunk read as values (the text fetched by
     // key); then COPY goes on.
@@ -122,7 +122,7 @@ class CopyPassThroughTest {
     Layout layout = layout(source);
     TargetTable table = TargetTable.describe(to, List.of("item"), layout.names(), List.of("id"));
 
-    copy(from, to, layout, table, "r1");
+    copy(from, to, layout, table, "r1", false);
 
     assertEquals(497L, target.count("item"));
     Map<String, String> dead = new TreeMap<>();
@@ -142,7 +142,7 @@ class CopyPassThroughTest {
     source.execute("UPDATE item SET code = 'changed' WHERE id IN (1, 100, 499)",
         "UPDATE item SET qty = 5 WHERE id = 17");
     new ProgressStore(to, List.of()).planOrResume("job2", "fp", CopyPassThroughTest::ranges);
-    copy(from, to, layout, table, "job2", "r2", ReadRanges.DEFAULT_MAX_CHUNK_BYTES);
+    copy(from, to, layout, table, "job2", "r2", ReadRanges.DEFAULT_MAX_CHUNK_BYTES, true);
     assertEquals(498L, target.count("item"));
     assertEquals(List.of(List.of(1L, "changed"), List.of(17L, "c17"), List.of(100L, "changed"),
         List.of(499L, "changed")), target.query("SELECT id, code FROM item"
@@ -167,7 +167,7 @@ class CopyPassThroughTest {
 
     // The first call of a reader knows no row size and asks for 64 chunks of 97 rows; at 64 KiB
     // per chunk it passes its budget after two chunks, drops its connection and resumes.
-    PipelineResult result = copy(from, to, layout, table, "job", "r1", 65_536);
+    PipelineResult result = copy(from, to, layout, table, "job", "r1", 65_536, true);
 
     assertEquals(3000L, counter(result, ReadRanges.class, "rowsReadAsCopyText"));
     assertEquals(rowsAsText(source), rowsAsText(target));
@@ -242,26 +242,38 @@ class CopyPassThroughTest {
   }
 
   private static PipelineResult copy(JdbcEndpoint from, JdbcEndpoint to, Layout layout,
-      TargetTable table, String runId) throws Exception {
+      TargetTable table, String runId, boolean oneStep) throws Exception {
     ProgressStore store = new ProgressStore(to, List.of());
     store.ensureTables();
     store.planOrResume("job", "fp", CopyPassThroughTest::ranges);
-    return copy(from, to, layout, table, "job", runId, ReadRanges.DEFAULT_MAX_CHUNK_BYTES);
+    return copy(from, to, layout, table, "job", runId, ReadRanges.DEFAULT_MAX_CHUNK_BYTES,
+        oneStep);
   }
 
+  /**
+   * Copies the three ranges; {@code oneStep}: read, map and write in one step as the backfill
+   * does ({@link ReadRanges#into}), else as three steps.
+   */
   private static PipelineResult copy(JdbcEndpoint from, JdbcEndpoint to, Layout layout,
-      TargetTable table, String job, String runId, long maxChunkBytes) {
+      TargetTable table, String job, String runId, long maxChunkBytes, boolean oneStep) {
     List<RangeTask> tasks = new ArrayList<>();
     for (KeyRange r : ranges()) {
       tasks.add(RangeTask.fresh(r));
     }
-    RecordMapper identity = RecordMapper.compile(MappingSpec.identity(), layout);
+    MapChunks map = MapChunks.with(RecordMapper.compile(MappingSpec.identity(), layout),
+        List.of("id"), "item");
+    WriteChunks write = WriteChunks.into(to, table, layout, List.of("id"))
+        .forJob(job, "fp", runId);
+    ReadRanges read = ReadRanges.from(from, SourceRelation.table(List.of("item"),
+        List.of("id")), layout).withChunkSize(97).withMaxChunkBytes(maxChunkBytes).withCopyText();
     TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(true);
-    p.apply(Create.of(tasks).withCoder(SerializableCoder.of(RangeTask.class)))
-        .apply(ReadRanges.from(from, SourceRelation.table(List.of("item"), List.of("id")),
-            layout).withChunkSize(97).withMaxChunkBytes(maxChunkBytes).withCopyText())
-        .apply(MapChunks.with(identity, List.of("id"), "item"))
-        .apply(WriteChunks.into(to, table, layout, List.of("id")).forJob(job, "fp", runId));
+    PCollection<RangeTask> ranges = p.apply(Create.of(tasks).withCoder(SerializableCoder.of(
+        RangeTask.class)));
+    if (oneStep) {
+      ranges.apply(read.into(map.then(write.asSink())));
+    } else {
+      ranges.apply(read).apply(map).apply(write);
+    }
     PipelineResult result = p.run();
     result.waitUntilFinish();
     return result;

@@ -355,10 +355,45 @@ public final class BackfillPipeline {
       String step = (p.target != null ? "Table." : "Collection.")
           + p.targetName().replaceAll("[^A-Za-z0-9_.]", "_");
       Pipeline pipeline = Pipeline.create(options);
-      PCollection<Chunk> rows = pipeline
+      PCollection<RangeTask> tasks = pipeline
           .apply(step + ".Ranges", Create.of(pending).withCoder(SerializableCoder.of(
               RangeTask.class)))
-          .apply(step + ".Distribute", Reshuffle.viaRandomKey())
+          .apply(step + ".Distribute", Reshuffle.viaRandomKey());
+      String readStep;
+      if (p.copiesInOneStep()) {
+        readStep = p.copyInOneStep(tasks, step, readRanges(p, since), WriteChunks.into(
+                config.target, p.target, p.sourceLayout, p.sourceKeyColumns())
+            .forJob(config.job, summary.fingerprint, summary.runId)
+            .withStateSchema(config.stateSchema)
+            .withRowStatement(p.statement));
+      } else {
+        readStep = step + ".Read";
+        applySteps(p, tasks, step, since);
+      }
+      LOG.info("{}: copying {} ranges of {} to {}", config.job, pending.size(),
+          p.sourceName(), p.targetName());
+      try (ProgressReporter reporter = new ProgressReporter(store, config.job,
+          summary.fingerprint, config.progressIntervalSeconds)) {
+        PipelineResult result = pipeline.run();
+        result.waitUntilFinish();
+        // Only the table's own read: lookups read with the same transform.
+        summary.rowsRead = counter(result, ReadRanges.class, "rowsRead", readStep)
+            + counter(result, ReadCollection.class, "rowsRead", readStep);
+        summary.rowsWritten = counter(result, WriteChunks.class, "rowsWritten", null)
+            + counter(result, UpsertDocuments.class, "rowsWritten", null);
+        summary.rowsDeadLettered = counter(result, WriteChunks.class, "rowsDeadLettered", null)
+            + counter(result, UpsertDocuments.class, "rowsDeadLettered", null);
+        summary.retries = counter(result, ReadRanges.class, "readRetries", null)
+            + counter(result, WriteChunks.class, "writeRetries", null)
+            + counter(result, ReadCollection.class, "readRetries", null)
+            + counter(result, UpsertDocuments.class, "writeRetries", null);
+      }
+    }
+
+    /** Reading, mapping, lookups and writing as separate steps: MongoDB, or lookups. */
+    private void applySteps(Prepared p, PCollection<RangeTask> tasks, String step,
+        String since) {
+      PCollection<Chunk> rows = tasks
           .apply(step + ".Read", p.collection != null
               ? MongoBackfill.read(p.collection, config) : readRanges(p, since))
           .apply(step + ".Map", MapChunks.with(p.mapper, p.sourceKeyColumns(),
@@ -377,24 +412,6 @@ public final class BackfillPipeline {
             .forJob(config.job, summary.fingerprint, summary.runId)
             .withStateSchema(config.stateSchema)
             .withRowStatement(p.statement));
-      }
-      LOG.info("{}: copying {} ranges of {} to {}", config.job, pending.size(),
-          p.sourceName(), p.targetName());
-      try (ProgressReporter reporter = new ProgressReporter(store, config.job,
-          summary.fingerprint, config.progressIntervalSeconds)) {
-        PipelineResult result = pipeline.run();
-        result.waitUntilFinish();
-        // Only the table's own read: lookups read with the same transform.
-        summary.rowsRead = counter(result, ReadRanges.class, "rowsRead", step + ".Read")
-            + counter(result, ReadCollection.class, "rowsRead", step + ".Read");
-        summary.rowsWritten = counter(result, WriteChunks.class, "rowsWritten", null)
-            + counter(result, UpsertDocuments.class, "rowsWritten", null);
-        summary.rowsDeadLettered = counter(result, WriteChunks.class, "rowsDeadLettered", null)
-            + counter(result, UpsertDocuments.class, "rowsDeadLettered", null);
-        summary.retries = counter(result, ReadRanges.class, "readRetries", null)
-            + counter(result, WriteChunks.class, "writeRetries", null)
-            + counter(result, ReadCollection.class, "readRetries", null)
-            + counter(result, UpsertDocuments.class, "writeRetries", null);
       }
     }
 
@@ -539,6 +556,26 @@ public final class BackfillPipeline {
         LOG.info("{}: rows are read as values ({})", sourceName(), refusal);
       }
       return refusal == null;
+    }
+
+    /** Whether {@link #copyInOneStep} applies: a table into a table, with no lookups. */
+    public boolean copiesInOneStep() {
+      return relation != null && target != null && afterMap.isEmpty();
+    }
+
+    /**
+     * Reads the tasks' ranges, maps the rows and writes them in one step, {@code <step>.Copy}
+     * ({@link ReadRanges#into}), and returns the step's name. On the DirectRunner, which runs
+     * separate steps one after another, this lets one range's writing overlap another's
+     * reading, and keeps read chunks from piling up in memory; other runners fuse the steps
+     * anyway.
+     */
+    public String copyInOneStep(PCollection<RangeTask> tasks, String step, ReadRanges read,
+        WriteChunks write) {
+      String name = step + ".Copy";
+      tasks.apply(name, read.into(MapChunks.with(mapper, sourceKeyColumns(), sourceName())
+          .then(write.asSink())));
+      return name;
     }
 
     public List<String> sourceKeyColumns() {

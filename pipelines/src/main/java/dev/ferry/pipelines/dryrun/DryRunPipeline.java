@@ -1,7 +1,6 @@
 package dev.ferry.pipelines.dryrun;
 
 import dev.ferry.jdbc.JdbcEndpoint;
-import dev.ferry.map.MapChunks;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.profile.Failures;
@@ -300,14 +299,11 @@ public final class DryRunPipeline {
       }
       long start = System.nanoTime();
       Pipeline pipeline = Pipeline.create(options);
-      pipeline
+      p.copyInOneStep(pipeline
           .apply(step + ".Ranges", Create.of(tasks).withCoder(SerializableCoder.of(
               RangeTask.class)))
-          .apply(step + ".Distribute", Reshuffle.viaRandomKey())
-          .apply(step + ".Read", read)
-          .apply(step + ".Map", MapChunks.with(p.mapper, p.relation.keyColumns(),
-              p.relation.displayName()))
-          .apply(step + ".Upsert", WriteChunks.into(config.target, table, p.sourceLayout,
+          .apply(step + ".Distribute", Reshuffle.viaRandomKey()),
+          step, read, WriteChunks.into(config.target, table, p.sourceLayout,
                   p.relation.keyColumns())
               .forJob(job, fingerprint, runId)
               .withStateSchema(stateSchema));
