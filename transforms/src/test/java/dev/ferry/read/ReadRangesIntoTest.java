@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.jdbc.Describe;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.plan.SourceRelation;
@@ -16,9 +15,9 @@ import dev.ferry.record.Layout;
 import dev.ferry.record.Record;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,7 +77,7 @@ class ReadRangesIntoTest {
       if (chunk.seq() == failOnSeq) {
         throw new SQLException("target said no to chunk " + chunk.seq(), "23514");
       }
-      SEEN.computeIfAbsent(test, t -> java.util.Collections.synchronizedList(new ArrayList<>()))
+      SEEN.computeIfAbsent(test, t -> Collections.synchronizedList(new ArrayList<>()))
           .add(new Seen(chunk));
     }
 
@@ -95,10 +94,7 @@ class ReadRangesIntoTest {
         "INSERT INTO t SELECT g, CASE WHEN g % 97 = 0 THEN repeat('x', 40000)"
             + " ELSE 'v' || g END FROM generate_series(1, 1200) g");
     JdbcEndpoint endpoint = new JdbcEndpoint(db.jdbcUrl(), db.user(), db.password());
-    Layout layout;
-    try (Connection c = db.connect()) {
-      layout = Describe.relation(c, "\"t\"");
-    }
+    Layout layout = ReadRangesTest.layout(db, "t");
     // Range 0 resumes after id 100, as if its first chunk had been committed before a crash.
     List<RangeTask> tasks = List.of(
         new RangeTask(KeyRange.between(0, null, new Object[] {501L}, 500), 1,
@@ -149,10 +145,7 @@ class ReadRangesIntoTest {
     db.execute("CREATE TABLE t (id bigint PRIMARY KEY, v text)",
         "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 100) g");
     JdbcEndpoint endpoint = new JdbcEndpoint(db.jdbcUrl(), db.user(), db.password());
-    Layout layout;
-    try (Connection c = db.connect()) {
-      layout = Describe.relation(c, "\"t\"");
-    }
+    Layout layout = ReadRangesTest.layout(db, "t");
     TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(true);
     p.apply(Create.of(RangeTask.fresh(KeyRange.between(0, null, null, 100)))
             .withCoder(SerializableCoder.of(RangeTask.class)))

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 class ReadRangesTest {
 
-  private static Layout layout(TestDatabase db, String table) throws Exception {
+  static Layout layout(TestDatabase db, String table) throws Exception {
     try (Connection c = db.connect()) {
       return Describe.relation(c, db.engine() == TestDatabase.Engine.POSTGRESQL
           ? "\"" + table + "\"" : "`" + table + "`");
