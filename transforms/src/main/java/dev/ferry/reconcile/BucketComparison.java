@@ -4,24 +4,20 @@ import dev.ferry.digest.Bucketing;
 import dev.ferry.digest.Digest;
 import dev.ferry.plan.KeyRange;
 import java.io.Serializable;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * The fast path's first step done before the pipeline is built, the way key ranges are planned:
  * both databases compute the digest of every bucket of every range at the same time (one
- * connection per side, the ranges one after another on it), and the digests are compared in
- * the launcher. What reaches the pipeline ({@link Reconcile#withComparedBuckets}) is only the
- * selection of differing buckets; when there is none, no row needs to be read at all.
+ * connection per side, the ranges one after another on it, in a thread per side:
+ * {@link BothSides}), and the digests are compared in the launcher. What reaches the pipeline
+ * ({@link Reconcile#withComparedBuckets}) or the launcher's own join ({@link LocalBucketJoin}) is
+ * only the selection of differing buckets; when there is none, no row needs to be read at all.
  *
  * <p>Only aggregates cross the network: per bucket a row count and two lane sums. The result is
  * the same as the pipeline's own SQL checksum step ({@link SqlBucketDigests} and
@@ -44,6 +40,21 @@ public final class BucketComparison implements Serializable {
    */
   public static BucketComparison compute(ReconcileSide source, ReconcileSide target,
       PushdownPlan plan, Bucketing bucketing, List<KeyRange> ranges) throws SQLException {
+    try (SideConnections sourceConnections = new SideConnections(source.endpoint());
+        SideConnections targetConnections = new SideConnections(target.endpoint())) {
+      return compute(source, target, plan, bucketing, ranges, sourceConnections,
+          targetConnections);
+    }
+  }
+
+  /**
+   * {@link #compute(ReconcileSide, ReconcileSide, PushdownPlan, Bucketing, List)} over
+   * connections the caller keeps, one of each side's for the time of the call.
+   */
+  public static BucketComparison compute(ReconcileSide source, ReconcileSide target,
+      PushdownPlan plan, Bucketing bucketing, List<KeyRange> ranges,
+      SideConnections sourceConnections, SideConnections targetConnections)
+      throws SQLException {
     Objects.requireNonNull(bucketing, "bucketing");
     if (!Objects.requireNonNull(plan, "plan").available()) {
       throw new IllegalArgumentException("no SQL checksums: " + plan.problem());
@@ -51,47 +62,23 @@ public final class BucketComparison implements Serializable {
     if (ranges == null || ranges.isEmpty()) {
       throw new IllegalArgumentException("at least one key range is required");
     }
-    ExecutorService sides = Executors.newFixedThreadPool(2, r -> {
-      Thread t = new Thread(r, "ferry-checksum");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      Future<Map<Integer, Map<Long, Digest>>> sourceDigests =
-          sides.submit(() -> checksums(source, plan, bucketing, ranges));
-      Future<Map<Integer, Map<Long, Digest>>> targetDigests =
-          sides.submit(() -> checksums(target, plan, bucketing, ranges));
-      return compare(ranges, await(sourceDigests), await(targetDigests));
-    } finally {
-      sides.shutdownNow();
-    }
+    BothSides<Map<Integer, Map<Long, Digest>>> digests = BothSides.start("checksums",
+        () -> checksums(source, plan, bucketing, ranges, sourceConnections),
+        () -> checksums(target, plan, bucketing, ranges, targetConnections));
+    return compare(ranges, digests.source(), digests.target());
   }
 
   private static Map<Integer, Map<Long, Digest>> checksums(ReconcileSide side, PushdownPlan plan,
-      Bucketing bucketing, List<KeyRange> ranges) throws SQLException {
+      Bucketing bucketing, List<KeyRange> ranges, SideConnections connections)
+      throws SQLException {
     KeyPredicates keys = new KeyPredicates(side.dialect(), side.rangeKeyColumns());
-    Map<Integer, Map<Long, Digest>> out = new LinkedHashMap<>();
-    try (Connection c = SqlBucketDigests.connectReadOnly(side)) {
+    return connections.with(c -> {
+      Map<Integer, Map<Long, Digest>> out = new LinkedHashMap<>();
       for (KeyRange range : ranges) {
         out.put(range.index(), SqlBucketDigests.checksum(c, side, plan, bucketing, keys, range));
       }
-    }
-    return out;
-  }
-
-  private static <T> T await(Future<T> side) throws SQLException {
-    try {
-      return side.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SQLException("interrupted while the databases computed checksums", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof SQLException) {
-        throw (SQLException) e.getCause();
-      }
-      throw new IllegalStateException("computing checksums failed: " + e.getCause(),
-          e.getCause());
-    }
+      return out;
+    });
   }
 
   /** Compares per-range bucket digests of both sides (visible for tests). */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -157,6 +158,32 @@ public final class ClassifyKeys extends PTransform<PCollectionTuple, PCollection
     return outcome;
   }
 
+  /**
+   * Classifies every key of both sides' rows, grouped by key ({@link #byKey}) and holding all
+   * rows of each key: {@link #account}s each key into {@code totals} and hands the keys that are
+   * not matches to {@code differences}.
+   */
+  static void classifyAll(Map<String, List<RowDigest>> source,
+      Map<String, List<RowDigest>> target, List<String> columns, double tolerance,
+      BundleTotals totals, Consumer<KeyOutcome> differences) {
+    for (Map.Entry<String, List<RowDigest>> e : source.entrySet()) {
+      report(account(e.getKey(), e.getValue(), target.getOrDefault(e.getKey(), List.of()),
+          columns, tolerance, totals), differences);
+    }
+    for (Map.Entry<String, List<RowDigest>> e : target.entrySet()) {
+      if (!source.containsKey(e.getKey())) {
+        report(account(e.getKey(), List.of(), e.getValue(), columns, tolerance, totals),
+            differences);
+      }
+    }
+  }
+
+  private static void report(KeyOutcome outcome, Consumer<KeyOutcome> differences) {
+    if (outcome != null) {
+      differences.accept(outcome);
+    }
+  }
+
   /** Rows grouped by their canonical key. */
   static Map<String, List<RowDigest>> byKey(Iterable<KV<String, RowDigest>> rows) {
     Map<String, List<RowDigest>> byKey = new HashMap<>();
@@ -209,24 +236,9 @@ public final class ClassifyKeys extends PTransform<PCollectionTuple, PCollection
 
     @ProcessElement
     public void process(@Element KV<Integer, CoGbkResult> partition, MultiOutputReceiver out) {
-      Map<String, List<RowDigest>> source = byKey(partition.getValue().getAll(SOURCE_PART));
-      Map<String, List<RowDigest>> target = byKey(partition.getValue().getAll(TARGET_PART));
-      for (Map.Entry<String, List<RowDigest>> e : source.entrySet()) {
-        classifyKey(e.getKey(), e.getValue(), target.getOrDefault(e.getKey(), List.of()), out);
-      }
-      for (Map.Entry<String, List<RowDigest>> e : target.entrySet()) {
-        if (!source.containsKey(e.getKey())) {
-          classifyKey(e.getKey(), List.of(), e.getValue(), out);
-        }
-      }
-    }
-
-    private void classifyKey(String key, List<RowDigest> source, List<RowDigest> target,
-        MultiOutputReceiver out) {
-      KeyOutcome outcome = account(key, source, target, columns, tolerance, totals);
-      if (outcome != null) {
-        out.get(DIFFERENCES).output(outcome);
-      }
+      classifyAll(byKey(partition.getValue().getAll(SOURCE_PART)),
+          byKey(partition.getValue().getAll(TARGET_PART)), columns, tolerance, totals,
+          out.get(DIFFERENCES)::output);
     }
 
     @FinishBundle

@@ -4,11 +4,6 @@ import dev.ferry.digest.Bucketing;
 import dev.ferry.digest.Digest;
 import dev.ferry.digest.RowCanonicalizer;
 import dev.ferry.digest.RowDigest;
-import dev.ferry.plan.KeyRange;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -44,7 +39,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * match, and only the others are read whole, in batches, and classified from their digests.
  * {@link #ofBuckets} does the same for the selected value buckets of each range (the fast path),
  * and classifies keys found on one side only as missing or extra on the spot: both sides bucket a
- * key by its value, so its partner, if any, is in the same bucket.
+ * key by its value, so its partner, if any, is in the same bucket. The joining itself is
+ * {@link InRangeJoin}'s, which the launcher also uses for a few differing buckets
+ * ({@link LocalBucketJoin}).
  */
 final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCollectionTuple> {
   static final TupleTag<KeyOutcome> DIFFERENCES = new TupleTag<KeyOutcome>() {};
@@ -94,13 +91,7 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
   /** True when {@link #ofBuckets} can join the selected buckets of these sides. */
   static boolean canJoinBuckets(ReconcileSide source, ReconcileSide target,
       PushdownPlan rowHashes, Bucketing buckets) {
-    return buckets.byValue() && hashed(source, target, rowHashes);
-  }
-
-  private static boolean hashed(ReconcileSide source, ReconcileSide target,
-      PushdownPlan rowHashes) {
-    return rowHashes != null && rowHashes.nativeHashes() && source.hasLookupKey()
-        && ReconcileSide.sortedAlike(source, target);
+    return buckets.byValue() && InRangeJoin.hashed(source, target, rowHashes);
   }
 
   @Override
@@ -118,33 +109,22 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
     return out;
   }
 
+  /** Joins each range where it is read ({@link InRangeJoin}); its results become outputs. */
   private static final class JoinFn extends DoFn<RangeSelection, KeyOutcome> {
-    private static final Bucketing ONE_BUCKET = Bucketing.byKeyHash(1);
-
     private final ReconcileSide source;
     private final ReconcileSide target;
     private final RowCanonicalizer canonicalizer;
-    private final Counter sourceRows;
-    private final Counter targetRows;
+    private final PushdownPlan rowHashes;
+    private final Bucketing buckets;
+    private final Counter sourceRows = Metrics.counter(ReconcileFacts.NAMESPACE,
+        "sourceRowsRead");
+    private final Counter targetRows = Metrics.counter(ReconcileFacts.NAMESPACE,
+        "targetRowsRead");
     private final Counter unmatched = Metrics.counter(ReconcileFacts.NAMESPACE,
         "rowsWithoutPartnerInRange");
-    private final boolean sorted;
-    private final Bucketing buckets;
-    // A key's rows lie in the same value bucket on both sides: one without a partner there has
-    // none anywhere, so it is missing or extra without a join across ranges.
-    private final boolean classifyHere;
-    private final String sourceHashSql;
-    private final String targetHashSql;
-    private final List<String> columns;
-    private final double tolerance;
     private transient SideConnections sourceConnections;
     private transient SideConnections targetConnections;
-    private transient RangeReader sourceReader;
-    private transient RangeReader targetReader;
-    private transient RowReader sourceHashes;
-    private transient RowReader targetHashes;
-    private transient KeyPredicates sourceKeys;
-    private transient KeyPredicates targetKeys;
+    private transient InRangeJoin join;
     private transient BundleTotals totals;
 
     JoinFn(ReconcileSide source, ReconcileSide target, RowCanonicalizer canonicalizer,
@@ -152,32 +132,16 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
       this.source = source;
       this.target = target;
       this.canonicalizer = canonicalizer;
-      this.sourceRows = Metrics.counter(ReconcileFacts.NAMESPACE, "sourceRowsRead");
-      this.targetRows = Metrics.counter(ReconcileFacts.NAMESPACE, "targetRowsRead");
-      this.sorted = ReconcileSide.sortedAlike(source, target);
-      boolean hashed = hashed(source, target, rowHashes);
+      this.rowHashes = rowHashes;
       this.buckets = buckets;
-      this.classifyHere = buckets != null;
-      this.sourceHashSql = hashed ? rowHashes.rowHashSql(source) : null;
-      this.targetHashSql = hashed ? rowHashes.rowHashSql(target) : null;
-      this.columns = canonicalizer.columnNames();
-      this.tolerance = canonicalizer.floatTolerance();
     }
 
     @Setup
     public void setup() {
-      sourceConnections = new SideConnections(source);
-      targetConnections = new SideConnections(target);
-      sourceReader = new RangeReader(source, canonicalizer, ONE_BUCKET, null, 2000,
-          sourceConnections);
-      targetReader = new RangeReader(target, canonicalizer, ONE_BUCKET, null, 2000,
-          targetConnections);
-      if (sourceHashSql != null) {
-        sourceHashes = RowReader.keysWithHash(source, sourceHashSql, sourceConnections);
-        targetHashes = RowReader.keysWithHash(target, targetHashSql, targetConnections);
-        sourceKeys = new KeyPredicates(source.dialect(), source.rangeKeyColumns());
-        targetKeys = new KeyPredicates(target.dialect(), target.rangeKeyColumns());
-      }
+      sourceConnections = new SideConnections(source.endpoint());
+      targetConnections = new SideConnections(target.endpoint());
+      join = new InRangeJoin(source, target, canonicalizer, rowHashes, buckets,
+          sourceConnections, targetConnections);
     }
 
     @StartBundle
@@ -188,186 +152,36 @@ final class JoinWithinRanges extends PTransform<PCollection<RangeSelection>, PCo
     @ProcessElement
     public void process(@Element RangeSelection range, MultiOutputReceiver out)
         throws Exception {
-      if (sourceHashes != null && !range.range().nullKeys()) {
-        mergeHashes(range, out);
-      } else if (sorted && !range.range().nullKeys()) {
-        merge(range, out);
-      } else {
-        hashJoin(range, out);
-      }
-    }
-
-    /** Both sides sorted by key and merged: memory for one key, whatever the range's size. */
-    private void merge(RangeSelection range, MultiOutputReceiver out) throws Exception {
-      try (RangeReader.SortedRows s = sourceReader.sorted(range.range());
-          RangeReader.SortedRows t = targetReader.sorted(range.range())) {
-        SortedMerge.merge(s, t, range.toString(), new SortedMerge.Joined<RowDigest>() {
-          @Override
-          public void both(String key, List<RowDigest> source, List<RowDigest> target) {
-            classify(key, source, target, out);
-          }
-
-          @Override
-          public void sourceOnly(String key, RowDigest row) {
-            unmatched.inc();
-            out.get(SOURCE_UNMATCHED).output(KV.of(key, row));
-          }
-
-          @Override
-          public void targetOnly(String key, RowDigest row) {
-            unmatched.inc();
-            out.get(TARGET_UNMATCHED).output(KV.of(key, row));
-          }
-        });
-        sourceRows.inc(s.result.rows);
-        targetRows.inc(t.result.rows);
-        out.get(SOURCE_DIGESTS).output(s.result.total());
-        out.get(TARGET_DIGESTS).output(t.result.total());
-      }
-    }
-
-    /**
-     * Both sides' keys and SQL row hashes merged: a key with one row on each side and equal
-     * hashes is a match; every other key (hashes differ, duplicates, one side only) is read
-     * again whole and joined by its digests, so it is classified exactly as by {@link #merge}.
-     */
-    private void mergeHashes(RangeSelection selection, MultiOutputReceiver out)
-        throws Exception {
-      KeyRange range = selection.range();
-      Recheck recheck = new Recheck(range.index(), out);
-      long[] matched = {0};
-      try (RowHashes s = RowHashes.open(sourceHashes, sourceKeys, selection, buckets,
-              canonicalizer, 2000);
-          RowHashes t = RowHashes.open(targetHashes, targetKeys, selection, buckets,
-              canonicalizer, 2000)) {
-        SortedMerge.merge(s, t, selection.toString(), new SortedMerge.Joined<Long>() {
-          @Override
-          public void both(String key, List<Long> source, List<Long> target) throws Exception {
-            if (source.size() == 1 && target.size() == 1 && source.get(0).equals(target.get(0))) {
-              matched[0]++;
-            } else {
-              recheck.add(key);
-            }
-          }
-
-          @Override
-          public void sourceOnly(String key, Long hash) throws Exception {
-            recheck.add(key);
-          }
-
-          @Override
-          public void targetOnly(String key, Long hash) throws Exception {
-            recheck.add(key);
-          }
-        });
-        recheck.flush();
-        // Counted once per range: per key, the totals' map would cost more than the merge.
-        totals.add(ReconcileFacts.SOURCE_ROWS_JOINED, matched[0]);
-        totals.add(ReconcileFacts.TARGET_ROWS_JOINED, matched[0]);
-        totals.add(ReconcileFacts.keys(KeyClass.MATCH), matched[0]);
-        sourceRows.inc(s.rows());
-        targetRows.inc(t.rows());
-        out.get(SOURCE_DIGESTS).output(s.total());
-        out.get(TARGET_DIGESTS).output(t.total());
-      }
-    }
-
-    /** Keys whose rows are read again whole and joined, in batches. */
-    private final class Recheck {
-      private final int range;
-      private final MultiOutputReceiver out;
-      private final List<String> keys = new ArrayList<>();
-
-      Recheck(int range, MultiOutputReceiver out) {
-        this.range = range;
-        this.out = out;
-      }
-
-      void add(String key) throws Exception {
-        // A duplicated key on one side only arrives once per row.
-        if (!keys.isEmpty() && keys.get(keys.size() - 1).equals(key)) {
-          return;
+      join.join(range, new InRangeJoin.Output() {
+        @Override
+        public void difference(KeyOutcome outcome) {
+          out.get(DIFFERENCES).output(outcome);
         }
-        keys.add(key);
-        if (keys.size() >= KeyLookup.BATCH) {
-          flush();
-        }
-      }
 
-      void flush() throws Exception {
-        if (keys.isEmpty()) {
-          return;
+        @Override
+        public void sourceOnly(KV<String, RowDigest> row) {
+          unmatched.inc();
+          out.get(SOURCE_UNMATCHED).output(row);
         }
-        List<Object[]> values = new ArrayList<>(keys.size());
-        keys.forEach(k -> values.add(canonicalizer.decodeKey(k)));
-        Map<String, List<RowDigest>> sourceByKey =
-            ClassifyKeys.byKey(sourceReader.byKeys(values, range));
-        Map<String, List<RowDigest>> targetByKey =
-            ClassifyKeys.byKey(targetReader.byKeys(values, range));
-        for (String key : keys) {
-          List<RowDigest> s = sourceByKey.getOrDefault(key, List.of());
-          List<RowDigest> t = targetByKey.getOrDefault(key, List.of());
-          if (!s.isEmpty() && !t.isEmpty() || classifyHere && !(s.isEmpty() && t.isEmpty())) {
-            classify(key, s, t, out);
-            continue;
-          }
-          for (RowDigest d : s) {
-            unmatched.inc();
-            out.get(SOURCE_UNMATCHED).output(KV.of(key, d));
-          }
-          for (RowDigest d : t) {
-            unmatched.inc();
-            out.get(TARGET_UNMATCHED).output(KV.of(key, d));
-          }
-        }
-        keys.clear();
-      }
-    }
 
-    /** The source side of the range held in memory, the target streamed past it. */
-    private void hashJoin(RangeSelection range, MultiOutputReceiver out) throws Exception {
-      Map<String, List<RowDigest>> sourceByKey = new HashMap<>();
-      RangeReader.Result read = sourceReader.read(range, row -> sourceByKey
-          .computeIfAbsent(row.getKey(), k -> new ArrayList<>(1)).add(row.getValue()));
-      sourceRows.inc(read.rows);
-      out.get(SOURCE_DIGESTS).output(read.total());
-      Map<String, List<RowDigest>> targetByKey = new HashMap<>();
-      Map<String, List<RowDigest>> targetOnly = new HashMap<>();
-      read = targetReader.read(range, row -> {
-        if (sourceByKey.containsKey(row.getKey())) {
-          targetByKey.computeIfAbsent(row.getKey(), k -> new ArrayList<>(1)).add(row.getValue());
-        } else if (classifyHere) {
-          targetOnly.computeIfAbsent(row.getKey(), k -> new ArrayList<>(1)).add(row.getValue());
-        } else {
+        @Override
+        public void targetOnly(KV<String, RowDigest> row) {
           unmatched.inc();
           out.get(TARGET_UNMATCHED).output(row);
         }
-      });
-      targetRows.inc(read.rows);
-      out.get(TARGET_DIGESTS).output(read.total());
-      targetOnly.forEach((key, rows) -> classify(key, List.of(), rows, out));
-      for (Map.Entry<String, List<RowDigest>> e : sourceByKey.entrySet()) {
-        List<RowDigest> partners = targetByKey.get(e.getKey());
-        if (partners == null && classifyHere) {
-          partners = List.of();
-        }
-        if (partners == null) {
-          for (RowDigest d : e.getValue()) {
-            unmatched.inc();
-            out.get(SOURCE_UNMATCHED).output(KV.of(e.getKey(), d));
-          }
-          continue;
-        }
-        classify(e.getKey(), e.getValue(), partners, out);
-      }
-    }
 
-    private void classify(String key, List<RowDigest> source, List<RowDigest> target,
-        MultiOutputReceiver out) {
-      KeyOutcome outcome = ClassifyKeys.account(key, source, target, columns, tolerance, totals);
-      if (outcome != null) {
-        out.get(DIFFERENCES).output(outcome);
-      }
+        @Override
+        public void sourceRead(Digest digest) {
+          sourceRows.inc(digest.count());
+          out.get(SOURCE_DIGESTS).output(digest);
+        }
+
+        @Override
+        public void targetRead(Digest digest) {
+          targetRows.inc(digest.count());
+          out.get(TARGET_DIGESTS).output(digest);
+        }
+      }, totals);
     }
 
     @FinishBundle

@@ -24,7 +24,7 @@ public final class KeyLookup {
   }
 
   /** Reads over {@code connections} (null: a connection of its own per read). */
-  KeyLookup(ReconcileSide side, SideConnections connections) {
+  public KeyLookup(ReconcileSide side, SideConnections connections) {
     this.side = side;
     this.reader = new RowReader(side, connections);
     this.keys = new KeyPredicates(side.dialect(), side.lookupKeyColumns());

@@ -149,11 +149,21 @@ public final class PushdownPlan implements Serializable {
     }
 
     public static Server probe(JdbcEndpoint endpoint) throws SQLException {
-      if (endpoint.dialect() != Dialect.POSTGRESQL) {
+      try (SideConnections connections = new SideConnections(endpoint)) {
+        return probe(connections);
+      }
+    }
+
+    /** {@link #probe(JdbcEndpoint)} over a connection of {@code connections}, given back. */
+    public static Server probe(SideConnections connections) throws SQLException {
+      if (connections.endpoint().dialect() != Dialect.POSTGRESQL) {
         return new Server(null, null);
       }
-      try (Connection c = endpoint.connect(JdbcEndpoint.Role.SOURCE);
-          Statement s = c.createStatement()) {
+      return connections.with(c -> ask(connections.endpoint(), c));
+    }
+
+    private static Server ask(JdbcEndpoint endpoint, Connection c) throws SQLException {
+      try (Statement s = c.createStatement()) {
         String encoding;
         int version;
         try (ResultSet rs = s.executeQuery("SELECT current_setting('server_encoding'),"

@@ -64,9 +64,12 @@ public final class Reconcile extends PTransform<PBegin, PCollectionTuple> {
 
   // Rows per side in one in-memory join group; small enough for any worker's memory.
   private static final long ROWS_PER_JOIN_PARTITION = 5_000;
-  // Below this many rows to join, spreading the differing buckets over workers costs more (a
-  // shuffle: about 0.7 s of CPU on the DirectRunner) than joining them where they are.
-  private static final long ROWS_WORTH_DISTRIBUTING = 200_000;
+  /**
+   * Rows (of both sides) in differing buckets from which spreading them over workers pays: below
+   * it the shuffle costs more (about 0.7 s of CPU on the DirectRunner) than joining them where
+   * they are, and a launcher may as well join them itself ({@link LocalBucketJoin}).
+   */
+  public static final long ROWS_WORTH_DISTRIBUTING = 200_000;
 
   /** How the digests of the fast path are computed, if there is one. */
   public enum Mode {

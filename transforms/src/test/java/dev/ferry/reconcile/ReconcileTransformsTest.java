@@ -105,7 +105,7 @@ class ReconcileTransformsTest {
   void sideConnectionsAreReusedUntilTheServerDropsThem() throws Exception {
     TestDatabase pg = EmbeddedDatabases.newPostgres();
     pg.execute("create table t(id bigint primary key)");
-    try (SideConnections connections = new SideConnections(sides(pg, "t")[1])) {
+    try (SideConnections connections = new SideConnections(sides(pg, "t")[1].endpoint())) {
       Connection first = connections.take();
       long pid = backend(first);
       connections.give(first, true);
@@ -129,6 +129,22 @@ class ReconcileTransformsTest {
     }
   }
 
+  /** Table a as the source (its key copied unchanged) and table b as the target. */
+  private static ReconcileSide[] aAgainstB(TestDatabase pg) throws Exception {
+    Layout layout;
+    try (Connection c = pg.connect()) {
+      layout = Describe.relation(c, "a");
+    }
+    Map<String, String> plain = new HashMap<>();
+    layout.names().forEach(n -> plain.put(n, n));
+    ReconcileSide source = ReconcileSide.source(endpoint(pg), SourceRelation.table(List.of("a"),
+        List.of("id")), RecordMapper.compile(MappingSpec.identity(), layout), List.of("id"))
+        .withPlainColumns(plain).withKeyCopiedUnchanged();
+    ReconcileSide target = ReconcileSide.target(endpoint(pg), List.of("b"), layout,
+        List.of("id"), List.of("id"));
+    return new ReconcileSide[] {source, target};
+  }
+
   @Test
   void comparedBucketsAreJoinedWhetherSpreadOrNot() throws Exception {
     TestDatabase pg = EmbeddedDatabases.newPostgres();
@@ -137,20 +153,11 @@ class ReconcileTransformsTest {
         "create table b as select * from a", "alter table b add primary key (id)",
         "delete from b where id = 3", "update b set v = 'changed' where id = 57",
         "insert into b values (100000, 'extra')");
-    JdbcEndpoint endpoint = endpoint(pg);
-    Layout layout;
-    try (Connection c = pg.connect()) {
-      layout = Describe.relation(c, "a");
-    }
-    Map<String, String> plain = new HashMap<>();
-    layout.names().forEach(n -> plain.put(n, n));
-    ReconcileSide source = ReconcileSide.source(endpoint, SourceRelation.table(List.of("a"),
-        List.of("id")), RecordMapper.compile(MappingSpec.identity(), layout), List.of("id"))
-        .withPlainColumns(plain).withKeyCopiedUnchanged();
-    ReconcileSide target = ReconcileSide.target(endpoint, List.of("b"), layout, List.of("id"),
-        List.of("id"));
-    RowCanonicalizer canon = RowCanonicalizer.of(layout, source.dialect(), List.of("id"),
-        CanonicalRules.exact(), Set.of());
+    ReconcileSide[] sides = aAgainstB(pg);
+    ReconcileSide source = sides[0];
+    ReconcileSide target = sides[1];
+    RowCanonicalizer canon = RowCanonicalizer.of(target.readLayout(), target.dialect(),
+        List.of("id"), CanonicalRules.exact(), Set.of());
     PushdownPlan plan = PushdownPlan.plan(source, target, canon, true);
     assertTrue(plan.nativeHashes(), plan.toString());
     Bucketing bucketing = Bucketing.byKeyValue(10);
@@ -159,28 +166,110 @@ class ReconcileTransformsTest {
     assertEquals(3L, compared.bucketsDiffering(), compared.toString());
     // Buckets 0 (ids 1-9 and 1-9 but 3), 5 (50-59 twice) and 10000 (the extra row).
     assertEquals(9 + 8 + 10 + 10 + 1, compared.rowsToJoin(), "rows of both sides to join");
+    List<String> expected = List.of("extra n6:100000 []", "mismatched n2:57 [v]",
+        "missing n1:3 []");
     for (long from : List.of(0L, Long.MAX_VALUE)) {
       TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
       PCollectionTuple out = p.apply(Reconcile.between(source, target, canon).overRanges(RANGES)
           .withFastPath(bucketing, plan).withComparedBuckets(compared)
           .withDistributionFrom(from));
       PAssert.that(out.get(Reconcile.DIFFERENCES)).satisfies(found -> {
-        List<String> labels = new ArrayList<>();
-        found.forEach(o -> labels.add(o.kind().label() + " " + o.key() + " " + o.columns()));
-        labels.sort(null);
-        assertEquals(List.of("extra n6:100000 []", "mismatched n2:57 [v]", "missing n1:3 []"),
-            labels);
+        assertEquals(expected, labels(found));
         return null;
       });
+      String label = "buckets joined from " + from;
       PAssert.that(out.get(Reconcile.FACTS)).satisfies(facts -> {
-        Map<String, Long> byName = new HashMap<>();
-        facts.forEach(kv -> byName.put(kv.getKey(), kv.getValue()));
+        Map<String, Long> byName = keep(label, facts);
         assertEquals(100L - 9 - 10, byName.get(ReconcileFacts.ROWS_IN_EQUAL_BUCKETS));
         assertEquals(100L, byName.get(ReconcileFacts.SOURCE_DIGEST + ".count"));
         return null;
       });
       p.run().waitUntilFinish();
+      // Every source key but the missing and the mismatched one matches, counted once.
+      assertEquals(98L, matches(joinedInLauncherAsInThePipeline(label, expected, source, target,
+          canon, plan, bucketing, compared)));
     }
+  }
+
+  /** The launcher's join of the compared buckets: the pipeline's keys and totals. */
+  private static Map<String, Long> joinedInLauncherAsInThePipeline(String label,
+      List<String> expected, ReconcileSide source, ReconcileSide target,
+      RowCanonicalizer canon, PushdownPlan plan, Bucketing bucketing,
+      BucketComparison compared) throws Exception {
+    try (SideConnections s = new SideConnections(source.endpoint());
+        SideConnections t = new SideConnections(target.endpoint())) {
+      LocalBucketJoin.Result local = LocalBucketJoin.join(source, target, canon, plan,
+          bucketing, compared, s, t);
+      assertEquals(expected, labels(local.differences()), label);
+      assertEquals(PIPELINE_FACTS.get(label), local.facts(), label);
+      return local.facts();
+    }
+  }
+
+  private static long matches(Map<String, Long> facts) {
+    return facts.get(ReconcileFacts.keys(KeyClass.MATCH))
+        + facts.get(ReconcileFacts.ROWS_IN_EQUAL_BUCKETS);
+  }
+
+  /** Keeps a pipeline's facts under {@code label} for a comparison after the run. */
+  private static Map<String, Long> keep(String label, Iterable<KV<String, Long>> facts) {
+    Map<String, Long> byName = new HashMap<>();
+    facts.forEach(kv -> byName.put(kv.getKey(), kv.getValue()));
+    PIPELINE_FACTS.put(label, byName);
+    return byName;
+  }
+
+  /**
+   * The launcher joins the differing buckets of every form of checksum as the pipeline does:
+   * native row hashes merged by key, and MD5 texts or hash buckets read whole and joined by key
+   * across ranges.
+   */
+  @Test
+  void launcherJoinsDifferingBucketsAsThePipeline() throws Exception {
+    TestDatabase pg = EmbeddedDatabases.newPostgres();
+    pg.execute("create table a(id bigint primary key, v text, n numeric(8,2))",
+        "insert into a select g, 'v' || g, g * 1.5 from generate_series(1, 100) g",
+        "create table b as select * from a",
+        "delete from b where id in (3, 64)", "update b set v = 'changed' where id = 57",
+        "update b set n = n + 0.01 where id = 58", "insert into b values (100000, 'extra', 1),"
+            + " (99, 'duplicate', 148.5)");
+    ReconcileSide[] sides = aAgainstB(pg);
+    ReconcileSide source = sides[0];
+    ReconcileSide target = sides[1];
+    RowCanonicalizer canon = RowCanonicalizer.of(target.readLayout(), target.dialect(),
+        List.of("id"), CanonicalRules.exact(), Set.of());
+    List<String> expected = List.of("duplicate n2:99 []", "extra n6:100000 []",
+        "mismatched n2:57 [v]", "mismatched n2:58 [n]", "missing n1:3 []", "missing n2:64 []");
+    for (boolean nativeHashes : List.of(true, false)) {
+      PushdownPlan plan = PushdownPlan.plan(source, target, canon, nativeHashes);
+      assertEquals(nativeHashes, plan.nativeHashes(), plan.toString());
+      for (Bucketing bucketing : List.of(Bucketing.byKeyValue(10), Bucketing.byKeyHash(7))) {
+        String label = plan + ", " + bucketing;
+        BucketComparison compared = BucketComparison.compute(source, target, plan, bucketing,
+            RANGES);
+        TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(false);
+        PCollectionTuple out = p.apply(Reconcile.between(source, target, canon)
+            .overRanges(RANGES).withFastPath(bucketing, plan).withComparedBuckets(compared));
+        PAssert.that(out.get(Reconcile.DIFFERENCES)).satisfies(found -> {
+          assertEquals(expected, labels(found), label);
+          return null;
+        });
+        PAssert.that(out.get(Reconcile.FACTS)).satisfies(facts -> {
+          keep(label, facts);
+          return null;
+        });
+        p.run().waitUntilFinish();
+        assertEquals(95L, matches(joinedInLauncherAsInThePipeline(label, expected, source,
+            target, canon, plan, bucketing, compared)), label);
+      }
+    }
+  }
+
+  private static List<String> labels(Iterable<KeyOutcome> found) {
+    List<String> labels = new ArrayList<>();
+    found.forEach(o -> labels.add(o.kind().label() + " " + o.key() + " " + o.columns()));
+    labels.sort(null);
+    return labels;
   }
 
   @Test
@@ -203,6 +292,9 @@ class ReconcileTransformsTest {
     assertEquals(13L, compared.facts().get(ReconcileFacts.TARGET_DIGEST + ".count"));
     assertEquals(List.of(), BucketComparison.compare(RANGES, source, source).differing());
   }
+
+  private static final Map<String, Map<String, Long>> PIPELINE_FACTS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   // PAssert runs its checks on copies; the comparison of two outputs happens after the run.
   private static final Map<String, Map<Integer, Map<Long, Digest>>> COLLECTED =

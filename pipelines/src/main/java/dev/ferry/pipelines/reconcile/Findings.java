@@ -8,7 +8,6 @@ import dev.ferry.digest.RowCanonicalizer;
 import dev.ferry.reconcile.KeyClass;
 import dev.ferry.reconcile.KeyLookup;
 import dev.ferry.reconcile.KeyOutcome;
-import dev.ferry.reconcile.ReconcileSide;
 import dev.ferry.record.RowJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -116,9 +115,10 @@ final class Findings {
 
   /**
    * The first {@code perClass} keys of each class with both sides' rows as they compare (source
-   * rows after mapping), values of {@code sensitive} columns masked.
+   * rows after mapping), read over the setup's connections; values of {@code sensitive} columns
+   * masked.
    */
-  Map<String, List<JsonNode>> examples(int perClass, ReconcileSide source, ReconcileSide target,
+  Map<String, List<JsonNode>> examples(int perClass, ReconcileSetup setup,
       Set<String> sensitive) throws Exception {
     Map<KeyClass, List<KeyOutcome>> firsts = new EnumMap<>(KeyClass.class);
     for (KeyOutcome o : sorted) {
@@ -130,16 +130,17 @@ final class Findings {
     List<String> keys = new ArrayList<>();
     firsts.values().forEach(list -> list.stream().map(KeyOutcome::key)
         .filter(k -> !k.startsWith("!")).forEach(keys::add));
-    Map<String, List<KeyLookup.Found>> sourceRows = source.hasLookupKey()
-        ? new KeyLookup(source).compared(canonicalizer, keys) : Map.of();
-    Map<String, List<KeyLookup.Found>> targetRows = new KeyLookup(target).compared(canonicalizer,
-        keys);
+    Map<String, List<KeyLookup.Found>> sourceRows = setup.sourceSide.hasLookupKey()
+        ? new KeyLookup(setup.sourceSide, setup.sourceConnections).compared(canonicalizer, keys)
+        : Map.of();
+    Map<String, List<KeyLookup.Found>> targetRows = new KeyLookup(setup.targetSide,
+        setup.targetConnections).compared(canonicalizer, keys);
     Map<String, List<JsonNode>> examples = new LinkedHashMap<>();
     for (Map.Entry<KeyClass, List<KeyOutcome>> e : firsts.entrySet()) {
       List<JsonNode> nodes = new ArrayList<>();
       for (KeyOutcome o : e.getValue()) {
         ObjectNode n = describe(o);
-        if (source.hasLookupKey()) {
+        if (setup.sourceSide.hasLookupKey()) {
           n.set("source", rows(sourceRows.get(o.key()), sensitive));
         }
         n.set("target", rows(targetRows.get(o.key()), sensitive));

@@ -1,6 +1,7 @@
 package dev.ferry.pipelines.reconcile;
 
 import dev.ferry.pipelines.backfill.BackfillOptions;
+import dev.ferry.reconcile.Reconcile;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 
@@ -22,6 +23,15 @@ public interface ReconcileOptions extends BackfillOptions {
   int getBucketRows();
 
   void setBucketRows(int value);
+
+  @Description("Fast path: when the buckets whose checksums differ hold fewer rows than this"
+      + " (both sides together), join them in this process over JDBC instead of running a"
+      + " pipeline, which costs more to start than such a join; 0 always runs the pipeline."
+      + " Default 200000.")
+  @Default.Long(Reconcile.ROWS_WORTH_DISTRIBUTING)
+  long getJoinInLauncherBelow();
+
+  void setJoinInLauncherBelow(long value);
 
   @Description("Instead of a full comparison, check N random source keys by point lookups and"
       + " report the error rate with a 95% confidence interval.")

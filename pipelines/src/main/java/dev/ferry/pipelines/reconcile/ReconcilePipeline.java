@@ -7,6 +7,7 @@ import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.reconcile.BucketComparison;
 import dev.ferry.reconcile.ErrorRate;
 import dev.ferry.reconcile.KeyClass;
+import dev.ferry.reconcile.LocalBucketJoin;
 import dev.ferry.reconcile.Reconcile;
 import dev.ferry.reconcile.ReconcileFacts;
 import dev.ferry.reconcile.ReconcileSample;
@@ -148,9 +149,14 @@ public final class ReconcilePipeline {
     void execute() throws Exception {
       String started = Elapsed.sinceJvmStart();
       Elapsed prepare = Elapsed.start();
-      ReconcileSetup setup = ReconcileSetup.prepare(config, settings);
-      LOG.info("{}: prepared in {} (JVM up {} before): {} key ranges, {}", config.job, prepare,
-          started, setup.ranges.size(), setup.pushdown);
+      try (ReconcileSetup setup = ReconcileSetup.prepare(config, settings)) {
+        LOG.info("{}: prepared in {} (JVM up {} before): {} key ranges, {}", config.job, prepare,
+            started, setup.ranges.size(), setup.pushdown);
+        execute(setup);
+      }
+    }
+
+    private void execute(ReconcileSetup setup) throws Exception {
       for (String column : settings.sensitiveColumns) {
         if (!setup.canonicalizer.layout().has(column)) {
           throw new SpecException("flags", "sensitiveColumns", "no compared column '" + column
@@ -170,7 +176,15 @@ public final class ReconcilePipeline {
           // Every bucket's count and checksum agree: every row matches, none needs reading.
           results = new ResultFiles.Results();
           results.facts.putAll(buckets.facts());
+        } else if (buckets != null && buckets.rowsToJoin() < settings.joinInLauncherBelow) {
+          results = joinInLauncher(setup, buckets);
         } else {
+          if (buckets != null) {
+            report.fastPath.joinedIn = "pipeline";
+            LOG.info("{}: {} rows in differing buckets, at least --joinInLauncherBelow={}: the"
+                + " pipeline joins them", config.job, buckets.rowsToJoin(),
+                settings.joinInLauncherBelow);
+          }
           results = runPipeline(setup, buckets, work);
         }
         Findings findings = new Findings(results.differences, setup.canonicalizer);
@@ -180,8 +194,8 @@ public final class ReconcilePipeline {
           report.differencesFile = settings.differencesFile;
         }
         if (settings.examples > 0 && !findings.all().isEmpty()) {
-          report.examples = findings.examples(settings.examples, setup.sourceSide,
-              setup.targetSide, settings.sensitiveColumns);
+          report.examples = findings.examples(settings.examples, setup,
+              settings.sensitiveColumns);
         }
         if (settings.repair || settings.repairSqlFile != null) {
           report.repair = new Repairs(config, settings, setup, findings).run(options, runId);
@@ -211,6 +225,26 @@ public final class ReconcilePipeline {
     }
 
     /**
+     * Joins the few rows of the differing buckets here, with the code the pipeline would run
+     * for them ({@link LocalBucketJoin}): starting a pipeline costs more than such a join.
+     */
+    private ResultFiles.Results joinInLauncher(ReconcileSetup setup, BucketComparison buckets)
+        throws Exception {
+      Elapsed join = Elapsed.start();
+      LocalBucketJoin.Result joined = LocalBucketJoin.join(setup.sourceSide, setup.targetSide,
+          setup.canonicalizer, setup.pushdown, setup.bucketing, buckets, setup.sourceConnections,
+          setup.targetConnections);
+      report.fastPath.joinedIn = "launcher";
+      LOG.info("{}: joined the {} rows of the differing buckets without a pipeline in {} (fewer"
+          + " than --joinInLauncherBelow={}: a pipeline costs more to start than such a join)",
+          config.job, buckets.rowsToJoin(), join, settings.joinInLauncherBelow);
+      ResultFiles.Results results = new ResultFiles.Results();
+      results.facts.putAll(joined.facts());
+      results.differences.addAll(joined.differences());
+      return results;
+    }
+
+    /**
      * The SQL fast path's bucket checksums, computed in both databases at once and compared
      * before any pipeline is built; null when there is no SQL fast path.
      */
@@ -220,7 +254,8 @@ public final class ReconcilePipeline {
       }
       Elapsed checksums = Elapsed.start();
       BucketComparison compared = BucketComparison.compute(setup.sourceSide, setup.targetSide,
-          setup.pushdown, setup.bucketing, setup.ranges);
+          setup.pushdown, setup.bucketing, setup.ranges, setup.sourceConnections,
+          setup.targetConnections);
       LOG.info("{}: checksummed both sides in {}: {}", config.job, checksums, compared);
       return compared;
     }

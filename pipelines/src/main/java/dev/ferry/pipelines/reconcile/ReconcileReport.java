@@ -91,6 +91,11 @@ public final class ReconcileReport {
     @JsonProperty public Long rowsInEqualBuckets;
     @JsonProperty public Long sourceRowsJoined;
     @JsonProperty public Long targetRowsJoined;
+    /**
+     * Where the rows of differing buckets were joined: launcher (over JDBC, no pipeline, for
+     * fewer rows than --joinInLauncherBelow) or pipeline; absent when none differ.
+     */
+    @JsonProperty public String joinedIn;
   }
 
   /** Row counts and whole-table checksums. */
@@ -148,8 +153,9 @@ public final class ReconcileReport {
       String detail = "";
       if (fastPath != null && fastPath.bucketsCompared != null) {
         detail = String.format(" (checksums in SQL: %,d of %,d buckets differ, %,d + %,d rows"
-            + " joined)", fastPath.bucketsDiffering, fastPath.bucketsCompared,
-            fastPath.sourceRowsJoined, fastPath.targetRowsJoined);
+            + " joined%s)", fastPath.bucketsDiffering, fastPath.bucketsCompared,
+            fastPath.sourceRowsJoined, fastPath.targetRowsJoined,
+            fastPath.joinedIn == null ? "" : " in the " + fastPath.joinedIn);
       } else if (fastPath != null) {
         detail = " (compared in full: " + fastPath.reason + ")";
       }

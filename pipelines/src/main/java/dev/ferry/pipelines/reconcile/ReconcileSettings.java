@@ -13,6 +13,7 @@ final class ReconcileSettings {
   final CanonicalRules rules;
   final boolean fastPath;
   final int bucketRows;
+  final long joinInLauncherBelow;
   final Integer sample;
   final long sampleSeed;
   final double tolerance;
@@ -28,6 +29,7 @@ final class ReconcileSettings {
     this.rules = rules;
     this.fastPath = o.getFastPath();
     this.bucketRows = o.getBucketRows();
+    this.joinInLauncherBelow = o.getJoinInLauncherBelow();
     this.sample = o.getSample();
     this.sampleSeed = o.getSampleSeed();
     this.tolerance = o.getTolerance();
@@ -75,6 +77,10 @@ final class ReconcileSettings {
     if (o.getBucketRows() < 1) {
       throw new SpecException("flags", "bucketRows", "must be at least 1, got "
           + o.getBucketRows());
+    }
+    if (o.getJoinInLauncherBelow() < 0) {
+      throw new SpecException("flags", "joinInLauncherBelow", "must not be negative, got "
+          + o.getJoinInLauncherBelow());
     }
     if (o.getExamples() < 0) {
       throw new SpecException("flags", "examples", "must not be negative");

@@ -4,7 +4,6 @@ import dev.ferry.digest.Bucketing;
 import dev.ferry.digest.ColumnKinds;
 import dev.ferry.digest.RowCanonicalizer;
 import dev.ferry.jdbc.Dialect;
-import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.RecordMapper;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
@@ -13,8 +12,10 @@ import dev.ferry.plan.KeyRange;
 import dev.ferry.plan.KeyRangePlanner;
 import dev.ferry.plan.SourceRelation;
 import dev.ferry.reconcile.BinaryKeyOrder;
+import dev.ferry.reconcile.BothSides;
 import dev.ferry.reconcile.PushdownPlan;
 import dev.ferry.reconcile.ReconcileSide;
+import dev.ferry.reconcile.SideConnections;
 import dev.ferry.record.Column;
 import dev.ferry.record.Layout;
 import dev.ferry.write.TargetTable;
@@ -36,9 +37,12 @@ import org.slf4j.LoggerFactory;
  * Everything a reconcile needs before its pipeline exists, worked out the way the backfill works
  * it out (same spec, same key detection, same compiled mapping, same target table), so that the
  * comparison is against what the backfill should have written: both sides, the canonicalizer,
- * the key ranges, and for the fast path the buckets and the SQL checksum plan.
+ * the key ranges, and for the fast path the buckets and the SQL checksum plan. It also holds a
+ * connection to each side for what the launcher reads itself (checksums, a join of a few
+ * differing buckets, the report's examples), opened by the first question to each server and
+ * closed with the setup: every connect costs a SCRAM handshake.
  */
-final class ReconcileSetup {
+final class ReconcileSetup implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ReconcileSetup.class);
   private static final int MAX_HASH_BUCKETS = 65_536;
 
@@ -51,10 +55,13 @@ final class ReconcileSetup {
   final List<KeyRange> ranges;
   final Bucketing bucketing;
   final PushdownPlan pushdown;
+  final SideConnections sourceConnections;
+  final SideConnections targetConnections;
 
   private ReconcileSetup(SourceRelation relation, RecordMapper mapper, TargetTable target,
       ReconcileSide sourceSide, ReconcileSide targetSide, RowCanonicalizer canonicalizer,
-      List<KeyRange> ranges, Bucketing bucketing, PushdownPlan pushdown) {
+      List<KeyRange> ranges, Bucketing bucketing, PushdownPlan pushdown,
+      SideConnections sourceConnections, SideConnections targetConnections) {
     this.relation = relation;
     this.mapper = mapper;
     this.target = target;
@@ -64,10 +71,32 @@ final class ReconcileSetup {
     this.ranges = ranges;
     this.bucketing = bucketing;
     this.pushdown = pushdown;
+    this.sourceConnections = sourceConnections;
+    this.targetConnections = targetConnections;
   }
 
   static ReconcileSetup prepare(BackfillConfig config, ReconcileSettings settings)
       throws SQLException {
+    SideConnections sourceConnections = new SideConnections(config.source);
+    SideConnections targetConnections = new SideConnections(config.target);
+    // Both servers are asked what SQL they can run while the tables are described; each probe
+    // opens the connection that the later steps reuse.
+    BothSides<PushdownPlan.Server> servers = BothSides.start("server probes",
+        () -> PushdownPlan.Server.probe(sourceConnections),
+        () -> PushdownPlan.Server.probe(targetConnections));
+    try {
+      return prepare(config, settings, servers, sourceConnections, targetConnections);
+    } catch (SQLException | RuntimeException e) {
+      // A probe still running gives its connection back to closed connections, which close it.
+      sourceConnections.close();
+      targetConnections.close();
+      throw e;
+    }
+  }
+
+  private static ReconcileSetup prepare(BackfillConfig config, ReconcileSettings settings,
+      BothSides<PushdownPlan.Server> servers, SideConnections sourceConnections,
+      SideConnections targetConnections) throws SQLException {
     BackfillPipeline.Prepared prepared = BackfillPipeline.prepareSource(config);
     SourceRelation relation = prepared.relation;
     Layout sourceLayout = prepared.sourceLayout;
@@ -101,21 +130,18 @@ final class ReconcileSetup {
         rangeKey, targetKey);
     RowCanonicalizer canonicalizer = RowCanonicalizer.of(compared, config.target.dialect(),
         targetKey, settings.rules, paddedColumns(mapper, sourceLayout));
-    List<KeyRange> ranges;
-    Bucketing bucketing = null;
-    // One connection plans the ranges and measures the key for the buckets.
-    try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
-      c.setReadOnly(true);
-      ranges = plan(c, config, relation, sourceLayout, compared, rangeKey);
-      if (settings.fastPath) {
-        bucketing = bucketing(c, config, relation, sourceLayout, compared, rangeKey, ranges,
-            settings.bucketRows);
-      }
-    }
+    PushdownPlan.Server sourceServer = servers.source();
+    // The source's connection, free now, plans the ranges and measures the key for the buckets.
+    List<KeyRange> ranges = sourceConnections.with(c ->
+        plan(c, config, relation, sourceLayout, compared, rangeKey));
+    Bucketing bucketing = !settings.fastPath ? null : sourceConnections.with(c ->
+        bucketing(c, config, relation, sourceLayout, compared, rangeKey, ranges,
+            settings.bucketRows));
     // The full comparison uses it too: for row hashes computed in the databases.
-    PushdownPlan pushdown = pushdown(config, sourceSide, targetSide, canonicalizer);
+    PushdownPlan pushdown = pushdown(sourceSide, targetSide, canonicalizer, sourceServer,
+        servers.target());
     return new ReconcileSetup(relation, mapper, target, sourceSide, targetSide, canonicalizer,
-        ranges, bucketing, pushdown);
+        ranges, bucketing, pushdown, sourceConnections, targetConnections);
   }
 
   /** For each target key column, the source column copied into it; null if one is computed. */
@@ -215,11 +241,9 @@ final class ReconcileSetup {
         && !c.typeName().contains("unsigned");
   }
 
-  private static PushdownPlan pushdown(BackfillConfig config, ReconcileSide source,
-      ReconcileSide target, RowCanonicalizer canonicalizer) throws SQLException {
-    // One connection per server answers both questions.
-    PushdownPlan.Server sourceServer = PushdownPlan.Server.probe(config.source);
-    PushdownPlan.Server targetServer = PushdownPlan.Server.probe(config.target);
+  private static PushdownPlan pushdown(ReconcileSide source, ReconcileSide target,
+      RowCanonicalizer canonicalizer, PushdownPlan.Server sourceServer,
+      PushdownPlan.Server targetServer) {
     PushdownPlan plan = PushdownPlan.plan(source, target, canonicalizer,
         sourceServer.hashesAlike(targetServer));
     if (!plan.available()) {
@@ -231,5 +255,11 @@ final class ReconcileSetup {
       }
     }
     return plan;
+  }
+
+  @Override
+  public void close() {
+    sourceConnections.close();
+    targetConnections.close();
   }
 }

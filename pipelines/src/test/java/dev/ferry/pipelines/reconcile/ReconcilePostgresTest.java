@@ -118,11 +118,15 @@ class ReconcilePostgresTest {
         Files.readString(h.dir().resolve("again.differences.jsonl")));
     assertEquals(withoutFile(h.report("full")), withoutFile(h.report("again")));
 
-    assertEquals(INJECTED, h.differences("sql", "--fastPath"));
+    // Few rows in differing buckets: joined without a pipeline (one would fail on the file).
+    assertEquals(INJECTED, h.differences("sql", "--fastPath", "--tempLocation=" + file
+        + "/work"));
     JsonNode sql = h.report("sql").get("fastPath");
     assertEquals("sql", sql.get("checksums").asText());
+    assertEquals("launcher", sql.get("joinedIn").asText());
     assertTrue(sql.get("bucketsDiffering").asInt() <= 20, sql.toString());
     assertTrue(sql.get("sourceRowsJoined").asInt() < 150, "only differing buckets are joined");
+    assertSameAsThePipeline(h, "sql", "--fastPath");
 
     TreeSet<String> withinTolerance = new TreeSet<>(INJECTED);
     withinTolerance.remove("mismatched {\"id\":23} [ratio]");
@@ -138,6 +142,27 @@ class ReconcilePostgresTest {
     ReconcileReport lenient = h.reconcile("--sample=40", "--sampleSeed=7", "--tolerance=0.5");
     assertEquals(0, lenient.exitCode, lenient.toConsole());
     assertEquals(40, lenient.sample.sampled);
+  }
+
+  /**
+   * The report and differing keys of the run {@code name} joined in the launcher are those the
+   * pipeline finds with the same flags.
+   */
+  static void assertSameAsThePipeline(ReconcileHarness h, String name, String... flags)
+      throws Exception {
+    String[] inPipeline = java.util.Arrays.copyOf(flags, flags.length + 1);
+    inPipeline[flags.length] = "--joinInLauncherBelow=0";
+    h.differences(name + "-pipeline", inPipeline);
+    assertEquals("pipeline", h.report(name + "-pipeline").get("fastPath").get("joinedIn")
+        .asText());
+    assertEquals(Files.readString(h.dir().resolve(name + ".differences.jsonl")),
+        Files.readString(h.dir().resolve(name + "-pipeline.differences.jsonl")));
+    assertEquals(withoutPlace(h.report(name)), withoutPlace(h.report(name + "-pipeline")));
+  }
+
+  private static JsonNode withoutPlace(JsonNode report) {
+    ((ObjectNode) withoutFile(report).get("fastPath")).remove("joinedIn");
+    return report;
   }
 
   private static JsonNode withoutFile(JsonNode report) {
@@ -166,6 +191,8 @@ class ReconcilePostgresTest {
     TreeSet<String> expected = expect("duplicate {\"id\":5}", "duplicate {\"id\":6}");
     assertEquals(expected, h.differences("full"));
     assertEquals(expected, h.differences("fast", "--fastPath"));
+    assertEquals("launcher", h.report("fast").get("fastPath").get("joinedIn").asText());
+    assertSameAsThePipeline(h, "fast", "--fastPath");
     JsonNode dup = h.report("full").get("examples").get("duplicate");
     assertEquals(4, dup.get(1).get("targetRows").asInt());
     assertEquals(4, dup.get(1).get("target").size());
