@@ -417,6 +417,36 @@ class ProfileRowsTest {
     return ((Number) db.scalar("SELECT " + aggregate + " FROM t WHERE " + where)).longValue();
   }
 
+  @Test
+  void aTableWithoutRowsHasAProfileOfNoRowsEitherWay() throws Exception {
+    TestDatabase db = EmbeddedDatabases.newPostgres();
+    db.execute("CREATE TABLE nothing (id bigint PRIMARY KEY, name text, at timestamp)");
+    JdbcEndpoint source = new JdbcEndpoint(db.jdbcUrl(), db.user(), db.password());
+    SourceRelation relation = SourceRelation.table(List.of("nothing"), List.of("id"));
+    Layout layout = layout(source, relation);
+    ProfileRows profileRows = ProfileRows.of(layout, List.of("id")).withKeyUnique(true);
+    TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(true);
+    PCollection<RangeTask> ranges = p.apply(Create.of(tasks(source, relation, 2)).withCoder(
+        SerializableCoder.of(RangeTask.class)));
+    SerializableFunction<TableProfile, Void> noRows = pr -> {
+      assertEquals(0, pr.rowsRead);
+      assertEquals(0, pr.rowsProfiled);
+      assertEquals(List.of("id", "name", "at"), pr.columns.stream().map(c -> c.name).toList());
+      assertEquals(0, pr.column("name").nulls);
+      assertEquals(0, pr.column("name").distinct);
+      assertNull(pr.column("name").min);
+      assertTrue(pr.findings.isEmpty(), pr.findings.toString());
+      return null;
+    };
+    PAssert.thatSingleton(ranges.apply("Jdbc", ReadRanges.from(source, relation, layout))
+        .apply("ProfileJdbc", profileRows)).satisfies(noRows);
+    PAssert.thatSingleton(ranges.apply("Copy", profileRows.viaPostgresCopy(source, relation)))
+        .satisfies(noRows);
+    PAssert.thatSingleton(p.apply("NoRanges", Create.empty(SerializableCoder.of(RangeTask.class)))
+        .apply("CopyNoRanges", profileRows.viaPostgresCopy(source, relation))).satisfies(noRows);
+    p.run().waitUntilFinish();
+  }
+
   private static Layout layout(JdbcEndpoint source, SourceRelation relation) throws Exception {
     try (Connection c = source.connect(JdbcEndpoint.Role.SOURCE)) {
       return Describe.relation(c, relation.fromClause(source.dialect()));

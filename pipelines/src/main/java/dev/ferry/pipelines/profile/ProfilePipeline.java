@@ -14,6 +14,7 @@ import dev.ferry.profile.TableCatalog;
 import dev.ferry.profile.TableProfile;
 import dev.ferry.profile.TargetFit;
 import dev.ferry.read.RangeTask;
+import dev.ferry.read.SpreadRanges;
 import dev.ferry.read.ReadRanges;
 import dev.ferry.record.Chunk;
 import dev.ferry.record.Layout;
@@ -30,15 +31,12 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -287,10 +285,7 @@ public final class ProfilePipeline {
     String step = "Table." + p.sourceName().replaceAll("[^A-Za-z0-9_.]", "_");
     ResourceId result = resultFile(options);
     Pipeline pipeline = Pipeline.create(options);
-    PCollection<RangeTask> ranges = pipeline
-        .apply(step + ".Ranges", Create.of(tasks).withCoder(SerializableCoder.of(
-            RangeTask.class)))
-        .apply(step + ".Distribute", Reshuffle.viaRandomKey());
+    PCollection<RangeTask> ranges = pipeline.apply(step + ".Ranges", SpreadRanges.of(tasks));
     PCollection<TableProfile> profile = copy
         ? ranges.apply(step + ".CopyAndProfile", profileRows.viaPostgresCopy(config.source,
             p.relation))
