@@ -7,6 +7,7 @@ import dev.ferry.mongo.MongoEndpoint;
 import dev.ferry.mongo.ReadCollection;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.read.RangeTask;
+import dev.ferry.read.SpreadRanges;
 import dev.ferry.record.Layout;
 import dev.ferry.record.Record;
 import dev.ferry.record.RecordCoder;
@@ -15,12 +16,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -91,8 +89,7 @@ public final class ReadLookupCollection
   public PCollection<KV<String, Record>> expand(PBegin begin) {
     Layout layout = source.layout();
     return begin
-        .apply("Ranges", Create.of(ranges).withCoder(SerializableCoder.of(RangeTask.class)))
-        .apply("Distribute", Reshuffle.viaRandomKey())
+        .apply("Ranges", SpreadRanges.of(ranges))
         .apply("Read", ReadCollection.from(source).withChunkSize(5000))
         .apply("KeyRows", ParDo.of(new LookupRowsFn(source.collectionName(),
             layout.indexesOf(keyFields), layout.indexesOf(valueFields))))

@@ -6,6 +6,7 @@ import dev.ferry.plan.KeyRange;
 import dev.ferry.plan.KeyRangePlanner;
 import dev.ferry.plan.SourceRelation;
 import dev.ferry.read.RangeTask;
+import dev.ferry.read.SpreadRanges;
 import dev.ferry.read.ReadRanges;
 import dev.ferry.record.Column;
 import dev.ferry.record.Layout;
@@ -18,12 +19,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
@@ -97,8 +95,7 @@ public final class ReadLookupTable
   @Override
   public PCollection<KV<String, Record>> expand(PBegin begin) {
     return begin
-        .apply("Ranges", Create.of(ranges).withCoder(SerializableCoder.of(RangeTask.class)))
-        .apply("Distribute", Reshuffle.viaRandomKey())
+        .apply("Ranges", SpreadRanges.of(ranges))
         .apply("Read", ReadRanges.from(endpoint, relation, layout).withChunkSize(5000))
         .apply("KeyRows", ParDo.of(new LookupRowsFn(relation.displayName(),
             layout.indexesOf(relation.keyColumns()), layout.indexesOf(valueColumns))))

@@ -24,6 +24,7 @@ import dev.ferry.progress.ProgressStore;
 import dev.ferry.progress.StateTables;
 import dev.ferry.read.ColumnReader;
 import dev.ferry.read.RangeTask;
+import dev.ferry.read.SpreadRanges;
 import dev.ferry.read.ReadRanges;
 import dev.ferry.record.Chunk;
 import dev.ferry.record.Column;
@@ -59,15 +60,12 @@ import java.util.Map;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PCollection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -355,10 +353,7 @@ public final class BackfillPipeline {
       String step = (p.target != null ? "Table." : "Collection.")
           + p.targetName().replaceAll("[^A-Za-z0-9_.]", "_");
       Pipeline pipeline = Pipeline.create(options);
-      PCollection<RangeTask> tasks = pipeline
-          .apply(step + ".Ranges", Create.of(pending).withCoder(SerializableCoder.of(
-              RangeTask.class)))
-          .apply(step + ".Distribute", Reshuffle.viaRandomKey());
+      PCollection<RangeTask> tasks = pipeline.apply(step + ".Ranges", SpreadRanges.of(pending));
       String readStep;
       if (p.copiesInOneStep()) {
         readStep = p.copyInOneStep(tasks, step, readRanges(p, since), WriteChunks.into(

@@ -11,6 +11,7 @@ import dev.ferry.plan.KeyRangePlanner;
 import dev.ferry.profile.TableCatalog;
 import dev.ferry.progress.ProgressStore;
 import dev.ferry.read.RangeTask;
+import dev.ferry.read.SpreadRanges;
 import dev.ferry.read.ReadRanges;
 import dev.ferry.record.Layout;
 import dev.ferry.write.TargetTable;
@@ -27,13 +28,10 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -299,10 +297,7 @@ public final class DryRunPipeline {
       }
       long start = System.nanoTime();
       Pipeline pipeline = Pipeline.create(options);
-      p.copyInOneStep(pipeline
-          .apply(step + ".Ranges", Create.of(tasks).withCoder(SerializableCoder.of(
-              RangeTask.class)))
-          .apply(step + ".Distribute", Reshuffle.viaRandomKey()),
+      p.copyInOneStep(pipeline.apply(step + ".Ranges", SpreadRanges.of(tasks)),
           step, read, WriteChunks.into(config.target, table, p.sourceLayout,
                   p.relation.keyColumns())
               .forJob(job, fingerprint, runId)
