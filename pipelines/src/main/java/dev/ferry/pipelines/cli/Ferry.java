@@ -23,7 +23,7 @@ public final class Ferry {
     COMMANDS.put("reconcile", new Command("prove the target holds exactly the source",
         args -> ReconcilePipeline.run(args).exitCode));
     COMMANDS.put("profile", new Command("profile a source table: columns, size, growth, findings",
-        args -> dev.ferry.pipelines.profile.ProfilePipeline.run(args).exitCode));
+        args -> dev.ferry.pipelines.profile.ProfilePipeline.run(args).exitCode, true));
     COMMANDS.put("dryrun", new Command("copy ~1% of the ranges, time it, extrapolate the full run",
         args -> dev.ferry.pipelines.dryrun.DryRunPipeline.run(args).exitCode));
     COMMANDS.put("plan", new Command("show what migrate would do: load order, DDL, mappings",
@@ -38,10 +38,17 @@ public final class Ferry {
   private static final class Command {
     final String description;
     final ToIntFunction<String[]> main;
+    /** Whether its workers mostly compute in the JVM; see {@link RunnerDefaults}. */
+    final boolean computeBound;
 
     Command(String description, ToIntFunction<String[]> main) {
+      this(description, main, false);
+    }
+
+    Command(String description, ToIntFunction<String[]> main, boolean computeBound) {
       this.description = description;
       this.main = main;
+      this.computeBound = computeBound;
     }
   }
 
@@ -59,7 +66,8 @@ public final class Ferry {
       System.err.println("unknown command '" + args[0] + "'\n\n" + usage());
       return 2;
     }
-    String[] rest = RunnerDefaults.apply(Arrays.copyOfRange(args, 1, args.length));
+    String[] rest = RunnerDefaults.apply(Arrays.copyOfRange(args, 1, args.length),
+        command.computeBound);
     return command.main.applyAsInt(rest);
   }
 
