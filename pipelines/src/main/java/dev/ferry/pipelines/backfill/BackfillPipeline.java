@@ -24,8 +24,8 @@ import dev.ferry.progress.ProgressStore;
 import dev.ferry.progress.StateTables;
 import dev.ferry.read.ColumnReader;
 import dev.ferry.read.RangeTask;
-import dev.ferry.read.SpreadRanges;
 import dev.ferry.read.ReadRanges;
+import dev.ferry.read.SpreadRanges;
 import dev.ferry.record.Chunk;
 import dev.ferry.record.Column;
 import dev.ferry.record.ConversionException;
@@ -148,6 +148,27 @@ public final class BackfillPipeline {
       return invalid(options.getJob(), e.getMessage());
     }
     return new Run(options, config, variant).execute();
+  }
+
+  /**
+   * How the job reads its table for {@code table}: its chunk size, zero dates and throttle
+   * ({@code throttleName} shares it between readers), the catch-up filter from {@code since}
+   * (null: none), and COPY text when {@link Prepared#copiesAsText} allows it. The dry run reads
+   * its sample the same way, or its timing would not scale to the full run.
+   */
+  public static ReadRanges readRanges(BackfillConfig config, Prepared p, TargetTable table,
+      String throttleName, String since) {
+    ReadRanges read = ReadRanges.from(config.source, p.relation, p.sourceLayout)
+        .withChunkSize(config.batchSize)
+        .withZeroDatesAsNull(config.zeroDatesAsNull);
+    if (config.maxRowsPerSecond > 0) {
+      read = read.withMaxRowsPerSecond(config.maxRowsPerSecond, throttleName);
+    }
+    if (since != null) {
+      read = read.withSince(config.sinceColumn, KeyCodec.decode(since)[0]);
+    }
+    return p.copiesAsText(config.source, config.target, table, since != null)
+        ? read.withCopyText() : read;
   }
 
   /** The summary of a run that never started because its spec or flags are invalid. */
@@ -411,17 +432,7 @@ public final class BackfillPipeline {
     }
 
     private ReadRanges readRanges(Prepared p, String since) {
-      ReadRanges read = ReadRanges.from(config.source, p.relation, p.sourceLayout)
-          .withChunkSize(config.batchSize)
-          .withZeroDatesAsNull(config.zeroDatesAsNull);
-      if (config.maxRowsPerSecond > 0) {
-        read = read.withMaxRowsPerSecond(config.maxRowsPerSecond, config.job);
-      }
-      if (since != null) {
-        read = read.withSince(config.sinceColumn, KeyCodec.decode(since)[0]);
-      }
-      return p.copiesAsText(config.source, config.target, p.target, since != null)
-          ? read.withCopyText() : read;
+      return BackfillPipeline.readRanges(config, p, p.target, config.job, since);
     }
 
     /** A counter's total over all steps, or over {@code step} when not null. */

@@ -11,8 +11,8 @@ import dev.ferry.plan.KeyRangePlanner;
 import dev.ferry.profile.TableCatalog;
 import dev.ferry.progress.ProgressStore;
 import dev.ferry.read.RangeTask;
-import dev.ferry.read.SpreadRanges;
 import dev.ferry.read.ReadRanges;
+import dev.ferry.read.SpreadRanges;
 import dev.ferry.record.Layout;
 import dev.ferry.write.TargetTable;
 import dev.ferry.write.WriteChunks;
@@ -285,16 +285,7 @@ public final class DryRunPipeline {
         return m;
       }
       String step = "Table." + table.displayName().replaceAll("[^A-Za-z0-9_.]", "_");
-      ReadRanges read = ReadRanges.from(config.source, p.relation, p.sourceLayout)
-          .withChunkSize(config.batchSize)
-          .withZeroDatesAsNull(config.zeroDatesAsNull);
-      if (config.maxRowsPerSecond > 0) {
-        read = read.withMaxRowsPerSecond(config.maxRowsPerSecond, job);
-      }
-      // The sample is copied as the full run would copy it, or its timing would not scale.
-      if (p.copiesAsText(config.source, config.target, table, false)) {
-        read = read.withCopyText();
-      }
+      ReadRanges read = BackfillPipeline.readRanges(config, p, table, job, null);
       long start = System.nanoTime();
       Pipeline pipeline = Pipeline.create(options);
       p.copyInOneStep(pipeline.apply(step + ".Ranges", SpreadRanges.of(tasks)),
