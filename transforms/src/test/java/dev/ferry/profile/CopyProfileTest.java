@@ -124,7 +124,7 @@ class CopyProfileTest {
     ProfileRows profileRows = ProfileRows.of(layout, List.of("id")).withLargeValueBytes(1000)
         .withExampleKeys(4).withKeyUnique(true).withGrowth(growth)
         .withTargetFit(TargetFit.of(RecordMapper.compile(MappingSpec.identity(), layout),
-            target, source.dialect()));
+            target, source.dialect(), source.dialect()));
     assertNull(profileRows.copyUnsupportedReason(Dialect.POSTGRESQL));
 
     TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(true);

@@ -99,7 +99,10 @@ class ProfileRowsTest {
     TargetTable target = TargetTable.describe(source, List.of("target"), layout.names(),
         List.of("id"));
     TargetFit fit = TargetFit.of(RecordMapper.compile(MappingSpec.identity(), layout), target,
-        source.dialect());
+        source.dialect(), source.dialect());
+    // Same type and no shorter, copied as is: every value fits. The narrower code and amount,
+    // the id that becomes NOT NULL and the times stay checked value by value.
+    assertEquals(List.of("name", "bio", "doc", "blob"), fit.fitByType());
 
     TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(true);
     PCollection<TableProfile> profile = p

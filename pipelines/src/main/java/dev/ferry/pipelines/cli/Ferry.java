@@ -53,6 +53,7 @@ public final class Ferry {
   }
 
   public static void main(String[] args) {
+    StartupCompilation.hint();
     System.exit(run(args));
   }
 

@@ -227,7 +227,14 @@ public final class ProfilePipeline {
       return null;
     }
     report.target = table.displayName() + " at " + config.target;
-    return TargetFit.of(p.mapper, table, config.target.dialect());
+    TargetFit fit = TargetFit.of(p.mapper, table, config.source.dialect(),
+        config.target.dialect());
+    if (!fit.fitByType().isEmpty()) {
+      report.notes.add("target fit: " + String.join(", ", fit.fitByType()) + " fit by type (the"
+          + " same type and size on PostgreSQL, copied as is); their values were not checked one"
+          + " by one");
+    }
+    return fit;
   }
 
   private static String createdAtColumn(ProfileOptions options, BackfillConfig config,
