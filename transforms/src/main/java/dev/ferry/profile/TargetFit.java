@@ -3,11 +3,11 @@ package dev.ferry.profile;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.map.MappingException;
 import dev.ferry.map.RecordMapper;
+import dev.ferry.record.Column;
 import dev.ferry.record.ConversionException;
 import dev.ferry.record.Layout;
 import dev.ferry.write.TargetTable;
 import dev.ferry.write.ValueBinder;
-import dev.ferry.record.Column;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,7 +79,7 @@ public final class TargetFit implements Serializable {
       return false;
     }
     if (type.equals("varchar") || type.equals("bpchar")) {
-      return target.size() >= source.size();
+      return source.size() > 0 && target.size() >= source.size();
     }
     return target.size() == source.size() && target.scale() == source.scale();
   }
