@@ -4,18 +4,26 @@ import dev.ferry.digest.Bucketing;
 import dev.ferry.digest.Digest;
 import dev.ferry.plan.KeyRange;
 import java.io.Serializable;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The fast path's first step done before the pipeline is built, the way key ranges are planned:
- * both databases compute the digest of every bucket of every range at the same time (one
- * connection per side, the ranges one after another on it, in a thread per side:
- * {@link BothSides}), and the digests are compared in the launcher. What reaches the pipeline
+ * both databases compute the digest of every bucket of every range at the same time (a thread
+ * per side, {@link BothSides}; on each side up to {@code connectionsPerSide} ranges at once, one
+ * per connection), and the digests are compared in the launcher. What reaches the pipeline
  * ({@link Reconcile#withComparedBuckets}) or the launcher's own join ({@link LocalBucketJoin}) is
  * only the selection of differing buckets; when there is none, no row needs to be read at all.
  *
@@ -35,26 +43,29 @@ public final class BucketComparison implements Serializable {
   }
 
   /**
-   * Checksums {@code ranges} on both sides in their databases, concurrently, and compares them.
-   * Needs a {@code plan} whose SQL checksums are available.
+   * Checksums {@code ranges} on both sides in their databases, concurrently, and compares them,
+   * one range at a time per side. Needs a {@code plan} whose SQL checksums are available.
    */
   public static BucketComparison compute(ReconcileSide source, ReconcileSide target,
       PushdownPlan plan, Bucketing bucketing, List<KeyRange> ranges) throws SQLException {
     try (SideConnections sourceConnections = new SideConnections(source.endpoint());
         SideConnections targetConnections = new SideConnections(target.endpoint())) {
       return compute(source, target, plan, bucketing, ranges, sourceConnections,
-          targetConnections);
+          targetConnections, 1);
     }
   }
 
   /**
    * {@link #compute(ReconcileSide, ReconcileSide, PushdownPlan, Bucketing, List)} over
-   * connections the caller keeps, one of each side's for the time of the call.
+   * connections the caller keeps, one of each side's for the time of the call, with up to
+   * {@code connectionsPerSide} ranges checksummed at once on each side: the others on connections
+   * of their own, opened and closed here. A large table's checksums then use more than one core
+   * of each server (MySQL runs a query on one; PostgreSQL on a few at most).
    */
   public static BucketComparison compute(ReconcileSide source, ReconcileSide target,
       PushdownPlan plan, Bucketing bucketing, List<KeyRange> ranges,
-      SideConnections sourceConnections, SideConnections targetConnections)
-      throws SQLException {
+      SideConnections sourceConnections, SideConnections targetConnections,
+      int connectionsPerSide) throws SQLException {
     Objects.requireNonNull(bucketing, "bucketing");
     if (!Objects.requireNonNull(plan, "plan").available()) {
       throw new IllegalArgumentException("no SQL checksums: " + plan.problem());
@@ -62,23 +73,82 @@ public final class BucketComparison implements Serializable {
     if (ranges == null || ranges.isEmpty()) {
       throw new IllegalArgumentException("at least one key range is required");
     }
+    if (connectionsPerSide < 1) {
+      throw new IllegalArgumentException("connectionsPerSide must be at least 1, got "
+          + connectionsPerSide);
+    }
     BothSides<Map<Integer, Map<Long, Digest>>> digests = BothSides.start("checksums",
-        () -> checksums(source, plan, bucketing, ranges, sourceConnections),
-        () -> checksums(target, plan, bucketing, ranges, targetConnections));
+        () -> checksums(source, plan, bucketing, ranges, sourceConnections, connectionsPerSide),
+        () -> checksums(target, plan, bucketing, ranges, targetConnections, connectionsPerSide));
     return compare(ranges, digests.source(), digests.target());
   }
 
+  /**
+   * Every range's bucket digests on {@code side}: this thread on a kept connection and up to
+   * {@code parallel - 1} helpers on their own take ranges from one queue until it is empty. A
+   * failure empties the queue, so the others stop after their current range.
+   */
   private static Map<Integer, Map<Long, Digest>> checksums(ReconcileSide side, PushdownPlan plan,
-      Bucketing bucketing, List<KeyRange> ranges, SideConnections connections)
+      Bucketing bucketing, List<KeyRange> ranges, SideConnections connections, int parallel)
       throws SQLException {
-    KeyPredicates keys = new KeyPredicates(side.dialect(), side.rangeKeyColumns());
-    return connections.with(c -> {
-      Map<Integer, Map<Long, Digest>> out = new LinkedHashMap<>();
-      for (KeyRange range : ranges) {
-        out.put(range.index(), SqlBucketDigests.checksum(c, side, plan, bucketing, keys, range));
+    Queue<KeyRange> todo = new ConcurrentLinkedQueue<>(ranges);
+    Map<Integer, Map<Long, Digest>> out = new ConcurrentHashMap<>();
+    int helpers = Math.min(parallel, ranges.size()) - 1;
+    ExecutorService pool = helpers == 0 ? null : Executors.newFixedThreadPool(helpers, r -> {
+      Thread t = new Thread(r, "ferry-" + side.role() + "-checksums");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<Void>> others = new ArrayList<>();
+      for (int i = 0; i < helpers; i++) {
+        others.add(pool.submit(() -> {
+          try (SideConnections own = new SideConnections(side.endpoint())) {
+            return own.with(c -> drain(c, side, plan, bucketing, todo, out));
+          }
+        }));
+      }
+      Exception failure = null;
+      try {
+        connections.with(c -> drain(c, side, plan, bucketing, todo, out));
+      } catch (SQLException | RuntimeException e) {
+        todo.clear();
+        failure = e;
+      }
+      for (Future<Void> other : others) {
+        try {
+          other.get();
+        } catch (ExecutionException e) {
+          todo.clear();
+          failure = failure != null ? failure : e.getCause() instanceof Exception
+              ? (Exception) e.getCause() : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new SQLException("interrupted while checksumming " + side.role(), e);
+        }
+      }
+      if (failure instanceof SQLException) {
+        throw (SQLException) failure;
+      }
+      if (failure != null) {
+        throw (RuntimeException) failure;
       }
       return out;
-    });
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static Void drain(Connection c, ReconcileSide side, PushdownPlan plan,
+      Bucketing bucketing, Queue<KeyRange> todo, Map<Integer, Map<Long, Digest>> out)
+      throws SQLException {
+    KeyPredicates keys = new KeyPredicates(side.dialect(), side.rangeKeyColumns());
+    for (KeyRange range = todo.poll(); range != null; range = todo.poll()) {
+      out.put(range.index(), SqlBucketDigests.checksum(c, side, plan, bucketing, keys, range));
+    }
+    return null;
   }
 
   /** Compares per-range bucket digests of both sides (visible for tests). */

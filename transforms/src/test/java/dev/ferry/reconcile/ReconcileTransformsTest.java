@@ -2,6 +2,7 @@ package dev.ferry.reconcile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.digest.Bucketing;
@@ -19,6 +20,7 @@ import dev.ferry.record.Layout;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -188,6 +190,41 @@ class ReconcileTransformsTest {
       // Every source key but the missing and the mismatched one matches, counted once.
       assertEquals(98L, matches(joinedInLauncherAsInThePipeline(label, expected, source, target,
           canon, plan, bucketing, compared)));
+    }
+  }
+
+  @Test
+  void checksumsOnSeveralConnectionsPerSideEqualOneAtATime() throws Exception {
+    TestDatabase pg = EmbeddedDatabases.newPostgres();
+    pg.execute("create table a(id bigint primary key, v text)",
+        "insert into a select g, 'v' || g from generate_series(1, 100) g",
+        "create table b as select * from a", "alter table b add primary key (id)",
+        "delete from b where id = 3", "update b set v = 'changed' where id = 57",
+        "insert into b values (100000, 'extra')");
+    ReconcileSide[] sides = aAgainstB(pg);
+    RowCanonicalizer canon = RowCanonicalizer.of(sides[1].readLayout(), sides[1].dialect(),
+        List.of("id"), CanonicalRules.exact(), Set.of());
+    PushdownPlan plan = PushdownPlan.plan(sides[0], sides[1], canon, true);
+    Bucketing bucketing = Bucketing.byKeyValue(10);
+    List<KeyRange> ranges = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      ranges.add(KeyRange.between(i, i == 0 ? null : new Object[] {15L * i},
+          i == 6 ? null : new Object[] {15L * (i + 1)}, 15));
+    }
+    try (SideConnections s = new SideConnections(sides[0].endpoint());
+        SideConnections t = new SideConnections(sides[1].endpoint())) {
+      BucketComparison serial = BucketComparison.compute(sides[0], sides[1], plan, bucketing,
+          ranges, s, t, 1);
+      BucketComparison parallel = BucketComparison.compute(sides[0], sides[1], plan, bucketing,
+          ranges, s, t, 3);
+      assertEquals(3L, parallel.bucketsDiffering(), parallel.toString());
+      assertEquals(serial.facts(), parallel.facts());
+      assertEquals(serial.differing(), parallel.differing());
+
+      pg.execute("drop table b");
+      SQLException e = assertThrows(SQLException.class, () -> BucketComparison.compute(sides[0],
+          sides[1], plan, bucketing, ranges, s, t, 3));
+      assertTrue(e.getMessage().startsWith("checksumming target"), e.getMessage());
     }
   }
 

@@ -24,6 +24,13 @@ public interface ReconcileOptions extends BackfillOptions {
 
   void setBucketRows(int value);
 
+  @Description("Fast path: ranges checksummed at once on each side, one connection each, so that"
+      + " a large table's checksums use several cores of each server. Default 4.")
+  @Default.Integer(4)
+  int getChecksumConnections();
+
+  void setChecksumConnections(int value);
+
   @Description("Fast path: when the buckets whose checksums differ hold fewer rows than this"
       + " (both sides together), join them in this process over JDBC instead of running a"
       + " pipeline, which costs more to start than such a join; 0 always runs the pipeline."

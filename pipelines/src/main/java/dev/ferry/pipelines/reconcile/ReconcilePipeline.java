@@ -255,7 +255,7 @@ public final class ReconcilePipeline {
       Elapsed checksums = Elapsed.start();
       BucketComparison compared = BucketComparison.compute(setup.sourceSide, setup.targetSide,
           setup.pushdown, setup.bucketing, setup.ranges, setup.sourceConnections,
-          setup.targetConnections);
+          setup.targetConnections, settings.checksumConnections);
       LOG.info("{}: checksummed both sides in {}: {}", config.job, checksums, compared);
       return compared;
     }

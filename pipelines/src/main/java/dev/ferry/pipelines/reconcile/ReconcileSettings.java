@@ -14,6 +14,7 @@ final class ReconcileSettings {
   final boolean fastPath;
   final int bucketRows;
   final long joinInLauncherBelow;
+  final int checksumConnections;
   final Integer sample;
   final long sampleSeed;
   final double tolerance;
@@ -30,6 +31,7 @@ final class ReconcileSettings {
     this.fastPath = o.getFastPath();
     this.bucketRows = o.getBucketRows();
     this.joinInLauncherBelow = o.getJoinInLauncherBelow();
+    this.checksumConnections = o.getChecksumConnections();
     this.sample = o.getSample();
     this.sampleSeed = o.getSampleSeed();
     this.tolerance = o.getTolerance();
@@ -77,6 +79,10 @@ final class ReconcileSettings {
     if (o.getBucketRows() < 1) {
       throw new SpecException("flags", "bucketRows", "must be at least 1, got "
           + o.getBucketRows());
+    }
+    if (o.getChecksumConnections() < 1) {
+      throw new SpecException("flags", "checksumConnections", "must be at least 1, got "
+          + o.getChecksumConnections());
     }
     if (o.getJoinInLauncherBelow() < 0) {
       throw new SpecException("flags", "joinInLauncherBelow", "must not be negative, got "
