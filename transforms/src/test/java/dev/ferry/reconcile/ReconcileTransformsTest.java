@@ -147,14 +147,20 @@ class ReconcileTransformsTest {
     return new ReconcileSide[] {source, target};
   }
 
-  @Test
-  void comparedBucketsAreJoinedWhetherSpreadOrNot() throws Exception {
+  /** Tables a and b of ids 1-100, where b misses id 3, changed 57 and has an extra 100000. */
+  private static TestDatabase threeDifferences() throws Exception {
     TestDatabase pg = EmbeddedDatabases.newPostgres();
     pg.execute("create table a(id bigint primary key, v text)",
         "insert into a select g, 'v' || g from generate_series(1, 100) g",
         "create table b as select * from a", "alter table b add primary key (id)",
         "delete from b where id = 3", "update b set v = 'changed' where id = 57",
         "insert into b values (100000, 'extra')");
+    return pg;
+  }
+
+  @Test
+  void comparedBucketsAreJoinedWhetherSpreadOrNot() throws Exception {
+    TestDatabase pg = threeDifferences();
     ReconcileSide[] sides = aAgainstB(pg);
     ReconcileSide source = sides[0];
     ReconcileSide target = sides[1];
@@ -195,12 +201,7 @@ class ReconcileTransformsTest {
 
   @Test
   void checksumsOnSeveralConnectionsPerSideEqualOneAtATime() throws Exception {
-    TestDatabase pg = EmbeddedDatabases.newPostgres();
-    pg.execute("create table a(id bigint primary key, v text)",
-        "insert into a select g, 'v' || g from generate_series(1, 100) g",
-        "create table b as select * from a", "alter table b add primary key (id)",
-        "delete from b where id = 3", "update b set v = 'changed' where id = 57",
-        "insert into b values (100000, 'extra')");
+    TestDatabase pg = threeDifferences();
     ReconcileSide[] sides = aAgainstB(pg);
     RowCanonicalizer canon = RowCanonicalizer.of(sides[1].readLayout(), sides[1].dialect(),
         List.of("id"), CanonicalRules.exact(), Set.of());
