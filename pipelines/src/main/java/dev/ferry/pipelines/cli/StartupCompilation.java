@@ -1,5 +1,6 @@
 package dev.ferry.pipelines.cli;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,7 +76,7 @@ public final class StartupCompilation {
       if (file != null) {
         try {
           Files.deleteIfExists(file);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           LOG.debug("could not delete {}: {}", file, e.toString());
         }
       }

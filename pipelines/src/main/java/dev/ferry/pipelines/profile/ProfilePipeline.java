@@ -229,8 +229,9 @@ public final class ProfilePipeline {
     report.target = table.displayName() + " at " + config.target;
     TargetFit fit = TargetFit.of(p.mapper, table, config.source.dialect(),
         config.target.dialect());
-    if (!fit.fitByType().isEmpty()) {
-      report.notes.add("target fit: " + String.join(", ", fit.fitByType()) + " fit by type (the"
+    List<String> fitByType = fit.fitByType();
+    if (!fitByType.isEmpty()) {
+      report.notes.add("target fit: " + String.join(", ", fitByType) + " fit by type (the"
           + " same type and size on PostgreSQL, copied as is); their values were not checked one"
           + " by one");
     }
