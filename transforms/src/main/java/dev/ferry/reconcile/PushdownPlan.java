@@ -128,12 +128,24 @@ public final class PushdownPlan implements Serializable {
     return Server.probe(a).hashesAlike(Server.probe(b));
   }
 
-  // One value of every type that SqlCanonical.postgresRowHash hashes as is.
-  private static final String PROBE_HASH = "SELECT hash_record_extended(ROW(1::int2, 2::int4,"
-      + " 3::int8, 2.5::numeric, true, 'é'::text COLLATE \"C\", 'x'::varchar COLLATE \"C\", date '2000-01-02',"
-      + " time '03:04:05.678', timestamp '2000-01-02 03:04:05.678',"
-      + " timestamptz '2000-01-02 03:04:05.678+00',"
-      + " 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid, '\\x0102'::bytea), 7)";
+  // A value of every type SqlCanonical.postgresValueHash hashes by the type's own function, a
+  // NULL, and a float and a jsonb hashed as their text, combined the way a row's are.
+  private static final String PROBE_HASH = probeHash(new String[][] {
+      {"int2", "1::int2"}, {"int4", "2::int4"}, {"int8", "3::int8"}, {"numeric", "2.5::numeric"},
+      {"bool", "true"}, {"text", "'é'::text"}, {"varchar", "'x'::varchar"},
+      {"date", "date '2000-01-02'"}, {"time", "time '03:04:05.678'"},
+      {"timestamp", "timestamp '2000-01-02 03:04:05.678'"},
+      {"timestamptz", "timestamptz '2000-01-02 03:04:05.678+00'"},
+      {"uuid", "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid"}, {"bytea", "'\\x0102'::bytea"},
+      {"int4", "NULL::int4"}, {"float8", "'-0'::float8"}, {"jsonb", "'{\"a\": [1]}'::jsonb"}});
+
+  private static String probeHash(String[][] values) {
+    List<String> hashes = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      hashes.add(SqlCanonical.postgresValueHash(values[i][0], values[i][1], i + 1));
+    }
+    return "SELECT " + String.join(" # ", hashes);
+  }
 
   /**
    * What one server can do for the SQL forms ({@link #serverProblem}, {@link #hashesAlike}),

@@ -20,7 +20,9 @@ import dev.ferry.record.Layout;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -367,18 +369,49 @@ class ReconcileTransformsTest {
     TestDatabase pg = EmbeddedDatabases.newPostgres();
     TestDatabase other = EmbeddedDatabases.newPostgres();
     assertTrue(PushdownPlan.hashesAlike(endpoint(pg), endpoint(other)));
-    // jsonb's own hash ignores where an array ends, float8's equates -0 and 0.
-    pg.execute("create table t(id int primary key, v jsonb, f float8, s text)",
-        "insert into t values (1, '[[1], 2]', 0, 'ab'), (2, '[[1, 2]]', 0, 'ab'),"
-            + " (3, '[[1], 2]', '-0', 'ab'), (4, '[[1], 2]', 0, 'a'), (5, '[[1], 2]', 0, null),"
-            + " (6, '[[1], 2]', 0, '')");
-    Layout layout;
-    try (Connection c = pg.connect()) {
-      layout = Describe.relation(c, "t");
+    // jsonb's own hash ignores where an array ends, float8's equates -0 and 0; the column
+    // hashes are combined by XOR, so a value moved to the next column or a NULL must still
+    // change the row's hash.
+    pg.execute("create table t(id int primary key, v jsonb, f float8, s text, s2 text)",
+        "insert into t values (1, '[[1], 2]', 0, 'ab', 'c'), (2, '[[1, 2]]', 0, 'ab', 'c'),"
+            + " (3, '[[1], 2]', '-0', 'ab', 'c'), (4, '[[1], 2]', 0, 'a', 'bc'),"
+            + " (5, '[[1], 2]', 0, null, 'c'), (6, '[[1], 2]', 0, '', 'c'),"
+            + " (7, '[[1], 2]', 0, 'c', 'ab'), (8, '[[1], 2]', 0, 'ab', null),"
+            + " (9, '[[1], 2]', 0, null, 'ab'), (10, '[[1], 2]', 0, 'ab', 'ab'),"
+            + " (11, '[[1], 2]', 0, 'c', 'c')");
+    assertEquals(11L, pg.scalar("select count(distinct " + rowHash(pg, "t", 1, 5) + ") from t"));
+  }
+
+  @Test
+  void postgresNativeRowHashesTellInstantsApartInAnyZone() throws Exception {
+    TestDatabase pg = EmbeddedDatabases.newPostgres();
+    // 00:30 and 01:30 UTC on 2024-10-27 are both 02:30 on Berlin's clocks, which went back.
+    pg.execute("create table z(id int primary key, at timestamptz, d date, b boolean)",
+        "insert into z values (1, '2024-10-27 00:30:00+00', '2024-10-27', true),"
+            + " (2, '2024-10-27 01:30:00+00', '2024-10-27', true),"
+            + " (3, 'infinity', 'infinity', false), (4, '-infinity', '5874897-12-31', null),"
+            + " (5, null, '4713-01-01 BC', false)");
+    String hash = rowHash(pg, "z", 1, 4);
+    String hashes = "select string_agg((" + hash + ")::text, ',' order by id) from z";
+    Object utc = pg.scalar(hashes);
+    try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+      s.execute("set time zone 'Europe/Berlin'");
+      try (ResultSet rs = s.executeQuery(hashes)) {
+        rs.next();
+        assertEquals(utc, rs.getString(1));
+      }
     }
-    List<dev.ferry.record.Column> columns = layout.columns().subList(1, 4);
-    String hash = dev.ferry.digest.SqlCanonical.postgresRowHash(columns, columns).texts().get(0);
-    assertEquals(6L, pg.scalar("select count(distinct " + hash + ") from t"));
+    assertEquals(5L, pg.scalar("select count(distinct " + hash + ") from z"));
+  }
+
+  /** The native row hash of columns [from, to) of {@code table}, the same on both sides. */
+  private static String rowHash(TestDatabase db, String table, int from, int to) throws Exception {
+    Layout layout;
+    try (Connection c = db.connect()) {
+      layout = Describe.relation(c, table);
+    }
+    List<dev.ferry.record.Column> columns = layout.columns().subList(from, to);
+    return dev.ferry.digest.SqlCanonical.postgresRowHash(columns, columns).texts().get(0);
   }
 
   @Test
