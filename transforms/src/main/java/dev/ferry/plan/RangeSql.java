@@ -77,9 +77,10 @@ public final class RangeSql implements java.io.Serializable {
   }
 
   /**
-   * {@link #where} with the bound values written into the SQL, for statements that take no
-   * parameters ({@code COPY (SELECT …) TO STDOUT}). Only integer keys are accepted: their
-   * literals need no quoting, so no value can change the statement.
+   * {@link #where} with the bound values written into the SQL, for PostgreSQL statements that
+   * take no parameters ({@code COPY (SELECT …) TO STDOUT}). Only integer, text and UUID keys are
+   * accepted: integers as digits, the others as {@code E'…'} literals with every backslash and
+   * quote doubled, so no value can change the statement.
    */
   public String whereLiteral(KeyRange range, Object[] afterKey) {
     List<Object> params = new ArrayList<>();
@@ -93,17 +94,23 @@ public final class RangeSql implements java.io.Serializable {
         quoted = !quoted;
       }
       if (c == '?' && !quoted) {
-        Object v = params.get(p++);
-        if (!(v instanceof Long || v instanceof Integer || v instanceof Short)) {
-          throw new IllegalArgumentException("only integer keys can be written into SQL, got "
-              + (v == null ? "NULL" : v.getClass().getSimpleName()));
-        }
-        out.append(((Number) v).longValue());
+        out.append(literal(params.get(p++)));
       } else {
         out.append(c);
       }
     }
     return out.toString();
+  }
+
+  private static String literal(Object v) {
+    if (v instanceof Long || v instanceof Integer || v instanceof Short) {
+      return String.valueOf(((Number) v).longValue());
+    }
+    if (v instanceof String || v instanceof java.util.UUID) {
+      return "E'" + v.toString().replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+    throw new IllegalArgumentException("only integer, text and UUID keys can be written into"
+        + " SQL, got " + (v == null ? "NULL" : v.getClass().getSimpleName()));
   }
 
   /** All key columns are non-NULL. */

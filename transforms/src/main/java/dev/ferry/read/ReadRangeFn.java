@@ -705,13 +705,9 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
     return claimed;
   }
 
-  /** The integer key of a COPY text row, as the row reader would have read it (Longs). */
+  /** The key of a COPY text row, as the row reader would have read it. */
   private Object[] copyKey(byte[] row) {
-    Object[] key = new Object[s.keyIndexes.length];
-    for (int i = 0; i < key.length; i++) {
-      key[i] = CopyTextRows.longField(row, s.keyIndexes[i]);
-    }
-    return key;
+    return CopyTextRows.key(row, s.layout, s.keyIndexes);
   }
 
   private Connection connection() throws SQLException {

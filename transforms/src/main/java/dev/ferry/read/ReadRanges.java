@@ -8,6 +8,7 @@ import dev.ferry.record.Chunk;
 import dev.ferry.record.ChunkCoder;
 import dev.ferry.record.ChunkSink;
 import dev.ferry.record.Column;
+import dev.ferry.record.CopyTextRows;
 import dev.ferry.record.Layout;
 import java.sql.Types;
 import java.util.ArrayList;
@@ -170,7 +171,8 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
    * Reads each range with {@code COPY (SELECT …) TO STDOUT} and emits the rows as COPY text
    * ({@link dev.ferry.record.CopyTextRows}), unparsed, for a PostgreSQL target whose columns
    * are the source's own (see {@code dev.ferry.write.CopyPassThrough}). PostgreSQL sources with
-   * integer keys only, without {@link #withSince}; the NULL-key range is still read as rows.
+   * integer, text or UUID keys only ({@link dev.ferry.record.CopyTextRows#keyFromText}), without
+   * {@link #withSince}; the NULL-key range is still read as rows.
    */
   public ReadRanges withCopyText() {
     if (endpoint.dialect() != Dialect.POSTGRESQL) {
@@ -178,8 +180,8 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
           + endpoint.dialect());
     }
     for (String key : relation.keyColumns()) {
-      if (!layout.column(layout.indexOf(key)).isInteger()) {
-        throw new IllegalArgumentException("COPY text reading needs integer keys; "
+      if (!CopyTextRows.keyFromText(layout.column(layout.indexOf(key)))) {
+        throw new IllegalArgumentException("COPY text reading needs integer, text or UUID keys; "
             + relation.displayName() + "." + key + " is " + layout.column(layout.indexOf(key))
                 .typeName());
       }

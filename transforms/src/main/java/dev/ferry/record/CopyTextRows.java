@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Rows in PostgreSQL's COPY text format, exactly as {@code COPY … TO STDOUT} sent them: one line
@@ -119,6 +120,37 @@ public final class CopyTextRows implements Serializable {
       }
     }
     return n;
+  }
+
+  /**
+   * Whether a key column's COPY text turns back into the key the row reader reads through JDBC
+   * ({@link #key}): integers, text and UUIDs. Other types (dates, decimals…) print in forms that
+   * would have to be parsed exactly as the driver parses them, so such keys are read as values.
+   */
+  public static boolean keyFromText(Column c) {
+    return c.isInteger() || c.isText() || c.typeName().equals("uuid");
+  }
+
+  /**
+   * The key of one COPY text row (with or without its newline) as the row reader would have read
+   * it: per key column at {@code keyIndexes} of {@code layout} a Long, a String or a UUID
+   * ({@link #keyFromText}); key fields are never NULL.
+   */
+  public static Object[] key(byte[] row, Layout layout, int[] keyIndexes) {
+    int fields = 0;
+    for (int k : keyIndexes) {
+      fields = Math.max(fields, k + 1);
+    }
+    int end = row.length > 0 && row[row.length - 1] == '\n' ? row.length - 1 : row.length;
+    String[] texts = fields(row, 0, end, fields);
+    Object[] key = new Object[keyIndexes.length];
+    for (int i = 0; i < key.length; i++) {
+      Column c = layout.column(keyIndexes[i]);
+      String text = texts[keyIndexes[i]];
+      key[i] = c.isInteger() ? (Object) Long.valueOf(text)
+          : c.typeName().equals("uuid") ? UUID.fromString(text) : text;
+    }
+    return key;
   }
 
   /** The integer in field {@code column} (from 0) of a COPY text row; the field is not NULL. */

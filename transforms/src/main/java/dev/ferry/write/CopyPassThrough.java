@@ -3,6 +3,7 @@ package dev.ferry.write;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.record.Column;
+import dev.ferry.record.CopyTextRows;
 import dev.ferry.record.Layout;
 import java.util.List;
 import java.util.Set;
@@ -14,7 +15,8 @@ import java.util.Set;
  *
  * <p>That holds when both sides are PostgreSQL, the target's columns are the source's, in the
  * same order, with the same type, length, precision and scale, and the source key is made of
- * integers (range bounds are then written into the COPY statement as plain numbers). Styles
+ * integers, text or UUIDs ({@code CopyTextRows.keyFromText}: range bounds and resume points are
+ * then written into the COPY statement as numbers or escaped string literals). Styles
  * that depend on a server's settings are pinned on the reading session; {@code money} prints
  * by the server's locale, so it is not passed through. The mapping, lookups and catch-up
  * filters are the caller's to rule out: a mapping with rules needs the values themselves.
@@ -46,8 +48,9 @@ public final class CopyPassThrough {
       }
     }
     for (String key : sourceKeyColumns) {
-      if (!sourceLayout.column(sourceLayout.indexOf(key)).isInteger()) {
-        return "key column " + key + " is not an integer";
+      Column k = sourceLayout.column(sourceLayout.indexOf(key));
+      if (!CopyTextRows.keyFromText(k)) {
+        return "key column " + key + " is " + k.typeName() + ", not an integer, text or UUID";
       }
     }
     return null;
