@@ -460,8 +460,8 @@ verify() {
 
 # Empty the target table and ferry's resume state, then checkpoint so that one
 # run's dirty pages are not flushed during the next run.
-reset_target() {  # DB
-  pg_ferry "$1" -c 'TRUNCATE records'
+reset_target() {  # DB [TABLE]
+  pg_ferry "$1" -c "TRUNCATE ${2:-records}"
   drop_ferry_state "$1"
   pg_admin postgres -c CHECKPOINT
 }
@@ -483,6 +483,22 @@ pg_copy_table() {  # SRC_DB SRC_TABLE DST_DB DST_TABLE
   pg_ferry "$3" -c "DROP TABLE IF EXISTS $4" -c "${PG_DDL/records/$4}"
   psql -X -q -v ON_ERROR_STOP=1 -d "$1" -c "\\copy $2 to stdout" |
     psql -X -q -v ON_ERROR_STOP=1 -d "$3" -c "\\copy $4 from stdin"
+}
+
+# records_u = src.records keyed by a UUID (md5 of the id) instead of the integer, as many
+# tables are: the same rows, their key in random order. In src, and empty in dst.
+UUID_READY=
+prepare_uuid() {
+  if [[ -n $UUID_READY ]]; then return 0; fi
+  log "creating records_u: src.records keyed by a UUID"
+  local ddl=${PG_DDL/records/records_u}
+  ddl=${ddl/id bigint PRIMARY KEY/uid uuid PRIMARY KEY}
+  pg_ferry src -c "DROP TABLE IF EXISTS records_u" -c "$ddl" -c "INSERT INTO records_u
+    SELECT md5(id::text)::uuid, email, name, qty, price, active, created_at, note, payload
+    FROM records"
+  pg_admin src -c 'VACUUM (FREEZE, ANALYZE) records_u'
+  pg_ferry dst -c "DROP TABLE IF EXISTS records_u" -c "$ddl"
+  UUID_READY=1
 }
 
 # dst2.records = src.records with about 1 row in CHANGE_EVERY differing: most of
@@ -510,15 +526,16 @@ SQL
 }
 
 # ------------------------------------------------------------------- steps --
-step_copy_pipe() {
-  log "step copy_pipe: psql \\copy src -> psql \\copy dst"
-  reset_target dst
-  run_timed copy_pipe bash -o pipefail -c \
-    'psql -X -q -d src -c "\copy records to stdout" | psql -X -q -v ON_ERROR_STOP=1 -d dst -c "\copy records from stdin"'
+step_copy_pipe() {  # [ID LABEL TABLE]
+  local id=${1:-copy_pipe} label=${2:-"COPY pipe PG→PG"} table=${3:-records}
+  log "step $id: psql \\copy src.$table -> psql \\copy dst.$table"
+  reset_target dst "$table"
+  run_timed "$id" bash -o pipefail -c \
+    "psql -X -q -d src -c '\\copy $table to stdout' | psql -X -q -v ON_ERROR_STOP=1 -d dst -c '\\copy $table from stdin'"
   if ((T_RC != 0)); then
-    record copy_pipe "COPY pipe PG→PG" "" "FAIL: exit $T_RC: $(log_tail "$LOGS/copy_pipe.log")"
+    record "$id" "$label" "" "FAIL: exit $T_RC: $(log_tail "$LOGS/$id.log")"
   else
-    verify copy_pipe "COPY pipe PG→PG" "" dst records "$PG_SRC_FP"
+    verify "$id" "$label" "" dst "$table" "$PG_SRC_FP"
   fi
 }
 
@@ -562,15 +579,16 @@ ferry_backfill() {
   reason=$(jar_missing_reason "$jar")
   if [[ -n $reason ]]; then record_skip "$id" "$label" "$base" "$reason"; return; fi
   log "step $id: ferry backfill --spec=$spec $*"
-  reset_target dst
+  reset_target dst "$BACKFILL_TABLE"
   # shellcheck disable=SC2086  # FERRY_ARGS is a list of flags
   run_timed "$id" java -Xmx"$JAVA_HEAP" -jar "$jar" backfill --spec="$spec" "$@" $FERRY_ARGS
   if ((T_RC != 0)); then
     record_skip "$id" "$label" "$base" "ferry backfill exited $T_RC: $(log_tail "$LOGS/$id.log")"
   else
-    verify "$id" "$label" "$base" dst records "$want"
+    verify "$id" "$label" "$base" dst "$BACKFILL_TABLE" "$want"
   fi
 }
+BACKFILL_TABLE=records   # the table ferry_backfill empties and checks in dst
 
 step_anchor() {
   prepare_dst2
@@ -679,6 +697,11 @@ main() {
   want pgloader     && step_pgloader
   want ferry_my     && ferry_backfill ferry_my "ferry backfill MariaDB→PG (Direct)" pgloader \
                          "$DIRECT_JAR" bench/specs/mysql-to-pg.yaml "$MY_SRC_FP"
+  if want copy_pipe_uuid || want ferry_pg_uuid; then prepare_uuid; fi
+  want copy_pipe_uuid && step_copy_pipe copy_pipe_uuid "COPY pipe PG→PG, UUID key" records_u
+  want ferry_pg_uuid  && BACKFILL_TABLE=records_u ferry_backfill ferry_pg_uuid \
+                         "ferry backfill PG→PG, UUID key (Direct)" copy_pipe_uuid \
+                         "$DIRECT_JAR" bench/specs/pg-to-pg-uuid.yaml "$PG_SRC_FP"
   want anchor       && step_anchor
   want reconcile    && ferry_reconcile reconcile "ferry reconcile full"
   want reconcile_fast && ferry_reconcile reconcile_fast "ferry reconcile --fastPath=true" --fastPath=true
