@@ -52,6 +52,7 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
   private final String selectList;
   private final String lookupSql;
   private final String lookupManySql;
+  private final String keyArrayType;
 
   private transient RowProfiler profiler;
   private transient CopyText text;
@@ -95,6 +96,9 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
         + String.join(" AND ", keyTerms);
     this.lookupManySql = "SELECT " + dialect.columnList(layout.names()) + from + " WHERE "
         + dialect.quote(config.keyColumns.get(0)) + " = ANY(?)";
+    // The column's own type for text keys: a char(n) key compares with its padding ignored.
+    Column firstKey = layout.column(layout.indexOf(config.keyColumns.get(0)));
+    this.keyArrayType = firstKey.isInteger() ? "bigint" : firstKey.typeName();
   }
 
   @Setup
@@ -206,11 +210,7 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
       boolean leftOut = row[row.length - 2] == 't';
       if (end < 0 || leftOut) {
         // Read again by key below: the COPY is still streaming on this connection.
-        Object[] key = new Object[keys.length];
-        for (int k = 0; k < keys.length; k++) {
-          key[k] = CopyTextRows.longField(row, keys[k]);
-        }
-        (leftOut ? large : unusual).add(key);
+        (leftOut ? large : unusual).add(CopyTextRows.key(row, config.layout, keys));
         continue;
       }
       profiler.read(1);
@@ -247,7 +247,7 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
         lookupMany = c.prepareStatement(lookupManySql);
         lookupMany.setFetchSize(NULL_KEY_FETCH_SIZE);
       }
-      lookupMany.setArray(1, c.createArrayOf("bigint", ids));
+      lookupMany.setArray(1, c.createArrayOf(keyArrayType, ids));
       long found = 0;
       try (ResultSet rs = lookupMany.executeQuery()) {
         while (rs.next()) {

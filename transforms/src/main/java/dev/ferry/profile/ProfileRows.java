@@ -4,6 +4,8 @@ import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.plan.SourceRelation;
 import dev.ferry.record.Chunk;
+import dev.ferry.record.Column;
+import dev.ferry.record.CopyTextRows;
 import dev.ferry.record.Layout;
 import java.io.Serializable;
 import java.util.List;
@@ -147,7 +149,8 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
 
   /**
    * Why {@link #viaPostgresCopy} does not apply, or null when it does: it needs a PostgreSQL
-   * source, integer key columns (their bounds are written into the COPY statement), column
+   * source, integer, text or UUID key columns ({@link CopyTextRows#keyFromText}: their bounds
+   * are written into the COPY statement, and keys are read back from COPY text), column
    * types whose COPY text it parses ({@link CopyText}), and a key the catalog proves unique
    * ({@link #withKeyUnique}), since it reads rows unordered and looks some up again by key. The
    * server's encoding must be UTF-8 too, which only the caller can ask.
@@ -160,9 +163,9 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
       return "the key is not proven unique";
     }
     for (String k : config.keyColumns) {
-      if (CopyText.kindOf(config.layout.column(config.layout.indexOf(k)))
-          != CopyText.Kind.LONG) {
-        return "key column " + k + " is not an integer";
+      Column key = config.layout.column(config.layout.indexOf(k));
+      if (!CopyTextRows.keyFromText(key)) {
+        return "key column " + k + " is " + key.typeName() + ", not an integer, text or UUID";
       }
     }
     return CopyText.unsupportedReason(config.layout);

@@ -162,6 +162,53 @@ class CopyProfileTest {
         > CopyProfileFn.COPY_STORED_BYTES, "a value too large for COPY, read again by key");
   }
 
+  /**
+   * Text, UUID and char(n) keys: range bounds written into the COPY statement, and rows read
+   * again by key, one at a time (a value too large for COPY) and in batches (a NaN the COPY
+   * parser leaves to JDBC), give the JDBC reader's profile.
+   */
+  @Test
+  void textAndUuidKeysGiveTheProfileOfTheJdbcReaderToo() throws Exception {
+    TestDatabase db = EmbeddedDatabases.newPostgres();
+    db.execute("CREATE TABLE t (k text PRIMARY KEY, u uuid UNIQUE NOT NULL,"
+            + " c char(6) UNIQUE NOT NULL, n numeric, doc text)",
+        // stored uncompressed: the long documents are too large for COPY, read again by key
+        "ALTER TABLE t ALTER COLUMN doc SET STORAGE EXTERNAL",
+        "INSERT INTO t SELECT (ARRAY[E'tab\\there', E'back\\\\slash', '\\N', 'quote''d',"
+            + " 'Köln 😀', ''])[1 + g % 6] || g, md5(g::text)::uuid, 'c' || g,"
+            + " CASE WHEN g % 10 = 0 THEN 'NaN'::numeric ELSE g END,"
+            + " CASE WHEN g % 50 = 7 THEN repeat('x', 70000) ELSE 'd' || g END"
+            + " FROM generate_series(1, 600) g");
+    JdbcEndpoint source = new JdbcEndpoint(db.jdbcUrl(), db.user(), db.password());
+    for (String key : List.of("k", "u", "c")) {
+      SourceRelation relation = SourceRelation.table(List.of("t"), List.of(key));
+      Layout layout;
+      List<RangeTask> tasks = new ArrayList<>();
+      try (Connection c = source.connect(JdbcEndpoint.Role.SOURCE)) {
+        layout = Describe.relation(c, relation.fromClause(source.dialect()));
+        for (KeyRange r : new KeyRangePlanner(source.dialect(), relation, 4).plan(c)) {
+          tasks.add(RangeTask.fresh(r));
+        }
+      }
+      ProfileRows profileRows = ProfileRows.of(layout, List.of(key)).withLargeValueBytes(1000)
+          .withExampleKeys(4).withKeyUnique(true);
+      assertNull(profileRows.copyUnsupportedReason(Dialect.POSTGRESQL), key);
+      TestPipeline p = TestPipeline.create().enableAbandonedNodeEnforcement(true);
+      PCollection<RangeTask> ranges = p.apply(Create.of(tasks).withCoder(
+          SerializableCoder.of(RangeTask.class)));
+      keep(ranges.apply("Jdbc", ReadRanges.from(source, relation, layout).withChunkSize(100))
+          .apply("ProfileJdbc", profileRows), "jdbc-" + key);
+      keep(ranges.apply("Copy", profileRows.viaPostgresCopy(source, relation)), "copy-" + key);
+      p.run().waitUntilFinish();
+
+      assertEquals(PROFILES.get("jdbc-" + key), PROFILES.get("copy-" + key), key);
+      TableProfile profile = SEEN.get("copy-" + key);
+      assertEquals(600, profile.rowsRead, key);
+      assertEquals(60, profile.finding(FindingKind.UNREADABLE_VALUE, "n").count, key);
+      assertEquals(70_000L, profile.column("doc").maxLength.longValue(), key);
+    }
+  }
+
   private static long count(TestDatabase db, String where) {
     return number(db, "SELECT count(*) FROM v WHERE " + where);
   }
@@ -280,8 +327,9 @@ class CopyProfileTest {
     assertEquals("the source is not PostgreSQL",
         keyed.withKeyUnique(true).copyUnsupportedReason(Dialect.MYSQL));
     assertEquals("the key is not proven unique", keyed.copyUnsupportedReason(Dialect.POSTGRESQL));
-    assertEquals("key column k is not an integer", ProfileRows.of(layout, List.of("k"))
-        .withKeyUnique(true).copyUnsupportedReason(Dialect.POSTGRESQL));
+    assertEquals("key column p is point, not an integer, text or UUID",
+        ProfileRows.of(layout, List.of("p")).withKeyUnique(true)
+            .copyUnsupportedReason(Dialect.POSTGRESQL));
     assertEquals("column p of type point is not parsed from COPY text",
         keyed.withKeyUnique(true).copyUnsupportedReason(Dialect.POSTGRESQL));
     JdbcEndpoint endpoint = new JdbcEndpoint("jdbc:postgresql://localhost/x", "u", "p");
