@@ -197,49 +197,55 @@ public final class SqlCanonical {
    * session's zone (a cast to {@code timestamp} would fold the hour a clock is set back).
    */
   public static String postgresValueHash(String type, String ref, int seed) {
-    String hash;
+    String function;
+    String argument = ref;
     switch (type) {
       case "int2":
-        hash = "hashint2extended(" + ref + ", " + seed + ")";
+        function = "hashint2extended";
         break;
       case "int4":
-        hash = "hashint4extended(" + ref + ", " + seed + ")";
+        function = "hashint4extended";
         break;
       case "int8":
-        hash = "hashint8extended(" + ref + ", " + seed + ")";
+        function = "hashint8extended";
         break;
       case "numeric":
-        hash = "hash_numeric_extended(" + ref + ", " + seed + ")";
+        function = "hash_numeric_extended";
         break;
       case "bool":
-        hash = "hashint4extended(" + ref + "::int4, " + seed + ")";
+        function = "hashint4extended";
+        argument = ref + "::int4";
         break;
       case "text":
       case "varchar":
-        hash = "hashtextextended(" + ref + " COLLATE \"C\", " + seed + ")";
+        function = "hashtextextended";
+        argument = ref + " COLLATE \"C\"";
         break;
       case "date":
       case "bytea":
         // Their hash functions take no SQL argument, and no cast of a date is exact over its
         // whole range (timestamps end in 294276 AD): a one-value row hashes with them.
-        hash = "hash_record_extended(ROW(" + ref + "), " + seed + ")";
+        function = "hash_record_extended";
+        argument = "ROW(" + ref + ")";
         break;
       case "time":
-        hash = "time_hash_extended(" + ref + ", " + seed + ")";
+        function = "time_hash_extended";
         break;
       case "timestamp":
-        hash = "timestamp_hash_extended(" + ref + ", " + seed + ")";
+        function = "timestamp_hash_extended";
         break;
       case "timestamptz":
-        hash = "timestamp_hash_extended(" + ref + " AT TIME ZONE 'UTC', " + seed + ")";
+        function = "timestamp_hash_extended";
+        argument = ref + " AT TIME ZONE 'UTC'";
         break;
       case "uuid":
-        hash = "uuid_hash_extended(" + ref + ", " + seed + ")";
+        function = "uuid_hash_extended";
         break;
       default:
-        hash = "hashtextextended(" + ref + "::text COLLATE \"C\", " + seed + ")";
+        function = "hashtextextended";
+        argument = ref + "::text COLLATE \"C\"";
     }
-    return "coalesce(" + hash + ", " + nullHash(seed) + ")";
+    return "coalesce(" + function + "(" + argument + ", " + seed + "), " + nullHash(seed) + ")";
   }
 
   /** A constant per seed (golden-ratio multiples), the hash of a NULL in that position. */
