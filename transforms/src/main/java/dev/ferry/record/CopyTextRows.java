@@ -153,23 +153,6 @@ public final class CopyTextRows implements Serializable {
     return key;
   }
 
-  /** The integer in field {@code column} (from 0) of a COPY text row; the field is not NULL. */
-  public static long longField(byte[] row, int column) {
-    int p = 0;
-    for (int i = 0; i < column; i++) {
-      while (row[p] != '\t') {
-        p++;
-      }
-      p++;
-    }
-    boolean negative = row[p] == '-';
-    long v = 0;
-    for (int i = negative ? p + 1 : p; i < row.length && row[i] >= '0' && row[i] <= '9'; i++) {
-      v = v * 10 - (row[i] - '0');
-    }
-    return negative ? v : -v;
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof CopyTextRows && rows == ((CopyTextRows) o).rows

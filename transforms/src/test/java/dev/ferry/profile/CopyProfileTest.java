@@ -301,7 +301,8 @@ class CopyProfileTest {
     assertEquals(LocalDateTime.of(2020, 2, 29, 23, 59, 59, 500_000_000), v[3]);
     assertEquals(OffsetDateTime.of(2021, 6, 1, 6, 30, 0, 250_000_000, ZoneOffset.UTC), v[4]);
     assertArrayEquals(new byte[] {0, (byte) 0xFF, 0x5C}, (byte[]) v[5]);
-    assertEquals(-42L, CopyTextRows.longField(row, 0));
+    assertArrayEquals(new Object[] {-42L, "a\tb\\c\nd"},
+        CopyTextRows.key(row, layout, new int[] {0, 1}));
 
     byte[] nulls = "7\t\\N\t\\N\t\\N\t\\N\t\\N\n".getBytes(StandardCharsets.UTF_8);
     assertEquals(nulls.length - 1, text.parse(nulls, nulls.length, v));
