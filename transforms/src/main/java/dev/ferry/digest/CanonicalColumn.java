@@ -31,7 +31,8 @@ import java.util.UUID;
  * its text, or as a single {@code -} for NULL. The length prefix keeps column boundaries
  * unambiguous (('ab','c') and ('a','bc') differ) and the tag keeps NULL, '' and 'NULL' apart.
  *
- * <p>Texts per kind: numbers by value without trailing zeros (2.50 is "2.5"), booleans "t"/"f",
+ * <p>Texts per kind: numbers by value without trailing zeros (2.50 is "2.5"), floats by their
+ * exact binary value ({@link ExactFloat}: -0 is not 0), booleans "t"/"f",
  * dates ISO, times and timestamps ISO truncated to the stated fractional digits, instants as UTC
  * wall time, bytes lower-case hex, UUIDs lower-case, JSON re-serialized with sorted keys, no
  * whitespace and numbers by value. A value that cannot be converted keeps its raw text under the
@@ -188,9 +189,9 @@ final class CanonicalColumn implements Serializable {
       case DECIMAL:
         return ((BigDecimal) v).stripTrailingZeros().toPlainString();
       case DOUBLE:
-        return floatText((Double) v, Double.toString((Double) v));
+        return floatText((Double) v);
       case FLOAT:
-        return floatText(((Float) v).doubleValue(), Float.toString((Float) v));
+        return floatText(((Float) v).doubleValue());
       case BOOLEAN:
         return (Boolean) v ? "t" : "f";
       case JSON:
@@ -214,12 +215,12 @@ final class CanonicalColumn implements Serializable {
     }
   }
 
-  private String floatText(double d, String exact) {
+  private String floatText(double d) {
     if (tolerance > 0 && Double.isFinite(d) && Math.abs(d / tolerance) < MAX_QUANTA) {
       // Equal quanta differ by less than the tolerance, so an equal digest is never wrong.
       return Double.toString(Math.floor(d / tolerance) + 0.0);
     }
-    return d == 0 ? "0" : exact;
+    return ExactFloat.text(d);
   }
 
   private String truncate(String formatted) {
@@ -297,9 +298,9 @@ final class CanonicalColumn implements Serializable {
       case DECIMAL:
         return new BigDecimal(text);
       case DOUBLE:
-        return Double.parseDouble(text);
+        return ExactFloat.parse(text);
       case FLOAT:
-        return Float.parseFloat(text);
+        return (float) ExactFloat.parse(text);
       case BOOLEAN:
         return text.equals("t");
       case BYTES:

@@ -32,9 +32,13 @@ public final class CanonicalRules implements Serializable {
     this.trimCharPadding = trimCharPadding;
   }
 
-  /** Exact floats, microsecond timestamps, zone-less source timestamps in UTC, padding kept. */
+  /**
+   * Exact floats, microsecond timestamps, zone-less source timestamps in UTC, and CHAR(n)
+   * padding that does not count, as in both engines' own comparisons: PostgreSQL pads a
+   * {@code char(n)} value when it is read and ignores the padding when comparing, MySQL strips it.
+   */
   public static CanonicalRules exact() {
-    return new CanonicalRules(0, MAX_TIMESTAMP_PRECISION, "UTC", false);
+    return new CanonicalRules(0, MAX_TIMESTAMP_PRECISION, "UTC", true);
   }
 
   /**
@@ -69,7 +73,10 @@ public final class CanonicalRules implements Serializable {
     return new CanonicalRules(floatTolerance, timestampPrecision, zone, trimCharPadding);
   }
 
-  /** Trailing spaces of values in CHAR(n) columns (on either side) do not count. */
+  /**
+   * Whether trailing spaces of values in CHAR(n) columns (on either side) do not count (the
+   * default); false compares them as read.
+   */
   public CanonicalRules withCharPaddingTrimmed(boolean trim) {
     return new CanonicalRules(floatTolerance, timestampPrecision, sourceZone, trim);
   }

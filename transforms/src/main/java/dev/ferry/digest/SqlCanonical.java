@@ -16,8 +16,8 @@ import java.util.List;
  * computes the checksum in the pipeline instead:
  *
  * <ul>
- *   <li>floats across engines or with a tolerance (each engine prints floats its own way; same
- *       engine on both sides compares the engine's exact text, tagged {@code F});
+ *   <li>floats with a tolerance (floats compare exactly by their binary value,
+ *       {@link ExactFloat}, on every engine);
  *   <li>JSON unless both sides are PostgreSQL (then {@code jsonb} text, tagged {@code J}:
  *       MariaDB's JSON is unnormalized text);
  *   <li>UUIDs held as text (the text need not be a valid UUID), values that change kind
@@ -299,9 +299,6 @@ public final class SqlCanonical {
 
   // Engine-specific texts get tags of their own: they are only ever compared with each other.
   private static char tagOf(CanonicalColumn canon) {
-    if (CanonicalColumn.isFloat(canon.kind())) {
-      return 'F';
-    }
     return canon.kind() == ValueKind.JSON ? 'J' : canon.tag();
   }
 
@@ -348,13 +345,10 @@ public final class SqlCanonical {
         if (canon.tolerant()) {
           return Text.none("a float tolerance is applied in the pipeline");
         }
-        if (!pg || peerDialect != Dialect.POSTGRESQL || family != Family.FLOAT
-            || family(peer, peerDialect) != Family.FLOAT || !side.typeName().equals(
-            peer.typeName())) {
-          return Text.none("floats are printed alike only by PostgreSQL on both sides with the"
-              + " same type");
+        if (family != Family.FLOAT) {
+          return Text.none("only float columns compare as floats in SQL");
         }
-        return Text.of(ref + "::text");
+        return Text.of(ExactFloat.sql(d, asDouble(canon.kind(), pg, side, ref)));
       case BOOLEAN:
         if (family != Family.BOOLEAN) {
           return Text.none("only boolean, tinyint(1) and bit(1) columns compare as booleans");
@@ -399,6 +393,21 @@ public final class SqlCanonical {
         }
         return text(canon, pg, side, ref);
     }
+  }
+
+  /**
+   * A float column's value as the engine's double: a 4-byte float widened (exact), a double
+   * compared as a 4-byte float rounded to one first, as the backfill's conversion rounds it.
+   */
+  private static String asDouble(ValueKind kind, boolean pg, Column side, String ref) {
+    boolean single = side.jdbcType() == Types.REAL;
+    if (kind == ValueKind.FLOAT && !single) {
+      return pg ? ref + "::float4::float8" : "CAST(CAST(" + ref + " AS FLOAT) AS DOUBLE)";
+    }
+    if (single) {
+      return pg ? ref + "::float8" : "CAST(" + ref + " AS DOUBLE)";
+    }
+    return ref;
   }
 
   private static Text text(CanonicalColumn canon, boolean pg, Column side, String ref) {

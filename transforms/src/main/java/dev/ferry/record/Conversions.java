@@ -138,11 +138,9 @@ public final class Conversions {
     if (v instanceof Double) {
       return (Double) v;
     }
-    if (v instanceof Float) {
-      // Through the decimal text, so 0.1f stays 0.1 rather than 0.10000000149011612.
-      return Double.parseDouble(v.toString());
-    }
     if (v instanceof Number) {
+      // A float widens exactly (0.1f is 0.10000000149011612), as both engines widen it:
+      // MariaDB's CAST(f AS DOUBLE) and PostgreSQL's f::float8 state that value.
       return ((Number) v).doubleValue();
     }
     if (v instanceof String) {

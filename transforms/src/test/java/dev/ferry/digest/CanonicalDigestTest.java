@@ -154,10 +154,32 @@ class CanonicalDigestTest {
   @Test
   void charPaddingCountsOnlyWhenAsked() {
     Column fixed = new Column("c", Types.CHAR, "bpchar", 4, 0, true);
-    assertEquals(false, same(canon(CanonicalRules.exact(), fixed), new Object[] {1L, "ab  "},
-        new Object[] {1L, "ab"}));
-    assertEquals(true, same(canon(CanonicalRules.exact().withCharPaddingTrimmed(true), fixed),
+    assertEquals(true, same(canon(CanonicalRules.exact(), fixed), new Object[] {1L, "ab  "},
+        new Object[] {1L, "ab"}), "padding does not count by default");
+    assertEquals(false, same(canon(CanonicalRules.exact().withCharPaddingTrimmed(false), fixed),
         new Object[] {1L, "ab  "}, new Object[] {1L, "ab"}));
+    Column varying = new Column("v", Types.VARCHAR, "varchar", 4, 0, true);
+    assertEquals(false, same(canon(CanonicalRules.exact(), varying), new Object[] {1L, "ab  "},
+        new Object[] {1L, "ab"}), "trailing spaces of VARCHAR values always count");
+  }
+
+  @Test
+  void floatsCompareByTheirExactBinaryValue() {
+    Column f = col("f", Types.DOUBLE, "float8");
+    RowCanonicalizer c = canon(CanonicalRules.exact(), f);
+    assertEquals(false, same(c, new Object[] {1L, 0.0}, new Object[] {1L, -0.0}), "-0 is not 0");
+    assertEquals(false, same(c, new Object[] {1L, 1.2345670461654663},
+        new Object[] {1L, 1.23457}), "a FLOAT read as 6 digits differs");
+    assertEquals(false, same(c, new Object[] {1L, Math.nextUp(1.0)}, new Object[] {1L, 1.0}));
+    assertEquals(true, same(c, new Object[] {1L, 0.1f}, new Object[] {1L, (double) 0.1f}));
+    for (double d : new double[] {0.0, -0.0, Double.MIN_VALUE, Double.MIN_NORMAL,
+        Math.nextDown(Double.MIN_NORMAL), Double.MAX_VALUE, -3.5, 1e15, 0.1, Double.NaN,
+        Double.NEGATIVE_INFINITY}) {
+      assertEquals(Double.doubleToRawLongBits(d),
+          Double.doubleToRawLongBits(ExactFloat.parse(ExactFloat.text(d))), "round trip " + d);
+    }
+    assertEquals("1p-1074", ExactFloat.text(Double.MIN_VALUE));
+    assertEquals("-7881299347898368p-51", ExactFloat.text(-3.5));
   }
 
   @Test

@@ -142,4 +142,78 @@ class SqlCanonicalParityTest {
     assertTrue(canon.sqlRow(Dialect.POSTGRESQL, target.columns(), Dialect.POSTGRESQL,
         target.columns()).available(), "PostgreSQL on both sides agrees on jsonb and floats");
   }
+
+  /**
+   * Floats compare by their exact binary value in SQL on both engines: edge values inserted as
+   * exact literals on both sides compute the same text in MariaDB, in PostgreSQL and in the JVM
+   * from the value itself (not from what a driver read), including a double compared as a real.
+   */
+  @Test
+  void floatsHaveOneExactTextOnBothEngines() throws Exception {
+    double[] doubles = {0.0, 1.2345670461654663, 0.3333333432674408, 158.35792541503906,
+        Double.MIN_VALUE, Double.MIN_NORMAL, Math.nextDown(Double.MIN_NORMAL), Double.MAX_VALUE,
+        -Double.MAX_VALUE, -3.5, 1e15, 1e16, 0.1, 1e-5, Math.nextUp(1.0), Math.nextDown(1.0),
+        Math.nextDown(2.0), 9007199254740993.0, -1e-30, -1e-300, 123456789.125};
+    TestDatabase maria = EmbeddedDatabases.newMariaDb();
+    TestDatabase pg = EmbeddedDatabases.newPostgres();
+    maria.execute("create table t(id bigint primary key, d double, f float, df double)");
+    pg.execute("create table t(id int8 primary key, d float8, f float4, df float4)");
+    for (int i = 0; i < doubles.length; i++) {
+      String d = Double.toString(doubles[i]);
+      // Beyond a float's range the double column is compared with a real elsewhere (a
+      // conversion error), not here.
+      String f = Double.toString(single(doubles[i]));
+      String df = Float.isFinite((float) doubles[i]) && (float) doubles[i] != 0 ? d : "0";
+      maria.execute("insert into t values (" + i + ", " + literal(d) + ", " + literal(f) + ", "
+          + literal(df) + ")");
+      // What a backfill writes into the real column: the double rounded to a float.
+      pg.execute("insert into t values (" + i + ", '" + d + "', '" + f + "', '"
+          + (df.equals("0") ? "0" : f) + "')");
+    }
+    Layout target = layout(pg, "t");
+    Layout source = layout(maria, "t");
+    RowCanonicalizer canon = RowCanonicalizer.of(target, Dialect.POSTGRESQL, List.of("id"),
+        CanonicalRules.exact(), Set.of());
+    List<String> fromMaria = sqlTexts(maria, canon.sqlRow(Dialect.MYSQL, source.columns(),
+        Dialect.POSTGRESQL, target.columns()).sql());
+    List<String> fromPg = sqlTexts(pg, canon.sqlRow(Dialect.POSTGRESQL, target.columns(),
+        Dialect.MYSQL, source.columns()).sql());
+    for (int i = 0; i < doubles.length; i++) {
+      float single = single(doubles[i]);
+      String expected = canon.canonicalRow(new Object[] {(long) i, doubles[i], single,
+          Float.isFinite((float) doubles[i]) ? single : 0f});
+      assertEquals(expected, fromMaria.get(i), "MariaDB, value " + doubles[i]);
+      assertEquals(expected, fromPg.get(i), "PostgreSQL, value " + doubles[i]);
+    }
+    pg.execute("insert into t values (100, '-0', 'NaN', '-Infinity')");
+    String specials = canon.canonicalRow(new Object[] {100L, -0.0, Float.NaN,
+        Float.NEGATIVE_INFINITY});
+    List<String> pgSpecials = sqlTexts(pg, canon.sqlRow(Dialect.POSTGRESQL, target.columns(),
+        Dialect.POSTGRESQL, target.columns()).sql());
+    assertEquals(specials, pgSpecials.get(pgSpecials.size() - 1));
+    assertFalse(specials.equals(canon.canonicalRow(new Object[] {100L, 0.0, Float.NaN,
+        Float.NEGATIVE_INFINITY})), "-0 and 0 differ");
+  }
+
+  /** The float a test stores for {@code d}: in range, and never -0 (MariaDB has none). */
+  private static float single(double d) {
+    float f = (float) d;
+    return f == 0 ? 0f : Float.isFinite(f) ? f : Math.copySign(Float.MAX_VALUE, f);
+  }
+
+  /** A MySQL floating-point literal (an exponent makes it a double, not a decimal). */
+  private static String literal(String javaText) {
+    return javaText.contains("E") ? javaText : javaText + "e0";
+  }
+
+  private static List<String> sqlTexts(TestDatabase db, String rowSql) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Connection c = db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT " + rowSql + " FROM t ORDER BY id")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
+  }
 }

@@ -116,9 +116,11 @@ public interface ReconcileOptions extends BackfillOptions {
 
   void setSourceZone(String value);
 
-  @Description("Ignore trailing spaces of CHAR(n) values, on whichever side is CHAR.")
+  @Description("Count the trailing spaces of CHAR(n) values as read (PostgreSQL pads char(n),"
+      + " MySQL strips the padding). By default they do not count, as in both engines' own"
+      + " comparisons.")
   @Default.Boolean(false)
-  boolean getTrimCharPadding();
+  boolean getCompareCharPadding();
 
-  void setTrimCharPadding(boolean value);
+  void setCompareCharPadding(boolean value);
 }

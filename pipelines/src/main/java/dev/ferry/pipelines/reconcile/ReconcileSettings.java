@@ -63,7 +63,7 @@ final class ReconcileSettings {
     } catch (IllegalArgumentException e) {
       throw new SpecException("flags", "sourceZone", e.getMessage());
     }
-    rules = rules.withCharPaddingTrimmed(o.getTrimCharPadding());
+    rules = rules.withCharPaddingTrimmed(!o.getCompareCharPadding());
     if (!(o.getTolerance() >= 0 && o.getTolerance() <= 1)) {
       throw new SpecException("flags", "tolerance", "must be a share between 0 and 1, got "
           + o.getTolerance());

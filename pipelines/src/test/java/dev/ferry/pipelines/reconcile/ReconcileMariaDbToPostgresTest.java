@@ -48,15 +48,15 @@ class ReconcileMariaDbToPostgresTest {
     ReconcileHarness h = new ReconcileHarness(maria, pg, "orders");
     h.backfill();
 
-    ReconcileReport clean = h.reconcile("--trimCharPadding");
+    ReconcileReport clean = h.reconcile();
     assertEquals(0, clean.exitCode, clean.toConsole());
     assertEquals(200L, clean.counts.get("match"));
-    ReconcileReport cleanFast = h.reconcile("--trimCharPadding", "--fastPath");
+    ReconcileReport cleanFast = h.reconcile("--fastPath");
     assertEquals(0, cleanFast.exitCode, cleanFast.toConsole());
     assertEquals("pipeline", cleanFast.fastPath.checksums);
-    assertTrue(cleanFast.fastPath.reason.contains("column weight"), cleanFast.fastPath.reason);
-    ReconcileReport padded = h.reconcile();
-    assertEquals(200L, padded.counts.get("mismatched"), "CHAR(3) padding counts unless trimmed");
+    assertTrue(cleanFast.fastPath.reason.contains("column doc"), cleanFast.fastPath.reason);
+    ReconcileReport padded = h.reconcile("--compareCharPadding");
+    assertEquals(200L, padded.counts.get("mismatched"), "CHAR(3) padding counts when asked");
 
     pg.execute("delete from orders where id = 10",
         "insert into orders (id, customer) values (500, 'extra')",
@@ -73,17 +73,16 @@ class ReconcileMariaDbToPostgresTest {
         "update orders set customer = left(customer, 5) where id = 40",
         "update orders set customer = convert_from(convert_to(customer, 'UTF8'), 'LATIN1')"
             + " where id = 41");
-    assertEquals(INJECTED, h.differences("full", "--trimCharPadding",
-        "--sensitiveColumns=customer"));
+    assertEquals(INJECTED, h.differences("full", "--sensitiveColumns=customer"));
     JsonNode masked = h.report("full").get("examples").get("mismatched").get(0);
     assertEquals("***", masked.get("target").get(0).get("customer").asText());
-    assertEquals(INJECTED, h.differences("fast", "--trimCharPadding", "--fastPath"));
+    assertEquals(INJECTED, h.differences("fast", "--fastPath"));
 
-    ReconcileReport repair = h.reconcile("--trimCharPadding", "--repair", "--deleteExtras");
+    ReconcileReport repair = h.reconcile("--repair", "--deleteExtras");
     assertEquals(true, repair.repair.applied);
     assertEquals(13, repair.repair.rowsWritten, "1 missing and 12 mismatched keys");
     assertEquals(1, repair.repair.rowsDeleted);
-    ReconcileReport after = h.reconcile("--trimCharPadding", "--fastPath");
+    ReconcileReport after = h.reconcile("--fastPath");
     assertEquals(0, after.exitCode, after.toConsole());
     assertEquals(0L, after.differences);
   }
