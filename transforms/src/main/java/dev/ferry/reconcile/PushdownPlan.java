@@ -228,6 +228,22 @@ public final class PushdownPlan implements Serializable {
     return (isSource(side) ? sourceRow : targetRow).texts().get(0);
   }
 
+  /** The canonical key text ({@link RowCanonicalizer#key}) as SQL on {@code side}. */
+  String keySql(ReconcileSide side) {
+    check();
+    return (isSource(side) ? sourceKey : targetKey).sql();
+  }
+
+  /**
+   * Each compared column's canonical text as SQL on {@code side}, in the compared order; null
+   * when rows are hashed natively, without texts.
+   */
+  List<String> columnTexts(ReconcileSide side) {
+    check();
+    SqlCanonical.Form row = isSource(side) ? sourceRow : targetRow;
+    return row.hashed() ? null : row.texts();
+  }
+
   /** Why the checksums cannot be computed in SQL, or null. */
   public String problem() {
     return problem;

@@ -9,7 +9,6 @@ import dev.ferry.plan.KeyRange;
 import dev.ferry.record.KeyCodec;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,9 +23,6 @@ import org.apache.beam.sdk.values.KV;
  * instance; not serializable.
  */
 final class RangeReader {
-  // Buckets per query: keeps statements short while still reading most buckets per range scan.
-  private static final int BUCKETS_PER_QUERY = 200;
-
   /** What reading a selection produced besides its rows. */
   static final class Result {
     long rows;
@@ -41,7 +37,7 @@ final class RangeReader {
   private final ReconcileSide side;
   private final RowCanonicalizer canonicalizer;
   private final Bucketing bucketing;
-  private final String hashBucketSql;
+  private final SelectionQueries queries;
   private final int fetchSize;
   private final RowReader reader;
   private final KeyPredicates keys;
@@ -54,11 +50,11 @@ final class RangeReader {
     this.side = side;
     this.canonicalizer = canonicalizer;
     this.bucketing = bucketing;
-    this.hashBucketSql = hashBucketSql;
     this.fetchSize = fetchSize;
     this.connections = connections;
     this.reader = new RowReader(side, connections);
     this.keys = new KeyPredicates(side.dialect(), side.rangeKeyColumns());
+    this.queries = new SelectionQueries(keys, bucketing, hashBucketSql);
   }
 
   Result read(RangeSelection selection, Consumer<KV<String, RowDigest>> sink) throws Exception {
@@ -69,7 +65,7 @@ final class RangeReader {
       result.buckets.merge(row.getValue().bucket(), row.getValue().asDigest(), Digest::plus);
       sink.accept(row);
     };
-    for (Query q : queries(selection)) {
+    for (SelectionQueries.Query q : queries.of(selection)) {
       result.rows += reader.read(q.where, q.params, fetchSize, rows);
     }
     return result;
@@ -162,49 +158,5 @@ final class RangeReader {
       String sourceKey = KeyCodec.readable(side.relation().keyColumns(), side.rangeKeyOf(values));
       return canonicalizer.rejected("!" + sourceKey, range, bucketing, column);
     }
-  }
-
-  private static final class Query {
-    final String where;
-    final List<Object> params;
-
-    Query(String where, List<Object> params) {
-      this.where = where;
-      this.params = params;
-    }
-  }
-
-  private List<Query> queries(RangeSelection selection) {
-    List<Query> queries = new ArrayList<>();
-    long[] buckets = selection.buckets();
-    // Keys with a NULL have no bucket order: their range is always read whole.
-    if (buckets == null || selection.range().nullKeys()) {
-      List<Object> params = new ArrayList<>();
-      queries.add(new Query(keys.range(selection.range(), params), params));
-      return queries;
-    }
-    for (int from = 0; from < buckets.length; from += BUCKETS_PER_QUERY) {
-      long[] part = Arrays.copyOfRange(buckets, from, Math.min(buckets.length,
-          from + BUCKETS_PER_QUERY));
-      List<Object> params = new ArrayList<>();
-      String where = keys.range(selection.range(), params);
-      queries.add(new Query(where + " AND (" + bucketFilter(part, params) + ")", params));
-    }
-    return queries;
-  }
-
-  private String bucketFilter(long[] buckets, List<Object> params) {
-    if (bucketing.byValue()) {
-      return keys.inValueBuckets(bucketing, buckets, params);
-    }
-    if (hashBucketSql == null) {
-      throw new IllegalStateException("reading hash buckets of " + side + " needs the SQL"
-          + " that computed them (withHashBucketSql)");
-    }
-    StringBuilder in = new StringBuilder(hashBucketSql).append(" IN (");
-    for (int i = 0; i < buckets.length; i++) {
-      in.append(i == 0 ? "" : ", ").append(buckets[i]);
-    }
-    return in.append(')').toString();
   }
 }

@@ -187,6 +187,11 @@ public final class ReconcilePipeline {
           }
           results = runPipeline(setup, buckets, work);
         }
+        if (setup.checkBucketing != null) {
+          ServerCheck check = new ServerCheck(setup, settings);
+          check.apply(buckets != null ? buckets : check.checksums(), results, report,
+              config.job);
+        }
         Findings findings = new Findings(results.differences, setup.canonicalizer);
         summarize(setup, results.facts, findings);
         if (settings.differencesFile != null) {
@@ -373,6 +378,11 @@ public final class ReconcilePipeline {
           report.fastPath.targetRowsJoined = facts.getOrDefault(
               ReconcileFacts.TARGET_ROWS_JOINED, 0L);
         }
+      }
+      if (report.serverCheck != null && report.serverCheck.unexplainedRanges != null
+          && report.serverCheck.unexplainedRanges > 0) {
+        // Checksums that differ are never called equal.
+        exceeds = true;
       }
       report.status = exceeds ? "differences" : "ok";
       report.exitCode = exceeds ? ReconcileReport.EXIT_DIFFERENCES : ReconcileReport.EXIT_OK;

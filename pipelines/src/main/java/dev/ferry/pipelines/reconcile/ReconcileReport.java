@@ -11,6 +11,7 @@ import dev.ferry.pipelines.backfill.RunSummary;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +61,8 @@ public final class ReconcileReport {
   @JsonProperty public Map<String, List<JsonNode>> examples;
   @JsonProperty public String differencesFile;
   @JsonProperty public Repair repair;
+  /** The servers' own comparison of the buckets whose checksums differ. */
+  @JsonProperty public ServerCheck serverCheck;
 
   @JsonIgnore public double seconds;
 
@@ -116,6 +119,22 @@ public final class ReconcileReport {
     @JsonProperty public double confidence;
     @JsonProperty public double low;
     @JsonProperty public double high;
+  }
+
+  /**
+   * The servers' own comparison ({@code dev.ferry.reconcile.ServerRowCheck}): canonical texts
+   * computed in SQL on each side for the rows of the buckets whose checksums differ.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static final class ServerCheck {
+    @JsonProperty public long bucketsDiffering;
+    @JsonProperty public Long keysDiffering;
+    /** Keys the servers see differ that ferry's own reading of the rows found equal. */
+    @JsonProperty public Long keysOnlyTheServersSee;
+    /** Ranges whose checksums differ while no row does: not proven equal. */
+    @JsonProperty public Long unexplainedRanges;
+    /** The first such keys with each side's canonical text of the differing columns. */
+    @JsonProperty public List<JsonNode> examples = new ArrayList<>();
   }
 
   /** What a repair did or wrote. */
@@ -182,6 +201,16 @@ public final class ReconcileReport {
     if (differences != null) {
       sb.append(String.format("  differences   %,d (%.4f%%, tolerance %.4f%%)%n", differences,
           differenceRate * 100, tolerance * 100));
+    }
+    if (serverCheck != null && serverCheck.keysDiffering != null) {
+      sb.append(String.format("  servers' own  %,d keys differ by the servers' canonical texts"
+          + " (%,d of them not seen by ferry's reading)%s%n", serverCheck.keysDiffering,
+          serverCheck.keysOnlyTheServersSee, serverCheck.unexplainedRanges == 0 ? ""
+              : String.format("; %,d ranges differ without a differing row",
+                  serverCheck.unexplainedRanges)));
+      for (JsonNode e : serverCheck.examples) {
+        sb.append(String.format("    %s%n", e));
+      }
     }
     if (differencesFile != null) {
       sb.append(String.format("  all keys in   %s%n", differencesFile));

@@ -54,14 +54,20 @@ final class ReconcileSetup implements AutoCloseable {
   final RowCanonicalizer canonicalizer;
   final List<KeyRange> ranges;
   final Bucketing bucketing;
+  /**
+   * The buckets the servers' own check compares when SQL checksums exist: the fast path's, or
+   * for a full comparison buckets of the same size planned for that check alone; else null.
+   */
+  final Bucketing checkBucketing;
   final PushdownPlan pushdown;
   final SideConnections sourceConnections;
   final SideConnections targetConnections;
 
   private ReconcileSetup(SourceRelation relation, RecordMapper mapper, TargetTable target,
       ReconcileSide sourceSide, ReconcileSide targetSide, RowCanonicalizer canonicalizer,
-      List<KeyRange> ranges, Bucketing bucketing, PushdownPlan pushdown,
-      SideConnections sourceConnections, SideConnections targetConnections) {
+      List<KeyRange> ranges, Bucketing bucketing, Bucketing checkBucketing,
+      PushdownPlan pushdown, SideConnections sourceConnections,
+      SideConnections targetConnections) {
     this.relation = relation;
     this.mapper = mapper;
     this.target = target;
@@ -70,6 +76,7 @@ final class ReconcileSetup implements AutoCloseable {
     this.canonicalizer = canonicalizer;
     this.ranges = ranges;
     this.bucketing = bucketing;
+    this.checkBucketing = checkBucketing;
     this.pushdown = pushdown;
     this.sourceConnections = sourceConnections;
     this.targetConnections = targetConnections;
@@ -134,14 +141,17 @@ final class ReconcileSetup implements AutoCloseable {
     // The source's connection, free now, plans the ranges and measures the key for the buckets.
     List<KeyRange> ranges = sourceConnections.with(c ->
         plan(c, config, relation, sourceLayout, compared, rangeKey));
-    Bucketing bucketing = !settings.fastPath ? null : sourceConnections.with(c ->
-        bucketing(c, config, relation, sourceLayout, compared, rangeKey, ranges,
-            settings.bucketRows));
-    // The full comparison uses it too: for row hashes computed in the databases.
+    // The full comparison uses it too: for row hashes computed in the databases, and for the
+    // servers' own check of the result.
     PushdownPlan pushdown = pushdown(sourceSide, targetSide, canonicalizer, sourceServer,
         servers.target());
+    boolean serverCheck = settings.sample == null && pushdown.available();
+    Bucketing checkBucketing = !settings.fastPath && !serverCheck ? null
+        : sourceConnections.with(c -> bucketing(c, config, relation, sourceLayout, compared,
+            rangeKey, ranges, settings.bucketRows));
     return new ReconcileSetup(relation, mapper, target, sourceSide, targetSide, canonicalizer,
-        ranges, bucketing, pushdown, sourceConnections, targetConnections);
+        ranges, settings.fastPath ? checkBucketing : null, serverCheck ? checkBucketing : null,
+        pushdown, sourceConnections, targetConnections);
   }
 
   /** For each target key column, the source column copied into it; null if one is computed. */
