@@ -199,7 +199,11 @@ install_prereqs() {
     log "installing: ${missing[*]}"
     apt-get update -qq >"$LOGS/apt.log" 2>&1
     for p in $(printf '%s\n' "${missing[@]}" | sort -u); do
-      if apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+      # Captured first: under pipefail, grep -q exiting at its first match kills apt-cache with
+      # SIGPIPE (141), and the package would be reported missing.
+      local policy
+      policy=$(apt-cache policy "$p" 2>/dev/null || true)
+      if [[ $policy == *"Candidate: "[0-9]* ]]; then
         pkgs+=("$p")
       else
         log "WARNING: no Debian package '$p' here; steps that need it are skipped"

@@ -201,6 +201,48 @@ class ReconcileTransformsTest {
     }
   }
 
+  /**
+   * The servers' own comparison names the differing keys and columns by their SQL texts, with
+   * native row hashes (texts of the same columns) and with MD5 forms alike; a range whose
+   * checksums differed but whose rows no longer do is reported, not called equal.
+   */
+  @Test
+  void serversCompareTheDifferingBucketsThemselves() throws Exception {
+    TestDatabase pg = threeDifferences();
+    ReconcileSide[] sides = aAgainstB(pg);
+    RowCanonicalizer canon = RowCanonicalizer.of(sides[1].readLayout(), sides[1].dialect(),
+        List.of("id"), CanonicalRules.exact(), Set.of());
+    Bucketing bucketing = Bucketing.byKeyValue(10);
+    try (SideConnections s = new SideConnections(sides[0].endpoint());
+        SideConnections t = new SideConnections(sides[1].endpoint())) {
+      for (boolean nativeHashes : new boolean[] {true, false}) {
+        PushdownPlan plan = PushdownPlan.plan(sides[0], sides[1], canon, nativeHashes);
+        BucketComparison compared = BucketComparison.compute(sides[0], sides[1], plan,
+            bucketing, RANGES);
+        ServerRowCheck.Result seen = ServerRowCheck.of(sides[0], sides[1], canon, plan,
+            bucketing).run(compared.differing(), s, t);
+        List<String> found = new ArrayList<>();
+        for (ServerRowCheck.Difference d : seen.differences()) {
+          found.add(d.asOutcome().kind().label() + " " + d.key() + " " + d.columns());
+        }
+        assertEquals(List.of("missing n1:3 []", "mismatched n2:57 [v]", "extra n6:100000 []"),
+            found, "native hashes " + nativeHashes);
+        assertEquals(Map.of("v", "v57"), seen.differences().get(1).sourceTexts());
+        assertEquals(Map.of("v", "changed"), seen.differences().get(1).targetTexts());
+        assertEquals(List.of(), seen.unexplained());
+      }
+      PushdownPlan plan = PushdownPlan.plan(sides[0], sides[1], canon, true);
+      BucketComparison compared = BucketComparison.compute(sides[0], sides[1], plan, bucketing,
+          RANGES);
+      pg.execute("update b set v = 'v57' where id = 57", "delete from b where id = 100000");
+      ServerRowCheck.Result after = ServerRowCheck.of(sides[0], sides[1], canon, plan,
+          bucketing).run(compared.differing(), s, t);
+      assertEquals(1, after.differences().size(), after.differences().toString());
+      assertEquals(List.of(compared.differing().get(1)), after.unexplained(),
+          "the second range's buckets differed and now hold no differing row");
+    }
+  }
+
   @Test
   void checksumsOnSeveralConnectionsPerSideEqualOneAtATime() throws Exception {
     TestDatabase pg = threeDifferences();
