@@ -1,15 +1,11 @@
 package dev.ferry.pipelines.reconcile;
 
-import dev.ferry.digest.Digest;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.reconcile.BucketComparison;
-import dev.ferry.reconcile.ErrorRate;
-import dev.ferry.reconcile.KeyClass;
 import dev.ferry.reconcile.LocalBucketJoin;
 import dev.ferry.reconcile.Reconcile;
-import dev.ferry.reconcile.ReconcileFacts;
 import dev.ferry.reconcile.ReconcileSample;
 import dev.ferry.reconcile.SampleKeys;
 import java.io.IOException;
@@ -164,6 +160,11 @@ public final class ReconcilePipeline {
         }
       }
       describeSides(setup);
+      Long notCopied = settings.sample == null ? NothingCopied.sourceRows(setup) : null;
+      if (notCopied != null) {
+        NothingCopied.report(report, notCopied, setup.target.displayName());
+        return;
+      }
       BucketComparison buckets = null;
       if (settings.sample == null) {
         describeMethod(setup);
@@ -193,7 +194,7 @@ public final class ReconcilePipeline {
               config.job);
         }
         Findings findings = new Findings(results.differences, setup.canonicalizer);
-        summarize(setup, results.facts, findings);
+        Verdict.summarize(report, settings, results.facts, findings);
         if (settings.differencesFile != null) {
           findings.writeDifferences(Path.of(settings.differencesFile));
           report.differencesFile = settings.differencesFile;
@@ -330,67 +331,6 @@ public final class ReconcilePipeline {
       report.sample.sampled = keys.size();
       report.sample.seed = settings.sampleSeed;
       return ReconcileSample.of(setup.sourceSide, setup.targetSide, setup.canonicalizer, keys);
-    }
-
-    private void summarize(ReconcileSetup setup, Map<String, Long> facts, Findings findings) {
-      Map<KeyClass, Long> found = findings.counts();
-      long equalBucketRows = facts.getOrDefault(ReconcileFacts.ROWS_IN_EQUAL_BUCKETS, 0L);
-      Map<String, Long> counts = new LinkedHashMap<>();
-      for (KeyClass c : KeyClass.values()) {
-        long n = c == KeyClass.MATCH
-            ? facts.getOrDefault(ReconcileFacts.keys(c), 0L) + equalBucketRows
-            : found.getOrDefault(c, 0L);
-        counts.put(c.label(), n);
-      }
-      report.counts = counts;
-      long differences = findings.all().size();
-      report.differences = differences;
-      report.mismatchesByColumn = findings.mismatchesByColumn();
-      long rejected = facts.getOrDefault(ReconcileFacts.SOURCE_ROWS_REJECTED, 0L);
-      report.sourceRowsRejectedByMapping = rejected == 0 ? null : rejected;
-      boolean exceeds;
-      if (report.sample != null) {
-        ErrorRate rate = ErrorRate.of(differences, report.sample.sampled);
-        report.sample.errors = differences;
-        report.sample.errorRate = rate.rate();
-        report.sample.confidence = 0.95;
-        report.sample.low = rate.low();
-        report.sample.high = rate.high();
-        report.differenceRate = rate.rate();
-        exceeds = rate.exceeds(settings.tolerance);
-      } else {
-        report.rows = new ReconcileReport.Rows();
-        Digest source = digest(facts, ReconcileFacts.SOURCE_DIGEST);
-        Digest target = digest(facts, ReconcileFacts.TARGET_DIGEST);
-        report.rows.source = source.count();
-        report.rows.target = target.count();
-        report.rows.sourceChecksum = source.checksum();
-        report.rows.targetChecksum = target.checksum();
-        report.differenceRate = (double) differences / Math.max(1, source.count());
-        exceeds = report.differenceRate > settings.tolerance;
-        if (report.fastPath != null && report.fastPath.reason == null) {
-          report.fastPath.bucketsCompared = facts.getOrDefault(ReconcileFacts.BUCKETS, 0L);
-          report.fastPath.bucketsDiffering = facts.getOrDefault(
-              ReconcileFacts.BUCKETS_DIFFERING, 0L);
-          report.fastPath.rowsInEqualBuckets = equalBucketRows;
-          report.fastPath.sourceRowsJoined = facts.getOrDefault(
-              ReconcileFacts.SOURCE_ROWS_JOINED, 0L);
-          report.fastPath.targetRowsJoined = facts.getOrDefault(
-              ReconcileFacts.TARGET_ROWS_JOINED, 0L);
-        }
-      }
-      if (report.serverCheck != null && report.serverCheck.unexplainedRanges != null
-          && report.serverCheck.unexplainedRanges > 0) {
-        // Checksums that differ are never called equal.
-        exceeds = true;
-      }
-      report.status = exceeds ? "differences" : "ok";
-      report.exitCode = exceeds ? ReconcileReport.EXIT_DIFFERENCES : ReconcileReport.EXIT_OK;
-    }
-
-    private static Digest digest(Map<String, Long> facts, String prefix) {
-      return new Digest(facts.getOrDefault(prefix + ".count", 0L),
-          facts.getOrDefault(prefix + ".lane1", 0L), facts.getOrDefault(prefix + ".lane2", 0L));
     }
 
     private static void deleteQuietly(Path directory) {

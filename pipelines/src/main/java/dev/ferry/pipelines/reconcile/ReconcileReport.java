@@ -37,6 +37,8 @@ public final class ReconcileReport {
   @JsonProperty public String status;
   @JsonProperty public int exitCode;
   @JsonProperty public String error;
+  /** What a reader must know before the numbers (an empty target: nothing copied yet). */
+  @JsonProperty public String notice;
   @JsonProperty public Side source;
   @JsonProperty public Side target;
   /** full, fast-path or sample. */
@@ -159,6 +161,57 @@ public final class ReconcileReport {
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
   }
 
+  private static final int CONSOLE_KEYS_PER_CLASS = 5;
+  private static final int CONSOLE_VALUE_CHARS = 60;
+
+  /**
+   * The first differing keys of each class, as data-diff prints them: {@code -} a source row
+   * the target lacks, {@code +} a target row the source lacks, {@code ~} a mismatched key with
+   * each differing column's {@code source → target} values.
+   */
+  private void appendFirstDifferences(StringBuilder sb) {
+    if (examples == null || examples.isEmpty()) {
+      return;
+    }
+    sb.append(String.format("  first differing keys (source → target):%n"));
+    for (Map.Entry<String, List<JsonNode>> e : examples.entrySet()) {
+      String mark = e.getKey().equals("missing") ? "-" : e.getKey().equals("extra") ? "+" : "~";
+      for (JsonNode n : e.getValue().subList(0, Math.min(CONSOLE_KEYS_PER_CLASS,
+          e.getValue().size()))) {
+        StringBuilder line = new StringBuilder(String.format("    %s %-10s %s", mark, e.getKey(),
+            n.get("key")));
+        if (n.has("rejectedByMappingAt")) {
+          line.append("  rejected by the mapping at ").append(n.get("rejectedByMappingAt")
+              .asText());
+        }
+        JsonNode source = first(n.get("source"));
+        JsonNode target = first(n.get("target"));
+        if (n.has("columns") && source != null && target != null) {
+          for (JsonNode column : n.get("columns")) {
+            String c = column.asText();
+            line.append(String.format("  %s: %s → %s", c, shorten(source.get(c)),
+                shorten(target.get(c))));
+          }
+        }
+        sb.append(line).append(String.format("%n"));
+      }
+      if (e.getValue().size() > CONSOLE_KEYS_PER_CLASS) {
+        sb.append(String.format("      … %s: see the report's examples and the differences"
+            + " file%n", e.getKey()));
+      }
+    }
+  }
+
+  private static JsonNode first(JsonNode rows) {
+    return rows != null && rows.isArray() && rows.size() > 0 ? rows.get(0) : null;
+  }
+
+  private static String shorten(JsonNode value) {
+    String text = value == null ? "(none)" : value.toString();
+    return text.length() <= CONSOLE_VALUE_CHARS ? text
+        : text.substring(0, CONSOLE_VALUE_CHARS - 1) + "…";
+  }
+
   /** The human summary printed at the end of a run. */
   public String toConsole() {
     StringBuilder sb = new StringBuilder();
@@ -167,6 +220,9 @@ public final class ReconcileReport {
     if (source != null) {
       sb.append(String.format("  source        %s %s%n", source.endpoint, source.table));
       sb.append(String.format("  target        %s %s%n", target.endpoint, target.table));
+    }
+    if (notice != null) {
+      sb.append(String.format("  NOTE          %s%n", notice));
     }
     if (method != null) {
       String detail = "";
@@ -202,6 +258,7 @@ public final class ReconcileReport {
       sb.append(String.format("  differences   %,d (%.4f%%, tolerance %.4f%%)%n", differences,
           differenceRate * 100, tolerance * 100));
     }
+    appendFirstDifferences(sb);
     if (serverCheck != null && serverCheck.keysDiffering != null) {
       sb.append(String.format("  servers' own  %,d keys differ by the servers' canonical texts"
           + " (%,d of them not seen by ferry's reading)%s%n", serverCheck.keysDiffering,
