@@ -6,7 +6,11 @@ import java.io.Serializable;
 /**
  * The profile of one column. Lengths are in bytes (text as UTF-8) and only present for columns
  * holding text or binary values (JSON included); {@code maxChars} counts characters, which is
- * what VARCHAR(n) limits. {@code distinct} is an estimate (standard error about 0.8%); min and
+ * what VARCHAR(n) limits. {@code distinct} is an estimate (HyperLogLog, standard error about
+ * 0.8%, never above the non-NULL values) unless {@code distinctEstimated} is false, as for a
+ * key that a unique constraint or the duplicate search proves unique; {@code type} is the type
+ * as the source declares it where its catalog says so ({@code enum('new','paid')},
+ * {@code tinyint(1)}), else as the driver describes it; min and
  * max compare in Java order (text by UTF-16 code unit, not by the database collation) and text
  * of 200 characters or more is shown as its first 200 followed by '…'.
  */
@@ -19,6 +23,7 @@ public final class ColumnProfile implements Serializable {
   public final long nulls;
   public final double nullRate;
   public final long distinct;
+  public final boolean distinctEstimated;
   public final String min;
   public final String max;
   public final Long maxLength;
@@ -29,13 +34,14 @@ public final class ColumnProfile implements Serializable {
   public final Boolean largeObjects;
 
   public ColumnProfile(String name, String type, long nulls, double nullRate, long distinct,
-      String min, String max, Long maxLength, Long p99Length, Long maxChars, Long totalBytes,
-      Long largeValues, Boolean largeObjects) {
+      boolean distinctEstimated, String min, String max, Long maxLength, Long p99Length,
+      Long maxChars, Long totalBytes, Long largeValues, Boolean largeObjects) {
     this.name = name;
     this.type = type;
     this.nulls = nulls;
     this.nullRate = nullRate;
     this.distinct = distinct;
+    this.distinctEstimated = distinctEstimated;
     this.min = min;
     this.max = max;
     this.maxLength = maxLength;
@@ -44,5 +50,17 @@ public final class ColumnProfile implements Serializable {
     this.totalBytes = totalBytes;
     this.largeValues = largeValues;
     this.largeObjects = largeObjects;
+  }
+
+  /** This profile with the type as the source declares it. */
+  ColumnProfile withDeclaredType(String declared) {
+    return new ColumnProfile(name, declared, nulls, nullRate, distinct, distinctEstimated, min,
+        max, maxLength, p99Length, maxChars, totalBytes, largeValues, largeObjects);
+  }
+
+  /** This profile with every non-NULL value known distinct (a key proven unique). */
+  ColumnProfile allDistinct(long rows) {
+    return new ColumnProfile(name, type, nulls, nullRate, rows - nulls, false, min, max,
+        maxLength, p99Length, maxChars, totalBytes, largeValues, largeObjects);
   }
 }

@@ -149,8 +149,9 @@ final class ColumnStats implements Serializable {
     long rows = nulls + values;
     boolean measured = lengths != null;
     long p99 = measured ? Math.min(maxLength, lengths.percentile(0.99)) : 0;
+    // An estimate can exceed the values it counts; never report more distinct values than that.
     return new ColumnProfile(name, type, nulls, rows == 0 ? 0.0 : (double) nulls / rows,
-        distinct.estimate(), render(min), render(max), measured ? maxLength : null,
+        Math.min(distinct.estimate(), values), true, render(min), render(max), measured ? maxLength : null,
         measured ? p99 : null, measured && maxChars > 0 ? maxChars : null,
         measured ? totalBytes : null, measured ? largeValues : null,
         measured ? largeValues > 0 : null);

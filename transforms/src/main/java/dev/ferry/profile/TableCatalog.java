@@ -33,6 +33,38 @@ public final class TableCatalog {
   private TableCatalog() {}
 
   /**
+   * Each column's type as the table declares it: MySQL's {@code COLUMN_TYPE}
+   * ({@code enum('new','paid')}, {@code tinyint(1)}, {@code int(10) unsigned}), PostgreSQL's
+   * {@code format_type} ({@code character varying(40)}, {@code numeric(10,2)}). Drivers describe
+   * some types otherwise (an ENUM as CHAR, TINYINT(1) as BIT). Empty when the catalog does not
+   * know the name.
+   */
+  public static Map<String, String> declaredTypes(Connection connection, Dialect dialect,
+      List<String> table) throws SQLException {
+    boolean postgres = dialect == Dialect.POSTGRESQL;
+    String sql = postgres
+        ? "SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute"
+            + " WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped"
+        : "SELECT column_name, column_type FROM information_schema.columns"
+            + " WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?";
+    Map<String, String> types = new LinkedHashMap<>();
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      if (postgres) {
+        ps.setString(1, dialect.quoteQualified(table));
+      } else {
+        ps.setString(1, table.size() > 1 ? table.get(table.size() - 2) : null);
+        ps.setString(2, table.get(table.size() - 1));
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          types.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+    return types;
+  }
+
+  /**
    * Bytes the table takes with its indexes and out-of-line storage: PostgreSQL's
    * {@code pg_total_relation_size}, MySQL's {@code data_length + index_length} from
    * information_schema (InnoDB's estimate as of its last statistics update). Empty when the

@@ -52,4 +52,20 @@ public final class TableProfile implements Serializable {
     }
     return null;
   }
+
+  /**
+   * This profile with what the catalog and the key search establish: each column's declared
+   * type (by name; columns not named keep theirs) and, for a single-column key proven unique,
+   * an exact distinct count.
+   */
+  public TableProfile withCatalogFacts(java.util.Map<String, String> declaredTypes,
+      String uniqueKeyColumn) {
+    List<ColumnProfile> out = new java.util.ArrayList<>(columns.size());
+    for (ColumnProfile c : columns) {
+      ColumnProfile next = declaredTypes.containsKey(c.name)
+          ? c.withDeclaredType(declaredTypes.get(c.name)) : c;
+      out.add(c.name.equals(uniqueKeyColumn) ? next.allDistinct(rowsProfiled) : next);
+    }
+    return new TableProfile(rowsRead, rowsProfiled, largeValueBytes, out, findings, growth);
+  }
 }

@@ -8,6 +8,7 @@ import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.plan.KeyRangePlanner;
+import dev.ferry.profile.FindingKind;
 import dev.ferry.profile.GrowthWindow;
 import dev.ferry.profile.ProfileRows;
 import dev.ferry.profile.TableCatalog;
@@ -26,6 +27,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -149,6 +151,7 @@ public final class ProfilePipeline {
     boolean keyUnique = false;
     GrowthWindow growth = null;
     String encoding = null;
+    Map<String, String> declaredTypes = Map.of();
     try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
       c.setReadOnly(true);
       encoding = TableCatalog.serverEncoding(c, config.source.dialect());
@@ -159,6 +162,8 @@ public final class ProfilePipeline {
       if (p.relation.isQuery()) {
         report.notes.add("table size: a query has no size of its own");
       } else {
+        declaredTypes = TableCatalog.declaredTypes(c, config.source.dialect(),
+            p.relation.tableName());
         OptionalLong bytes = TableCatalog.tableBytes(c, config.source.dialect(),
             p.relation.tableName());
         report.tableBytes = bytes.isPresent() ? bytes.getAsLong() : null;
@@ -187,6 +192,11 @@ public final class ProfilePipeline {
     boolean copy = byCopy(options, config, profileRows, encoding, report);
     report.profile = runPipeline(options, config, p, tasks, profileRows, copy);
     report.growth = report.profile.growth;
+    List<String> key = p.relation.keyColumns();
+    boolean unique = keyUnique
+        || report.profile.finding(FindingKind.DUPLICATE_KEY, null) == null;
+    report.profile = report.profile.withCatalogFacts(declaredTypes,
+        key.size() == 1 && unique ? key.get(0) : null);
   }
 
   /**

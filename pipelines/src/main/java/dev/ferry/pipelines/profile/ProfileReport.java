@@ -77,12 +77,13 @@ public final class ProfileReport {
   private void columns(StringBuilder sb) {
     String format = "  %-20s %-16s %12s %7s %12s %-" + CELL + "s %-" + CELL
         + "s %9s %9s %10s %s%n";
-    sb.append(String.format("%n" + format, "column", "type", "nulls", "null%", "~distinct",
+    sb.append(String.format("%n" + format, "column", "type", "nulls", "null%", "distinct",
         "min", "max", "max len", "p99 len", "bytes", "large"));
     for (ColumnProfile c : profile.columns) {
       sb.append(String.format(format, cell(c.name, 20), cell(c.type, 16),
           String.format("%,d", c.nulls), String.format("%.1f%%", 100 * c.nullRate),
-          String.format("%,d", c.distinct), cell(c.min, CELL), cell(c.max, CELL),
+          (c.distinctEstimated ? "~" : "") + String.format("%,d", c.distinct), cell(c.min, CELL),
+          cell(c.max, CELL),
           c.maxLength == null ? "" : String.format("%,d", c.maxLength),
           c.p99Length == null ? "" : String.format("%,d", c.p99Length),
           c.totalBytes == null ? "" : bytes(c.totalBytes),

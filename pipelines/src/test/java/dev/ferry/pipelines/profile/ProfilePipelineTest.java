@@ -68,6 +68,9 @@ class ProfilePipelineTest {
     assertEquals(report.growth.rowsLast30Days / 30.0, report.growth.rowsPerDay30, 1e-9);
     assertEquals(count(src, "email IS NULL"), report.profile.column("email").nulls);
     assertEquals(0.25, report.profile.column("email").nullRate, 0.001);
+    assertEquals("character varying(100)", report.profile.column("email").type, "as declared");
+    assertEquals("numeric(12,2)", report.profile.column("balance").type);
+    assertTrue(report.profile.column("id").distinctEstimated, "duplicated ids: an estimate");
     Finding duplicates = report.profile.finding(FindingKind.DUPLICATE_KEY, null);
     assertEquals(2, duplicates.count);
     assertEquals(4, duplicates.rows);
@@ -129,6 +132,8 @@ class ProfilePipelineTest {
     assertTrue(keyed.notes.toString().contains("keyed_pkey keeps the key unique"),
         keyed.notes.toString());
     assertNull(keyed.profile.finding(FindingKind.DUPLICATE_KEY, null));
+    assertEquals(500, keyed.profile.column("id").distinct, "a unique key: exact");
+    assertFalse(keyed.profile.column("id").distinctEstimated);
     assertTrue(keyed.notes.contains("read: by COPY"), keyed.notes.toString());
 
     ProfileReport versions = profile(args(src, "--sourceTable=versions", "--sourceKey=id")
@@ -142,6 +147,34 @@ class ProfilePipelineTest {
     Finding duplicates = versions.profile.finding(FindingKind.DUPLICATE_KEY, null);
     assertEquals(2, duplicates.count);
     assertEquals(5, duplicates.rows);
+  }
+
+  /**
+   * MariaDB describes an ENUM as CHAR and TINYINT(1) as BIT to the driver: the profile shows the
+   * types as the table declares them, and never more distinct values than values.
+   */
+  @Test
+  void typesAsDeclaredAndNoMoreDistinctValuesThanValues() {
+    TestDatabase src = EmbeddedDatabases.newMariaDb();
+    src.execute("CREATE TABLE orders (id int PRIMARY KEY, status enum('new','paid','sent'),"
+        + " paid tinyint(1), placed datetime, note text, total decimal(10,2))",
+        "INSERT INTO orders SELECT seq, elt(1 + seq % 3, 'new', 'paid', 'sent'), seq % 2,"
+        + " '2024-01-01' + interval seq minute, concat('note ', seq), seq / 100"
+        + " FROM seq_1_to_50000");
+    ProfileReport report = profile(args(src, "--sourceTable=orders").toArray(new String[0]));
+    assertEquals(0, report.exitCode, report.error);
+    assertEquals("enum('new','paid','sent')", report.profile.column("status").type);
+    assertEquals("tinyint(1)", report.profile.column("paid").type);
+    assertEquals("datetime", report.profile.column("placed").type);
+    assertEquals("text", report.profile.column("note").type);
+    assertEquals(50_000, report.profile.column("id").distinct);
+    assertFalse(report.profile.column("id").distinctEstimated);
+    for (String column : List.of("placed", "note", "total")) {
+      assertTrue(report.profile.column(column).distinct <= 50_000,
+          column + ": " + report.profile.column(column).distinct);
+      assertTrue(report.profile.column(column).distinctEstimated);
+    }
+    assertTrue(report.toConsole().contains("~"), "estimates are marked");
   }
 
   @Test
