@@ -19,16 +19,26 @@ public final class Redaction {
     return USER_INFO.matcher(redacted).replaceAll("$1***@");
   }
 
-  /** Text with every occurrence of the given secrets replaced by ***. */
+  // Shorter secrets are masked only where they stand alone: a password "x" must not turn
+  // "does not exist" into "does not e***ist", while a long one is masked wherever it appears.
+  private static final int MASKED_ANYWHERE_FROM = 8;
+
+  /**
+   * Text with the given secrets replaced by ***: a secret of 8 characters or more wherever it
+   * occurs, a shorter one where no letter or digit touches it.
+   */
   public static String text(String message, Iterable<String> secrets) {
     if (message == null) {
       return null;
     }
     String result = message;
     for (String secret : secrets) {
-      if (secret != null && !secret.isEmpty()) {
-        result = result.replace(secret, "***");
+      if (secret == null || secret.isEmpty()) {
+        continue;
       }
+      result = secret.length() >= MASKED_ANYWHERE_FROM ? result.replace(secret, "***")
+          : Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(secret)
+              + "(?![\\p{L}\\p{N}])").matcher(result).replaceAll("***");
     }
     return url(result);
   }
