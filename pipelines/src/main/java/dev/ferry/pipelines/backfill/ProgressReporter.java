@@ -45,14 +45,33 @@ final class ProgressReporter implements AutoCloseable {
       }
       double seconds = (System.nanoTime() - startNanos) / 1e9;
       double rate = (t.rowsRead - readAtStart) / Math.max(seconds, 1e-3);
-      long remaining = Math.max(0, t.estimatedRows - t.rowsRead);
-      String eta = rate > 0 ? format(Duration.ofSeconds((long) (remaining / rate))) : "unknown";
-      LOG.info("{}: ranges {}/{} | read {} written {} dead-lettered {} | {} rows/s | ETA {}",
-          job, t.rangesDone, t.ranges, t.rowsRead, t.rowsWritten, t.rowsDead,
-          String.format("%,.0f", rate), eta);
+      LOG.info("{}: {}", job, line(t, rate));
     } catch (Exception e) {
       LOG.debug("progress query failed", e);
     }
+  }
+
+  private static final int BAR = 20;
+
+  /**
+   * One progress line: a bar and a percentage of the planned row estimate (capped below 100%
+   * until every range is done: the estimate comes from statistics), ranges, rows, rate and ETA.
+   */
+  static String line(ProgressStore.Totals t, double rowsPerSecond) {
+    double share = t.estimatedRows <= 0 ? 0 : (double) t.rowsRead / t.estimatedRows;
+    if (t.ranges > 0 && t.rangesDone == t.ranges) {
+      share = 1;
+    } else {
+      share = Math.min(share, 0.99);
+    }
+    int filled = (int) Math.floor(share * BAR);
+    long remaining = Math.max(0, t.estimatedRows - t.rowsRead);
+    String eta = rowsPerSecond > 0 ? format(Duration.ofSeconds((long) (remaining
+        / rowsPerSecond))) : "unknown";
+    return String.format("[%s%s] %3.0f%% | ranges %,d/%,d | read %,d of ~%,d, written %,d,"
+        + " dead-lettered %,d | %,.0f rows/s | ETA %s", "#".repeat(filled),
+        "-".repeat(BAR - filled), share * 100, t.rangesDone, t.ranges, t.rowsRead,
+        t.estimatedRows, t.rowsWritten, t.rowsDead, rowsPerSecond, eta);
   }
 
   private static String format(Duration d) {
