@@ -248,21 +248,57 @@ final class FidelityMatrix {
     return dead;
   }
 
-  /** The outcomes as a Markdown table: source type, value, target type, result. */
+  /**
+   * The outcomes as a Markdown table, one row per source type: its edge values, its target type
+   * and the result (exact, or the values that were dead-lettered or converted, and why).
+   */
   static String markdown(List<Outcome> outcomes) {
     StringBuilder md = new StringBuilder(
-        "| source type | value | target type | result |\n|---|---|---|---|\n");
+        "| source type | edge values | target type | result |\n|---|---|---|---|\n");
+    Map<Column, List<Outcome>> byColumn = new LinkedHashMap<>();
     for (Outcome o : outcomes) {
-      if (o.id() == 0) {
-        continue;
+      if (o.id() != 0) {
+        byColumn.computeIfAbsent(o.column(), c -> new ArrayList<>()).add(o);
       }
-      String label = o.value().label() != null ? o.value().label() : o.value().literal();
-      md.append("| `").append(o.column().sourceType()).append("` | ")
-          .append(label.replace("|", "\\|")).append(" | `").append(o.column().targetType())
-          .append("` | ").append(o.result().replace("|", "\\|").replace("\n", " "))
-          .append(" |\n");
+    }
+    for (Map.Entry<Column, List<Outcome>> e : byColumn.entrySet()) {
+      List<String> labels = new ArrayList<>();
+      List<String> notExact = new ArrayList<>();
+      for (Outcome o : e.getValue()) {
+        String label = label(o.value());
+        labels.add(label);
+        if (!o.result().equals("exact")) {
+          notExact.add(label + ": " + shortReason(o.result()));
+        }
+      }
+      String result = notExact.isEmpty() ? "exact"
+          : (notExact.size() < labels.size() ? "exact, except " : "") + String.join("; ", notExact);
+      md.append("| `").append(e.getKey().sourceType()).append("` | ")
+          .append(cell(String.join(", ", labels))).append(" | `")
+          .append(e.getKey().targetType()).append("` | ").append(cell(result)).append(" |\n");
     }
     return md.toString();
+  }
+
+  private static String label(Value v) {
+    String label = v.label() != null ? v.label() : v.literal();
+    return label.length() > 48 ? label.substring(0, 45) + "..." : label;
+  }
+
+  /** A reason without the table and column the matrix row already names, and short. */
+  private static String shortReason(String result) {
+    String r = result.replaceAll("(target|table) \\w+, column \\w+: ", "")
+        .replaceAll("target \\w+ rejected the row: (ERROR: )?", "rejected by the target: ")
+        .replaceAll("`t\\d+_\\d+`\\.", "");
+    int detail = r.indexOf("Detail:");
+    if (detail > 0) {
+      r = r.substring(0, detail).trim() + ")";
+    }
+    return r.length() > 160 ? r.substring(0, 157) + "...)" : r;
+  }
+
+  private static String cell(String text) {
+    return text.replace("|", "\\|").replace("\n", " ");
   }
 
   static void write(Path file, String text) {
