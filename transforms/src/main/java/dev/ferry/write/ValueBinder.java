@@ -483,13 +483,32 @@ public final class ValueBinder implements Serializable {
    * checkTime has already limited the year to 1..9999 and the digits to the column's.
    */
   private static String mysqlDatetime(LocalDateTime v) {
-    return String.format(Locale.ROOT, "%04d-%02d-%02d %s", v.getYear(), v.getMonthValue(),
-        v.getDayOfMonth(), mysqlTime(v.toLocalTime()));
+    StringBuilder b = new StringBuilder(26);
+    digits(b, v.getYear(), 4).append('-');
+    digits(b, v.getMonthValue(), 2).append('-');
+    digits(b, v.getDayOfMonth(), 2).append(' ');
+    return time(b, v.toLocalTime()).toString();
   }
 
   private static String mysqlTime(LocalTime v) {
-    return String.format(Locale.ROOT, "%02d:%02d:%02d.%06d", v.getHour(), v.getMinute(),
-        v.getSecond(), v.getNano() / 1000);
+    return time(new StringBuilder(15), v).toString();
+  }
+
+  private static StringBuilder time(StringBuilder b, LocalTime v) {
+    digits(b, v.getHour(), 2).append(':');
+    digits(b, v.getMinute(), 2).append(':');
+    digits(b, v.getSecond(), 2).append('.');
+    return digits(b, v.getNano() / 1000, 6);
+  }
+
+  /** {@code value} (not negative) with leading zeros to {@code width} digits; no String.format. */
+  private static StringBuilder digits(StringBuilder b, int value, int width) {
+    for (int limit = 10, w = 1; w < width; w++, limit *= 10) {
+      if (value < limit) {
+        b.append('0');
+      }
+    }
+    return b.append(value);
   }
 
   /**
