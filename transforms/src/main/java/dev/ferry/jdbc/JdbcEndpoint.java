@@ -52,8 +52,9 @@ public final class JdbcEndpoint implements Serializable {
 
   /**
    * Opens a connection with the settings ferry relies on: UTC sessions so instants survive the
-   * trip, server-side streaming for sources, batched multi-row inserts and strict SQL modes for
-   * targets (a MySQL target that is not strict silently truncates values).
+   * trip, MySQL text converted to UTF-8 by the server, server-side streaming for sources, batched
+   * multi-row inserts and strict SQL modes for targets (a MySQL target that is not strict
+   * silently truncates values).
    */
   public Connection connect(Role role) throws SQLException {
     Properties props = new Properties();
@@ -69,6 +70,10 @@ public final class JdbcEndpoint implements Serializable {
       props.setProperty("forceConnectionTimeZoneToSession", "true");
       props.setProperty("yearIsDateType", "false");
       props.setProperty("characterEncoding", "UTF-8");
+      // The server converts every text column to UTF-8 as its own CONVERT(v USING utf8mb4)
+      // does. Left to the driver (character_set_results NULL), a latin1 column is decoded with
+      // Java's Cp1252, which turns bytes 0x81, 0x8D, 0x8F, 0x90 and 0x9D into U+FFFD.
+      props.setProperty("characterSetResults", "utf8mb4");
       if (role == Role.TARGET) {
         props.setProperty("rewriteBatchedStatements", "true");
       }

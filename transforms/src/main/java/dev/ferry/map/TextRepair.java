@@ -15,6 +15,13 @@ import java.nio.charset.StandardCharsets;
  * text to those single bytes and decodes them as UTF-8, and keeps the result only when that
  * decoding is valid. Text that was never damaged ("é" alone, plain ASCII, CJK) is returned
  * unchanged, because its single bytes do not form valid UTF-8. Double damage is undone too.
+ *
+ * <p>The single bytes are those of MySQL's latin1, which is Windows-1252 with the five bytes
+ * that Windows-1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) read as the C1 controls
+ * U+0081 … U+009D, as MySQL's {@code CONVERT(v USING utf8mb4)} reads them: characters up to
+ * U+00FF are their own byte, the others Windows-1252's. So UTF-8 stored in a latin1 column
+ * ('Ł' is C5 81) comes back whole. Text that is no valid UTF-8 once reversed is genuine latin1
+ * and is kept as it is; nothing is dead-lettered for it.
  */
 public final class TextRepair {
   private static final Charset CP1252 = Charset.forName("windows-1252");

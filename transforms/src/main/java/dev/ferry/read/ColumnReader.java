@@ -115,9 +115,15 @@ public interface ColumnReader extends Serializable {
       return rs.wasNull() ? null : v;
     }
 
-    /** The driver gives BIT(1) as Boolean and BIT(n > 1) as its bytes; both are kept. */
+    /**
+     * The driver gives BIT(n > 1) as its bytes, kept as they are, and BIT(1) and tinyint(1)
+     * (MySQL's BOOLEAN, which it reports as BIT(1) too) as a Boolean. That Boolean is true only
+     * for -1 and values above 0, so a tinyint(1) holding -128 read as false; the flag is taken
+     * from the number instead, true when not 0, as MySQL's own {@code IF(v, …)} has it.
+     */
     static Object bitOrBytes(ResultSet rs, int i) throws SQLException {
-      return rs.getObject(i);
+      Object v = rs.getObject(i);
+      return v instanceof Boolean ? rs.getLong(i) != 0 : v;
     }
 
     static Object integer(ResultSet rs, int i) throws SQLException {

@@ -218,7 +218,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     s.endpoint = endpoint;
     s.rangeSql = new RangeSql(dialect, relation.keyColumns());
     String from = " FROM " + relation.fromClause(dialect);
-    s.plainSelect = "SELECT " + dialect.columnList(layout.names()) + from;
+    s.plainSelect = "SELECT " + SourceColumns.selectList(dialect, layout) + from;
     s.sincePredicate = sinceColumn == null ? null : dialect.quote(sinceColumn) + " >= ?";
     s.sinceValue = sinceValue;
     s.layout = layout;

@@ -433,14 +433,26 @@ public final class ValueBinder implements Serializable {
       case TIMESTAMPTZ:
         if (mysql) {
           // The session is UTC, so the instant is written as its UTC wall time.
-          ps.setObject(index, ((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC)
-              .toLocalDateTime());
+          ps.setString(index, mysqlDatetime(((OffsetDateTime) v)
+              .withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime()));
         } else {
           ps.setObject(index, v);
         }
         return;
       case TIMESTAMP:
-        ps.setObject(index, (LocalDateTime) v);
+        if (mysql) {
+          ps.setString(index, mysqlDatetime((LocalDateTime) v));
+        } else {
+          ps.setObject(index, (LocalDateTime) v);
+        }
+        return;
+      case FLOAT:
+      case DOUBLE:
+        if (mysql) {
+          bindMysqlFloatingPoint(ps, index, ((Number) v).doubleValue());
+        } else {
+          ps.setObject(index, v);
+        }
         return;
       case UUID:
         if (mysql) {
@@ -456,7 +468,62 @@ public final class ValueBinder implements Serializable {
         ps.setString(index, (String) v);
         return;
       default:
-        ps.setObject(index, v);
+        if (mysql && v instanceof LocalTime) {
+          ps.setString(index, mysqlTime((LocalTime) v));
+        } else {
+          ps.setObject(index, v);
+        }
+    }
+  }
+
+  /*
+   * MySQL temporal values are written as text with all six fractional digits. Connector/J drops
+   * the fraction of a LocalDateTime or LocalTime when the server's version is below 5.6.4, and
+   * MariaDB 10.x introduces itself as 5.5.5-10.x: 12:34:56.999999 was stored as 12:34:56.
+   * checkTime has already limited the year to 1..9999 and the digits to the column's.
+   */
+  private static String mysqlDatetime(LocalDateTime v) {
+    StringBuilder b = new StringBuilder(26);
+    digits(b, v.getYear(), 4).append('-');
+    digits(b, v.getMonthValue(), 2).append('-');
+    digits(b, v.getDayOfMonth(), 2).append(' ');
+    return time(b, v.toLocalTime()).toString();
+  }
+
+  private static String mysqlTime(LocalTime v) {
+    return time(new StringBuilder(15), v).toString();
+  }
+
+  private static StringBuilder time(StringBuilder b, LocalTime v) {
+    digits(b, v.getHour(), 2).append(':');
+    digits(b, v.getMinute(), 2).append(':');
+    digits(b, v.getSecond(), 2).append('.');
+    return digits(b, v.getNano() / 1000, 6);
+  }
+
+  /** {@code value} (not negative) with leading zeros to {@code width} digits; no String.format. */
+  private static StringBuilder digits(StringBuilder b, int value, int width) {
+    for (int limit = 10, w = 1; w < width; w++, limit *= 10) {
+      if (value < limit) {
+        b.append('0');
+      }
+    }
+    return b.append(value);
+  }
+
+  /**
+   * The driver writes a float or double into the statement as Java prints it, which MySQL reads
+   * as a literal of its own: -0.0 is read as the DECIMAL zero (the sign is lost), and a float
+   * printed with its shortest digits can lie past the float's range as a double (3.4028235E38 is
+   * "out of range" for FLOAT). A float is written as its exact double value, which the server
+   * narrows back to the same float, and negative zero as the double literal -0E0.
+   */
+  private static void bindMysqlFloatingPoint(PreparedStatement ps, int index, double d)
+      throws SQLException {
+    if (d == 0 && Double.doubleToRawLongBits(d) != 0) {
+      ps.setString(index, "-0E0");
+    } else {
+      ps.setDouble(index, d);
     }
   }
 }

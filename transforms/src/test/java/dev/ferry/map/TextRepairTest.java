@@ -15,6 +15,15 @@ class TextRepairTest {
     assertEquals("Zürich", TextRepair.repairMojibake("ZÃƒÂ¼rich"), "double damage");
   }
 
+  /** UTF-8 in a latin1 column as MariaDB converts it: 'Ł' (C5 81) reads Å U+0081. */
+  @Test
+  void reversesMySqlLatin1WithItsFiveControlBytes() {
+    assertEquals("Łódź Анна Ёлка", TextRepair.repairMojibake(
+        "Å\u0081Ã³dÅº Ð\u0090Ð½Ð½Ð° Ð\u0081Ð»ÐºÐ°"));
+    assertEquals("ÁÍÏÐÝ", TextRepair.repairMojibake("Ã\u0081Ã\u008dÃ\u008fÃ\u0090Ã\u009d"));
+    assertEquals("Grüße €5", TextRepair.repairMojibake("Grüße €5"));
+  }
+
   @Test
   void leavesCleanTextAlone() {
     for (String clean : new String[] {"Café", "é", "plain ascii", "東京", "Łukasz", "Ã alone",
