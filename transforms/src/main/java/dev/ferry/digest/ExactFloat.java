@@ -7,8 +7,7 @@ import dev.ferry.jdbc.Dialect;
  * the value as {@code m} times a power of two, written {@code [-]<m>p<e>}. For a normal double
  * {@code m} is its 53-bit significand (2^52 &lt;= m &lt; 2^53) and {@code e} its exponent less
  * 52; a subnormal has {@code e = -1074} and m &lt; 2^52. Zero is {@code 0}, negative zero
- * {@code -0} (IEEE 754 and PostgreSQL tell them apart; MySQL and MariaDB store no negative
- * zero, so a -0 that reaches them as 0 is reported), and PostgreSQL's specials are {@code NaN},
+ * {@code -0} (IEEE 754 and both engines tell them apart), and PostgreSQL's specials are {@code NaN},
  * {@code Infinity} and {@code -Infinity}. A 4-byte float is widened to a double first, which is
  * exact.
  *
@@ -95,7 +94,9 @@ final class ExactFloat {
           + " = 'Infinity'::float8 THEN 'Infinity' WHEN " + value + " = '-Infinity'::float8"
           + " THEN '-Infinity' ELSE " + finite + " END";
     }
-    return "CASE WHEN " + value + " = 0 THEN '0' ELSE CONCAT(IF(" + value + " < 0, '-', ''),"
+    // MariaDB prints a negative zero as 0; its arc tangent against -1 is -pi.
+    return "CASE WHEN " + value + " = 0 THEN IF(ATAN2(" + value + ", -1) < 0, '-0', '0') ELSE"
+        + " CONCAT(IF(" + value + " < 0, '-', ''),"
         + " CAST(" + significand + " AS SIGNED), 'p', " + exponent + ") END";
   }
 

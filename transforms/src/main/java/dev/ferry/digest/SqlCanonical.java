@@ -405,7 +405,9 @@ public final class SqlCanonical {
       return pg ? ref + "::float4::float8" : "CAST(CAST(" + ref + " AS FLOAT) AS DOUBLE)";
     }
     if (single) {
-      return pg ? ref + "::float8" : "CAST(" + ref + " AS DOUBLE)";
+      // Times a double one: exact, and understood by MySQL and MariaDB versions without
+      // CAST(... AS DOUBLE).
+      return pg ? ref + "::float8" : "(" + ref + " * 1e0)";
     }
     return ref;
   }

@@ -3,7 +3,9 @@ package dev.ferry.reconcile;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.read.ColumnReader;
+import dev.ferry.read.SourceColumns;
 import dev.ferry.record.Column;
+import dev.ferry.record.Layout;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,7 +52,9 @@ final class RowReader {
       names.add(columns.get(i).name());
     }
     this.withHash = hashSql != null;
-    this.select = "SELECT " + dialect.columnList(names) + (withHash ? ", " + hashSql : "")
+    // Read as the backfill reads (a MariaDB FLOAT widened), so no value is rounded here.
+    this.select = "SELECT " + SourceColumns.selectList(dialect, new Layout(columns))
+        + (withHash ? ", " + hashSql : "")
         + " FROM " + side.relation().fromClause(dialect);
   }
 
