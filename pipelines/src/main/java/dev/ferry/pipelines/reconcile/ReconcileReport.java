@@ -135,7 +135,10 @@ public final class ReconcileReport {
     @JsonProperty public Long keysOnlyTheServersSee;
     /** Ranges whose checksums differ while no row does: not proven equal. */
     @JsonProperty public Long unexplainedRanges;
-    /** The first such keys with each side's canonical text of the differing columns. */
+    /**
+     * The first differing keys (those ferry's reading missed first) with each server's canonical
+     * text of the differing columns.
+     */
     @JsonProperty public List<JsonNode> examples = new ArrayList<>();
   }
 

@@ -81,9 +81,12 @@ final class ServerCheck {
     check.keysDiffering = (long) seen.differences().size();
     check.keysOnlyTheServersSee = (long) unseen.size();
     check.unexplainedRanges = (long) seen.unexplained().size();
-    for (ServerRowCheck.Difference d : unseen.subList(0, Math.min(unseen.size(),
+    // Keys ferry's reading missed first: they are the ones the rest of the report cannot show.
+    List<ServerRowCheck.Difference> shown = new ArrayList<>(unseen);
+    seen.differences().stream().filter(d -> !unseen.contains(d)).forEach(shown::add);
+    for (ServerRowCheck.Difference d : shown.subList(0, Math.min(shown.size(),
         Math.max(settings.examples, 1)))) {
-      check.examples.add(example(d, keys));
+      check.examples.add(example(d, keys, unseen.contains(d)));
     }
     LOG.info("{}: the servers compared the rows of {} differing buckets themselves in {}: {}"
         + " keys differ", job, compared.bucketsDiffering(), took, seen.differences().size());
@@ -99,9 +102,10 @@ final class ServerCheck {
     }
   }
 
-  private JsonNode example(ServerRowCheck.Difference d, Findings keys) {
+  private JsonNode example(ServerRowCheck.Difference d, Findings keys, boolean onlyServers) {
     ObjectNode n = JSON.createObjectNode();
     n.put("class", d.kind().label());
+    n.put("seenByFerrysReading", !onlyServers);
     n.set("key", keys.readableKey(d.key()));
     n.set("columns", JSON.valueToTree(d.columns()));
     n.set("source", texts(d.sourceTexts()));
