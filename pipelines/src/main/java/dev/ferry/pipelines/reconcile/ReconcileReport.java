@@ -5,12 +5,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.pipelines.backfill.RunSummary;
+import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,12 +129,8 @@ public final class ReconcileReport {
     @JsonProperty public Map<String, Long> notRepaired = new LinkedHashMap<>();
   }
 
-  public void writeTo(Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+  public void writeTo(String location) throws IOException {
+    ReportFiles.writeJson(location, this);
   }
 
   /** The human summary printed at the end of a run. */
