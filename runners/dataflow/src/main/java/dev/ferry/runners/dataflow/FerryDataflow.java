@@ -25,7 +25,9 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * The job is the first word, or {@code --command=<job>} where only flags can be passed (a Flex
  * Template, Airflow's Beam operator); there is no default, because a copy started by mistake
  * writes into the target. {@code --verdictFile=<local path>} leaves the launcher's state and
- * exit code in that file ({@link LauncherVerdict}). Reports and summaries may be gs:// paths.
+ * exit code in that file ({@link LauncherVerdict}) and its console in {@code <path>.log}, for a
+ * scheduler that stops reading the launcher ({@link LauncherLog}). Reports and summaries may
+ * be gs:// paths.
  */
 public final class FerryDataflow {
   private FerryDataflow() {}
@@ -53,21 +55,16 @@ public final class FerryDataflow {
       return launch(launch, credentials);
     }
     LauncherVerdict verdict = new LauncherVerdict(launch.verdictFile, launch.command);
-    try {
+    try (LauncherLog log = LauncherLog.divert(launch.logFile())) {
       verdict.running();
+      int exitCode = launch(launch, credentials);
+      verdict.finished(exitCode);
+      return exitCode;
     } catch (IOException e) {
       System.err.println("ferry-dataflow: cannot write --verdictFile=" + launch.verdictFile
-          + ": " + e.getMessage() + "; nothing was started");
+          + " or its log: " + e.getMessage());
       return 2;
     }
-    int exitCode = launch(launch, credentials);
-    try {
-      verdict.finished(exitCode);
-    } catch (IOException e) {
-      System.err.println("ferry-dataflow: cannot write --verdictFile=" + launch.verdictFile
-          + ": " + e.getMessage());
-    }
-    return exitCode;
   }
 
   private static int launch(Launch launch, CredentialsPreflight credentials) {
@@ -111,6 +108,11 @@ public final class FerryDataflow {
       this.command = command;
       this.flags = List.copyOf(flags);
       this.verdictFile = verdictFile;
+    }
+
+    /** Where the launcher's console goes while a scheduler watches it: beside the verdict. */
+    Path logFile() {
+      return verdictFile.resolveSibling(verdictFile.getFileName() + ".log");
     }
 
     static Launch parse(String[] args) {
