@@ -24,6 +24,9 @@ import java.util.Set;
  */
 final class CredentialsPreflight {
   static final String ENV_FILE = "GOOGLE_APPLICATION_CREDENTIALS";
+  // the metadata server named; a Flex Template launcher (ferry's launch.sh sets it); Cloud Run
+  private static final List<String> RUNTIMES = List.of("GCE_METADATA_HOST",
+      "FLEX_TEMPLATE_JAVA_MAIN_CLASS", "K_SERVICE", "CLOUD_RUN_JOB");
   private static final Path PRODUCT_NAME = Path.of("/sys/class/dmi/id/product_name");
   // the types google-auth-library's GoogleCredentials.fromStream accepts
   private static final Set<String> TYPES = Set.of("authorized_user", "service_account",
@@ -113,12 +116,16 @@ final class CredentialsPreflight {
         + " client libraries do not know";
   }
 
-  /** A Compute Engine machine (also GKE, Cloud Run) or an explicitly named metadata server. */
+  /**
+   * A Compute Engine machine (also a GKE node's pods), a Flex Template launcher or Cloud Run
+   * (sandboxes where the hardware name may be hidden; both set their own variables), or an
+   * explicitly named metadata server.
+   */
   private boolean onGoogleCloud() {
     if ("true".equalsIgnoreCase(env.get("NO_GCE_CHECK"))) {
       return false;
     }
-    if (env.get("GCE_METADATA_HOST") != null) {
+    if (RUNTIMES.stream().anyMatch(env::containsKey)) {
       return true;
     }
     try {
