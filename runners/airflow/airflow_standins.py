@@ -7,9 +7,10 @@ They mirror, in behaviour and signatures, what the DAG relies on in:
   ``beam_options_to_args`` (True -> ``--flag``, False dropped except ``usePublicIps``, which
   6.0.3+ turns into ``--usePublicIps=false``; lists repeated; dicts as JSON; None dropped);
   the hook's command ``java -cp <jar> <class> --runner=<runner> <options>``; its reading of
-  the process: every line goes to the log and to the line callback, and once a Dataflow job id
-  is known it returns at once, leaving the process running with its pipes open and unread;
-  otherwise a non-zero exit fails the task. ``BeamRunJavaPipelineOperator``: its template
+  the process: a stream with output is read to its end (so a line on stderr holds back the
+  job id on stdout until the launcher exits), every line goes to the log and to the line
+  callback, and once a Dataflow job id is known it returns at once, leaving the process running
+  with its pipes open and unread; otherwise a non-zero exit fails the task. ``BeamRunJavaPipelineOperator``: its template
   fields, ``_cast_dataflow_config`` (which needs the Google provider's
   ``DataflowConfiguration``), the Dataflow options it adds (project, region, labels, jobName
   from ``build_dataflow_job_name``), ``wait_for_done`` on the job id, ``on_kill``.
@@ -208,22 +209,30 @@ def run_beam_command(cmd, log, process_line_callback=None, working_directory=Non
                      is_dataflow_job_id_exist_callback=None):
     proc = subprocess.Popen(cmd, cwd=working_directory, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, close_fds=True)
-    open_streams = [proc.stdout, proc.stderr]
-    while open_streams:
-        ready, _, _ = select.select(open_streams, [], [], 5)
-        for stream in ready:
-            line = stream.readline()
-            if not line:
-                open_streams.remove(stream)
-                continue
+    job_id_known = is_dataflow_job_id_exist_callback or (lambda: False)
+
+    def read_to_the_end(stream):
+        # Like the provider: a stream that has something is read line by line until it ends
+        # (the launcher exits) or a job id is known; the other stream waits meanwhile.
+        for line in iter(stream.readline, b""):
             text = line.decode()
             if process_line_callback:
                 process_line_callback(text)
             (log.info if stream is proc.stdout else log.warning)(text.rstrip("\n"))
-            if is_dataflow_job_id_exist_callback and is_dataflow_job_id_exist_callback():
+            if job_id_known():
+                return
+
+    while True:
+        ready, _, _ = select.select([proc.stderr, proc.stdout], [], [], 5)
+        for stream in ready:
+            read_to_the_end(stream)
+            if job_id_known():
                 ABANDONED.append(proc)
                 return
-    proc.wait()
+        if proc.poll() is not None:
+            break
+    for stream in (proc.stderr, proc.stdout):
+        read_to_the_end(stream)
     if proc.returncode != 0:
         raise AirflowException(f"Apache Beam process failed with return code {proc.returncode}")
 

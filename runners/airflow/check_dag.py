@@ -34,6 +34,9 @@ FAKE_JAVA = r'''#!/usr/bin/env python3
 import json, os, sys, time
 play = json.loads(os.environ["FERRY_FAKE_JAVA"])
 args = sys.argv[1:]
+if os.environ.get("JDK_JAVA_OPTIONS"):  # as java does, before main
+    print("NOTE: Picked up JDK_JAVA_OPTIONS: " + os.environ["JDK_JAVA_OPTIONS"], file=sys.stderr,
+          flush=True)
 with open(play["record"], "a", encoding="utf-8") as f:
     f.write(json.dumps({"argv": args, "java_options": os.environ.get("JDK_JAVA_OPTIONS")}) + "\n")
 flags = dict(a[2:].split("=", 1) for a in args if a.startswith("--") and "=" in a)
@@ -51,9 +54,10 @@ if verdict:
         f.write("launcher: planned 16 ranges\n")
 if play.get("submit"):
     print("14:02:03 INFO  Submitted job: " + play["job_id"], flush=True)
-    # the launcher waits for the Dataflow job; the stand-in service says when it has ended
+    # the launcher waits for the Dataflow job; the stand-in service says when it has ended,
+    # unless the operator cannot see the job id before the launcher exits
     deadline = time.time() + 30
-    while not os.path.exists(play["job_done"]):
+    while not play.get("job_ends_alone") and not os.path.exists(play["job_done"]):
         if time.time() > deadline:
             sys.exit(99)
         time.sleep(0.02)
@@ -224,6 +228,15 @@ def check_dataflow(sandbox):
     run_task(module, "reconcile", DATAFLOW)
     assert any("launcher: planned 16 ranges" in r.getMessage() for r in records), \
         "the launcher's log is shown in the task's log"
+
+    # JVM options through the environment make java print a note on stderr: the operator then
+    # reads stderr to its end and sees the job id only when the launcher exits. The verdict
+    # still decides.
+    module = load_dag()
+    sandbox.play(submit=True, exit=4, job_ends_alone=True)
+    fails(module, "reconcile", dict(DATAFLOW, java_options="-Xmx2g"), "differences")
+    assert sandbox.started()[0]["java_options"] == "-Xmx2g"
+    assert ("wait_for_done", JOB_ID, "europe-west1") in standins.DATAFLOW_CALLS
 
     module = load_dag()
     sandbox.play(submit=True, vanish=True)

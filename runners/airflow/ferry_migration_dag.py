@@ -28,7 +28,10 @@ Parameters (``params``; trigger with "Trigger DAG w/ config" to override any of 
                           ``runner`` (a gs:// path is downloaded first)
 ``runner``                DirectRunner, FlinkRunner or DataflowRunner
 ``java_options``          options of the launcher's JVM, e.g. ``-Xmx8g`` (given to java as
-                          ``JDK_JAVA_OPTIONS``); on DirectRunner the whole job runs in it
+                          ``JDK_JAVA_OPTIONS``); on DirectRunner the whole job runs in it.
+                          On Dataflow better left empty: java then notes the variable on
+                          stderr, and the operator reads stderr to its end before it sees the
+                          job id (no link or cancel until the launcher ends)
 ``source_table``          override the spec's source table (``--sourceTable``)
 ``target_table``          override the spec's target table (``--targetTable``)
 ``partitions``            key ranges to plan (``--partitions``); 0 = the spec's

@@ -44,7 +44,7 @@ class AirflowDagTest {
 
   private static String run(String... command) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+    if (!p.waitFor(180, TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("timed out: " + List.of(command));
     }

@@ -30,6 +30,14 @@ class FerryDataflowTest {
     return new CredentialsPreflight(Map.of(), dir.resolve("home"), dir.resolve("no-dmi"));
   }
 
+  /** A new PostgreSQL database with a table items holding ids 1 to {@code rows}. */
+  private static TestDatabase items(int rows) {
+    TestDatabase db = EmbeddedDatabases.newPostgres();
+    db.execute("create table items(id bigint primary key, name text)",
+        "insert into items select g, 'item ' || g from generate_series(1, " + rows + ") g");
+    return db;
+  }
+
   /** Runs the launcher; returns its exit code and what it printed to standard error. */
   private Object[] launch(List<String> args) {
     PrintStream err = System.err;
@@ -64,11 +72,8 @@ class FerryDataflowTest {
 
   @Test
   void withoutCredentialsNothingIsWrittenToTheTarget() throws Exception {
-    TestDatabase source = EmbeddedDatabases.newPostgres();
-    TestDatabase target = EmbeddedDatabases.newPostgres();
-    source.execute("create table items(id bigint primary key, name text)",
-        "insert into items select g, 'item ' || g from generate_series(1, 100) g");
-    target.execute("create table items(id bigint primary key, name text)");
+    TestDatabase source = items(100);
+    TestDatabase target = items(0);
     // the URLs in a spec, where the preflight does not look: only the credentials are missing
     Path spec = Files.writeString(dir.resolve("items.yaml"), String.join("\n",
         "job: items", "source:", "  url: " + source.jdbcUrl(), "  user: " + source.user(),
@@ -93,12 +98,8 @@ class FerryDataflowTest {
 
   @Test
   void aReconcileWithDifferencesLeavesExitCode4InItsVerdict() throws Exception {
-    TestDatabase source = EmbeddedDatabases.newPostgres();
-    TestDatabase target = EmbeddedDatabases.newPostgres();
-    source.execute("create table items(id bigint primary key, name text)",
-        "insert into items select g, 'item ' || g from generate_series(1, 200) g");
-    target.execute("create table items(id bigint primary key, name text)",
-        "insert into items select g, 'item ' || g from generate_series(1, 199) g");
+    TestDatabase source = items(200);
+    TestDatabase target = items(199);
     Path verdict = dir.resolve("task/verdict.json");
     Path report = dir.resolve("reports/items-reconcile.json");
     PrintStream out = System.out;
