@@ -226,7 +226,7 @@ class FerryJobOperator(BeamRunJavaPipelineOperator):
         super().__init__(**kwargs)
         self.java_options = java_options
         self.verdict_poll_seconds = verdict_poll_seconds
-        self._launcher_pid: int | None = None
+        self._verdict_file: str | None = None
 
     def _cast_dataflow_config(self):
         if is_dataflow(self.runner):
@@ -237,7 +237,7 @@ class FerryJobOperator(BeamRunJavaPipelineOperator):
             with _java_options(self.java_options):
                 return super().execute(context)
         with tempfile.TemporaryDirectory(prefix="ferry-verdict-") as tmp:
-            verdict_file = os.path.join(tmp, "verdict.json")
+            verdict_file = self._verdict_file = os.path.join(tmp, "verdict.json")
             self.pipeline_options = {**(self.pipeline_options or {}), "verdictFile": verdict_file}
             try:
                 with _java_options(self.java_options):
@@ -268,20 +268,20 @@ class FerryJobOperator(BeamRunJavaPipelineOperator):
                     f"the launcher left no verdict in {path}: is the jar older than this DAG?")
             if verdict.get("state") == "finished":
                 return verdict
-            self._launcher_pid = verdict["pid"]
-            if _ended(self._launcher_pid):
+            pid = verdict["pid"]
+            if _ended(pid):
                 verdict = _read_verdict(path)  # it may have finished just before it ended
                 if verdict and verdict.get("state") == "finished":
                     return verdict
-                raise AirflowException(
-                    f"the launcher (pid {self._launcher_pid}) ended without a verdict")
+                raise AirflowException(f"the launcher (pid {pid}) ended without a verdict")
             time.sleep(self.verdict_poll_seconds)
 
     def on_kill(self) -> None:
         super().on_kill()  # cancels the Dataflow job
-        if self._launcher_pid:
+        verdict = _read_verdict(self._verdict_file) if self._verdict_file else None
+        if verdict and verdict.get("state") == "running":
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self._launcher_pid, signal.SIGTERM)
+                os.kill(verdict["pid"], signal.SIGTERM)
 
 
 with DAG(
