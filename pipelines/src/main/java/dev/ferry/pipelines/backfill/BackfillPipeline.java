@@ -506,7 +506,7 @@ public final class BackfillPipeline {
       }
       if (config.summaryFile != null) {
         try {
-          summary.writeTo(Path.of(config.summaryFile));
+          summary.writeTo(config.summaryFile);
         } catch (IOException e) {
           LOG.error("cannot write summary file {}: {}", config.summaryFile, e.getMessage());
         }

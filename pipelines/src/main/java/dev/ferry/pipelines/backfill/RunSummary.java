@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
-import java.nio.file.Path;
 
 /** What a backfill run did, for the console and (as JSON) for schedulers. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -42,8 +41,8 @@ public final class RunSummary {
   @JsonProperty public double seconds;
   @JsonProperty public double rowsPerSecond;
 
-  public void writeTo(Path file) throws IOException {
-    ReportFiles.writeJson(file, this);
+  public void writeTo(String location) throws IOException {
+    ReportFiles.writeJson(location, this);
   }
 
   /** The human summary printed at the end of a run. */

@@ -2,7 +2,9 @@ package dev.ferry.pipelines.cli;
 
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.reconcile.ReconcilePipeline;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
@@ -11,6 +13,7 @@ import java.util.function.ToIntFunction;
  * The {@code ferry} command: {@code ferry <command> [--flag=value ...]}. Each command is a job
  * with a main class of its own (for schedulers that call jobs by class); this entry point only
  * picks one and passes the flags on, after adding the runner defaults of {@link RunnerDefaults}.
+ * The command is the first word, or {@code --command=<name>} anywhere among the flags.
  */
 public final class Ferry {
   private static final Map<String, Command> COMMANDS = new TreeMap<>();
@@ -58,6 +61,7 @@ public final class Ferry {
   }
 
   public static int run(String[] args) {
+    args = commandFirst(args);
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
       System.out.println(usage());
       return args.length == 0 ? 2 : 0;
@@ -70,6 +74,26 @@ public final class Ferry {
     String[] rest = RunnerDefaults.apply(Arrays.copyOfRange(args, 1, args.length),
         command.computeBound);
     return command.main.applyAsInt(rest);
+  }
+
+  /**
+   * {@code args} with a {@code --command=<name>} flag turned into the leading command word.
+   * Schedulers pass only flags, and put their own first: Airflow's Beam operator runs
+   * {@code java -cp <jar> <class> --runner=… --command=backfill …}.
+   */
+  static String[] commandFirst(String[] args) {
+    if (args.length == 0 || !args[0].startsWith("--")) {
+      return args;
+    }
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].startsWith("--command=")) {
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        rest.remove(i);
+        rest.add(0, args[i].substring("--command=".length()));
+        return rest.toArray(new String[0]);
+      }
+    }
+    return args;
   }
 
   private static String usage() {

@@ -17,7 +17,6 @@ import dev.ferry.record.Layout;
 import dev.ferry.write.TargetTable;
 import dev.ferry.write.WriteChunks;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
@@ -125,7 +124,7 @@ public final class DryRunPipeline {
     }
     if (reportFile != null) {
       try {
-        report.writeTo(Path.of(reportFile));
+        report.writeTo(reportFile);
       } catch (IOException e) {
         LOG.error("cannot write report file {}: {}", reportFile, e.getMessage());
       }

@@ -6,7 +6,6 @@ import dev.ferry.pipelines.profile.ProfileReport;
 import dev.ferry.profile.Growth;
 import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,8 +78,8 @@ public final class DryRunReport {
     }
   }
 
-  public void writeTo(Path file) throws IOException {
-    ReportFiles.writeJson(file, this);
+  public void writeTo(String location) throws IOException {
+    ReportFiles.writeJson(location, this);
   }
 
   public String toConsole() {

@@ -128,7 +128,7 @@ public final class ProfilePipeline {
     }
     if (reportFile != null) {
       try {
-        report.writeTo(Path.of(reportFile));
+        report.writeTo(reportFile);
       } catch (IOException e) {
         LOG.error("cannot write report file {}: {}", reportFile, e.getMessage());
       }

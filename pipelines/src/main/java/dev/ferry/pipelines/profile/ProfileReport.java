@@ -8,7 +8,6 @@ import dev.ferry.profile.Growth;
 import dev.ferry.profile.TableProfile;
 import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -39,8 +38,8 @@ public final class ProfileReport {
   @JsonProperty public List<String> notes = new ArrayList<>();
   @JsonProperty public double seconds;
 
-  public void writeTo(Path file) throws IOException {
-    ReportFiles.writeJson(file, this);
+  public void writeTo(String location) throws IOException {
+    ReportFiles.writeJson(location, this);
   }
 
   /** The readable report printed at the end of a run. */

@@ -5,15 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.digest.RowCanonicalizer;
+import dev.ferry.pipelines.spec.ReportFiles;
 import dev.ferry.reconcile.KeyClass;
 import dev.ferry.reconcile.KeyLookup;
 import dev.ferry.reconcile.KeyOutcome;
 import dev.ferry.record.RowJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -84,12 +82,8 @@ final class Findings {
   }
 
   /** Writes every differing key, one JSON object per line, in the fixed order. */
-  void writeDifferences(Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+  void writeDifferences(String location) throws IOException {
+    try (BufferedWriter w = ReportFiles.open(location)) {
       for (KeyOutcome o : sorted) {
         w.write(describe(o).toString());
         w.newLine();

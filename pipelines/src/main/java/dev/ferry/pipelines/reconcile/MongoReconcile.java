@@ -155,7 +155,7 @@ final class MongoReconcile {
       Findings findings = new Findings(results.differences, canonicalizer);
       summarize(results.facts, findings);
       if (settings.differencesFile != null) {
-        findings.writeDifferences(Path.of(settings.differencesFile));
+        findings.writeDifferences(settings.differencesFile);
         report.differencesFile = settings.differencesFile;
       }
     } finally {

@@ -117,7 +117,7 @@ public final class ReconcilePipeline {
     }
     if (settings != null && settings.reportFile != null) {
       try {
-        report.writeTo(Path.of(settings.reportFile));
+        report.writeTo(settings.reportFile);
       } catch (IOException e) {
         LOG.error("cannot write report {}: {}", settings.reportFile, e.getMessage());
       }
@@ -196,7 +196,7 @@ public final class ReconcilePipeline {
         Findings findings = new Findings(results.differences, setup.canonicalizer);
         Verdict.summarize(report, settings, results.facts, findings);
         if (settings.differencesFile != null) {
-          findings.writeDifferences(Path.of(settings.differencesFile));
+          findings.writeDifferences(settings.differencesFile);
           report.differencesFile = settings.differencesFile;
         }
         if (settings.examples > 0 && !findings.all().isEmpty()) {

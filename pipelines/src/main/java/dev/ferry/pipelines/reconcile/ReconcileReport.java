@@ -5,12 +5,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.ferry.pipelines.backfill.RunSummary;
+import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,10 +18,10 @@ import java.util.Map;
  * run to run on unchanged data (no times, no run ids), so running it again writes the same file.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"job", "status", "exitCode", "error", "source", "target", "method",
+@JsonPropertyOrder({"job", "status", "exitCode", "error", "notice", "source", "target", "method",
     "rowHashes", "fastPath", "rules", "rows", "counts", "differences", "differenceRate", "tolerance",
     "mismatchesByColumn", "sourceRowsRejectedByMapping", "sample", "examples", "differencesFile",
-    "repair"})
+    "repair", "serverCheck"})
 public final class ReconcileReport {
   /** Exit codes: those of the backfill, and one for differences beyond the tolerance. */
   public static final int EXIT_OK = RunSummary.EXIT_OK;
@@ -156,12 +153,8 @@ public final class ReconcileReport {
     @JsonProperty public Map<String, Long> notRepaired = new LinkedHashMap<>();
   }
 
-  public void writeTo(Path file) throws IOException {
-    Path parent = file.toAbsolutePath().getParent();
-    if (parent != null) {
-      Files.createDirectories(parent);
-    }
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), this);
+  public void writeTo(String location) throws IOException {
+    ReportFiles.writeJson(location, this);
   }
 
   private static final int CONSOLE_KEYS_PER_CLASS = 5;

@@ -57,7 +57,7 @@ class FlexTemplateTest {
         required.add(name);
       }
     }
-    assertEquals(List.of("job", "sourceUrl", "targetUrl"), required);
+    assertEquals(List.of("command", "job", "sourceUrl", "targetUrl"), required);
   }
 
   @Test
