@@ -12,8 +12,20 @@ public interface JobState {
 
   void forget(String job, String fingerprint) throws Exception;
 
-  ProgressStore.Work planOrResume(String job, String fingerprint, ProgressStore.Planner planner)
-      throws Exception;
+  /** The plan of a job that records no watermark. */
+  default ProgressStore.Work planOrResume(String job, String fingerprint,
+      ProgressStore.Planner planner) throws Exception {
+    return planOrResume(job, fingerprint, planner, () -> null);
+  }
+
+  /**
+   * The saved plan of (job, fingerprint) with the watermark saved with it; or, when there is
+   * none, a watermark from {@code watermark} (taken first: before the plan and any read) and a
+   * plan from {@code planner}, saved together. A resumed run thus records the first attempt's
+   * watermark, never its own start, which would skip rows changed while the first attempt read.
+   */
+  ProgressStore.Work planOrResume(String job, String fingerprint, ProgressStore.Planner planner,
+      ProgressStore.Watermark watermark) throws Exception;
 
   ProgressStore.Totals totals(String job, String fingerprint) throws Exception;
 

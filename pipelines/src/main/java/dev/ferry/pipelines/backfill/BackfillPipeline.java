@@ -22,7 +22,6 @@ import dev.ferry.plan.SourceRelation;
 import dev.ferry.progress.JobState;
 import dev.ferry.progress.ProgressStore;
 import dev.ferry.progress.StateTables;
-import dev.ferry.read.ColumnReader;
 import dev.ferry.read.RangeTask;
 import dev.ferry.read.ReadRanges;
 import dev.ferry.read.SpreadRanges;
@@ -47,7 +46,6 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -223,9 +221,14 @@ public final class BackfillPipeline {
         if (config.restart) {
           store.forget(config.job, summary.fingerprint);
         }
-        summary.watermark = captureWatermark(prepared);
         ProgressStore.Work work = store.planOrResume(config.job, summary.fingerprint,
-            () -> plan(prepared));
+            () -> plan(prepared), () -> captureWatermark(prepared));
+        summary.watermark = work.watermark;
+        if (work.resumed && work.watermark == null && config.sinceColumn != null) {
+          LOG.warn("{}: the saved plan has no watermark (saved by an older ferry, or the"
+              + " column was empty); taking it now", config.job);
+          summary.watermark = captureWatermark(prepared);
+        }
         summary.resumed = work.resumed;
         summary.rangesThisRun = work.pending.size();
         store.startRun(config.job, summary.runId, summary.fingerprint, summary.kind, since);
@@ -316,26 +319,10 @@ public final class BackfillPipeline {
       }
     }
 
-    /**
-     * The highest value of the catch-up column before reading starts. The next catch-up reads
-     * from it inclusively, so rows changed while this run was reading are copied again, never
-     * missed.
-     */
+    /** The catch-up watermark before anything is read ({@link CatchUpWatermark}). */
     private String captureWatermark(Prepared p) throws SQLException {
-      if (config.sinceColumn == null) {
-        return null;
-      }
-      Dialect d = config.source.dialect();
-      try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE);
-          Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT max(" + d.quote(config.sinceColumn) + ") FROM "
-              + p.relation.fromClause(d))) {
-        rs.next();
-        Column column = p.sourceLayout.column(p.sourceLayout.indexOf(config.sinceColumn));
-        Object value = ColumnReader.forColumn(column.jdbcType(), column.typeName(), d)
-            .read(rs, 1);
-        return value == null ? null : KeyCodec.encode(new Object[] {value});
-      }
+      return config.sinceColumn == null ? null : CatchUpWatermark.capture(config.source,
+          p.relation, p.sourceLayout, config.sinceColumn, config.sinceMarginSeconds);
     }
 
     private List<dev.ferry.plan.KeyRange> plan(Prepared p) throws SQLException {
