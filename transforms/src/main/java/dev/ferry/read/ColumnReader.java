@@ -61,7 +61,7 @@ public interface ColumnReader extends Serializable {
       case Types.BIT:
       case Types.BOOLEAN:
         if (mysql && type.equals("bit")) {
-          return ColumnReaders::bitOrBytes;
+          return ColumnReaders::bits;
         }
         if (!mysql && type.equals("bit")) {
           return ColumnReaders::string;
@@ -115,9 +115,27 @@ public interface ColumnReader extends Serializable {
       return rs.wasNull() ? null : v;
     }
 
-    /** The driver gives BIT(1) as Boolean and BIT(n > 1) as its bytes; both are kept. */
-    static Object bitOrBytes(ResultSet rs, int i) throws SQLException {
-      return rs.getObject(i);
+    /**
+     * MySQL BIT(1) as the driver's Boolean; BIT(n > 1) as its n binary digits, most significant
+     * first ({@code 00000101} for b'101' in a BIT(8)): the text PostgreSQL's {@code bit(n)} takes
+     * and MySQL's {@code LPAD(BIN(v), n, '0')} shows. The driver hands over the value's bytes.
+     */
+    static Object bits(ResultSet rs, int i) throws SQLException {
+      Object v = rs.getObject(i);
+      if (!(v instanceof byte[])) {
+        return v;
+      }
+      byte[] bytes = (byte[]) v;
+      int n = rs.getMetaData().getPrecision(i);
+      if (n < 1 || n > bytes.length * 8) {
+        n = bytes.length * 8;
+      }
+      StringBuilder digits = new StringBuilder(n);
+      for (int bit = n - 1; bit >= 0; bit--) {
+        int b = bytes[bytes.length - 1 - bit / 8];
+        digits.append((b >> (bit % 8) & 1) == 1 ? '1' : '0');
+      }
+      return digits.toString();
     }
 
     static Object integer(ResultSet rs, int i) throws SQLException {
