@@ -37,6 +37,23 @@ public interface JobState {
 
   String lastWatermark(String job) throws Exception;
 
+  /**
+   * Shows that run {@code runId} is alive until the returned lease is closed; a MongoDB target
+   * keeps no such sign, so its killed runs stay {@code running} in the run log.
+   */
+  default AutoCloseable holdRun(String runId) throws Exception {
+    return () -> { };
+  }
+
+  /**
+   * Marks as {@code interrupted} the runs of {@code job} other than {@code runId} that the log
+   * still calls {@code running} although nothing holds their lease (their process is gone);
+   * returns how many.
+   */
+  default int markInterrupted(String job, String runId) throws Exception {
+    return 0;
+  }
+
   /** Dead letters as rows of key, stage, column, error, source row (JSON) and run id. */
   List<String[]> deadLetters(String job, String fingerprint) throws Exception;
 }

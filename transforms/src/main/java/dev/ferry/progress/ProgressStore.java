@@ -217,6 +217,90 @@ public final class ProgressStore implements JobState {
   }
 
   /**
+   * Holds a session lock named for the run on a target connection of its own, until closed:
+   * PostgreSQL's advisory lock, MySQL's GET_LOCK. The server releases it when the session ends,
+   * so a killed process's lock is free as soon as the server notices the connection is gone
+   * (at once for a killed process, after TCP keepalive for a vanished host).
+   */
+  @Override
+  public AutoCloseable holdRun(String runId) throws SQLException {
+    Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
+    try (PreparedStatement ps = c.prepareStatement(lockSql("pg_advisory_lock", "GET_LOCK(?, 0)"))) {
+      ps.setString(1, lockName(runId));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+      }
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c::close;
+  }
+
+  @Override
+  public int markInterrupted(String job, String runId) throws SQLException {
+    List<String> running = new ArrayList<>();
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET)) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT run_id FROM "
+          + tables.table(StateTables.RUNS) + " WHERE job = ? AND status = 'running'"
+          + " AND run_id <> ?")) {
+        ps.setString(1, job);
+        ps.setString(2, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            running.add(rs.getString(1));
+          }
+        }
+      }
+      int marked = 0;
+      for (String other : running) {
+        if (lockIsFree(c, other)) {
+          try (PreparedStatement ps = c.prepareStatement("UPDATE "
+              + tables.table(StateTables.RUNS) + " SET status = 'interrupted', finished_at ="
+              + " CURRENT_TIMESTAMP WHERE job = ? AND run_id = ? AND status = 'running'")) {
+            ps.setString(1, job);
+            ps.setString(2, other);
+            marked += ps.executeUpdate();
+          }
+        }
+      }
+      return marked;
+    }
+  }
+
+  /** Whether no session holds the run's lock: taken and given back at once on PostgreSQL. */
+  private boolean lockIsFree(Connection c, String runId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(lockSql("pg_try_advisory_lock",
+        "IS_FREE_LOCK(?)"))) {
+      ps.setString(1, lockName(runId));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          return false;
+        }
+      }
+    }
+    if (endpoint.dialect() == dev.ferry.jdbc.Dialect.POSTGRESQL) {
+      try (PreparedStatement ps = c.prepareStatement(lockSql("pg_advisory_unlock", null))) {
+        ps.setString(1, lockName(runId));
+        ps.executeQuery().close();
+      }
+    }
+    return true;
+  }
+
+  private String lockSql(String postgresFunction, String mysqlCall) {
+    return "SELECT " + (endpoint.dialect() == dev.ferry.jdbc.Dialect.POSTGRESQL
+        ? postgresFunction + "(hashtextextended(?, 0))" : mysqlCall);
+  }
+
+  /** At most 64 characters, MySQL's limit; run ids are unique on their own. */
+  private static String lockName(String runId) {
+    String name = "ferry_run:" + runId;
+    return name.length() <= 64 ? name : name.substring(0, 64);
+  }
+
+  /**
    * Records the end of a run. On PostgreSQL this commit is synchronous: its WAL flush also makes
    * every earlier (asynchronous) chunk commit durable before the run reports success.
    */

@@ -206,6 +206,7 @@ public final class BackfillPipeline {
           ? new ProgressStore(config.target, config.stateSchema)
           : new MongoProgressStore(config.mongo.targetEndpoint);
       boolean started = false;
+      AutoCloseable lease = null;
       try {
         Prepared prepared = variant.prepare(config);
         store.ensureTables();
@@ -231,8 +232,14 @@ public final class BackfillPipeline {
         }
         summary.resumed = work.resumed;
         summary.rangesThisRun = work.pending.size();
+        lease = store.holdRun(summary.runId);
         store.startRun(config.job, summary.runId, summary.fingerprint, summary.kind, since);
         started = true;
+        int interrupted = store.markInterrupted(config.job, summary.runId);
+        if (interrupted > 0) {
+          LOG.info("{}: {} earlier run(s) whose process is gone marked interrupted in the run"
+              + " log", config.job, interrupted);
+        }
         if (work.resumed) {
           LOG.info("{}: resuming: {} of {} ranges already done, {} to go", config.job,
               work.doneRanges, work.totalRanges, work.pending.size());
@@ -256,11 +263,23 @@ public final class BackfillPipeline {
             // the summary already carries the original error
           }
         }
+      } finally {
+        close(lease);
       }
       summary.seconds = (System.nanoTime() - startNanos) / 1e9;
       summary.rowsPerSecond = summary.rowsRead / Math.max(summary.seconds, 1e-3);
       report();
       return summary;
+    }
+
+    private void close(AutoCloseable lease) {
+      if (lease != null) {
+        try {
+          lease.close();
+        } catch (Exception e) {
+          LOG.debug("closing the run's lease failed", e);
+        }
+      }
     }
 
     private String describe(Throwable e) {
