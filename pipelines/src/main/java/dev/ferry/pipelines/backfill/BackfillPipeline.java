@@ -187,6 +187,8 @@ public final class BackfillPipeline {
     private final Variant variant;
     private final RunSummary summary = new RunSummary();
     private final long startNanos = System.nanoTime();
+    /** Rows the checkpoints counted as written before this run started. */
+    private long writtenBefore;
 
     Run(BackfillOptions options, BackfillConfig config, Variant variant) {
       this.options = options;
@@ -232,6 +234,7 @@ public final class BackfillPipeline {
         }
         summary.resumed = work.resumed;
         summary.rangesThisRun = work.pending.size();
+        writtenBefore = store.totals(config.job, summary.fingerprint).rowsWritten;
         lease = store.holdRun(summary.runId);
         store.startRun(config.job, summary.runId, summary.fingerprint, summary.kind, since);
         started = true;
@@ -480,6 +483,9 @@ public final class BackfillPipeline {
       store.finishRun(config.job, summary.runId, finalStatus,
           finalStatus.equals("succeeded") ? summary.watermark : null, summary.rowsRead,
           summary.rowsWritten, summary.rowsDeadLettered);
+      // finishRun's commit is synchronous: the checkpoints read above are now durable with the
+      // rows they count, including any whose chunk commits were asynchronous.
+      summary.rowsCommitted = totals.rowsWritten - writtenBefore;
       if (config.deadLetterFile != null) {
         exportDeadLetters(store, Path.of(config.deadLetterFile));
       }
