@@ -141,7 +141,7 @@ public final class JdbcEndpoint implements Serializable {
       throw new SQLException("cannot connect to " + this + ": "
           + Redaction.text(e.getMessage(), secrets()) + (timedOut(e) ? " (no answer within "
           + connectTimeoutSeconds + " s, the connect timeout)" : ""),
-          e.getSQLState() != null ? e.getSQLState() : "08001", e.getErrorCode());
+          e.getSQLState(), e.getErrorCode());
     }
     try (Statement s = connection.createStatement()) {
       if (dialect == Dialect.POSTGRESQL) {

@@ -146,7 +146,7 @@ class InvalidSpecTest {
     assertTrue(!s.error.contains("s3cret-value"), s.error);
   }
 
-  /** A password in a URL is refused like a literal one, in every form the drivers accept. */
+  /** A literal password in a URL is refused, in every form the drivers accept. */
   @Test
   void passwordInTheUrlIsRefused() throws Exception {
     for (String url : List.of("jdbc:postgresql://127.0.0.1:1/x?password=s3cret-value",
@@ -156,15 +156,20 @@ class InvalidSpecTest {
         "jdbc:mysql://127.0.0.1:3306,root:s3cret-value@127.0.0.2:3306/x",
         "jdbc:mysql://(host=127.0.0.1,port=3306,user=root,password=s3cret-value)/x",
         "jdbc:mysql://127.0.0.1:3306/x?PASSWORD2=s3cret-value",
-        "jdbc:postgresql://127.0.0.1:1/x?password=${env:SRC_PW}",
         "mongodb://root:s3cret-value@127.0.0.1:27017/x")) {
       assertInvalid(runSpec(spec("").replace(dst.jdbcUrl(), url)), "job.yaml: target.url:"
           + " holds a password; remove it from the URL");
       assertInvalid(runSpec(spec(""), "--sourceUrl=" + url), "job.yaml: source.url: holds a"
           + " password");
     }
-    // A user without a password, IPv6 hosts and ports are not passwords.
-    assertEquals(RunSummary.EXIT_FAILED, runSpec(spec("").replace(dst.jdbcUrl(),
-        "jdbc:mysql://root@[::1]:1/x?passwordCharacterEncoding=utf8")).exitCode);
+    // A user without a password, IPv6 hosts and ports are not passwords; a secret reference in
+    // the URL is allowed like one in the password field.
+    for (String url : List.of("jdbc:mysql://root@[::1]:1/x?passwordCharacterEncoding=utf8",
+        "jdbc:postgresql://127.0.0.1:1/x?password=${env:SRC_PW}",
+        "jdbc:mysql://root:${env:SRC_PW}@127.0.0.1:1/x")) {
+      RunSummary s = runSpec(spec("").replace(dst.jdbcUrl(), url));
+      assertEquals(RunSummary.EXIT_FAILED, s.exitCode, s.error);
+      assertTrue(!s.error.contains("s3cret-value"), s.error);
+    }
   }
 }
