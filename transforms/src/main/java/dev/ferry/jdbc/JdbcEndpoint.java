@@ -15,6 +15,10 @@ import java.util.Properties;
  */
 public final class JdbcEndpoint implements Serializable {
   private static final long serialVersionUID = 1L;
+  /** How long opening a connection may take, unless configured: TCP, TLS, login, session setup. */
+  public static final int DEFAULT_CONNECT_TIMEOUT_SECONDS = 30;
+  /** How long a connected session may wait for one answer, unless configured: no limit. */
+  public static final int DEFAULT_SOCKET_TIMEOUT_SECONDS = 0;
 
   /** Whether a connection reads a source or writes a target; each gets its own settings. */
   public enum Role {
@@ -25,12 +29,51 @@ public final class JdbcEndpoint implements Serializable {
   private final String url;
   private final String user;
   private final String password;
+  private final int connectTimeoutSeconds;
+  private final int socketTimeoutSeconds;
 
   public JdbcEndpoint(String url, String user, String password) {
+    this(url, user, password, DEFAULT_CONNECT_TIMEOUT_SECONDS, DEFAULT_SOCKET_TIMEOUT_SECONDS);
+  }
+
+  private JdbcEndpoint(String url, String user, String password, int connectTimeoutSeconds,
+      int socketTimeoutSeconds) {
     this.url = Objects.requireNonNull(url, "url");
     this.user = user;
     this.password = password;
+    this.connectTimeoutSeconds = connectTimeoutSeconds;
+    this.socketTimeoutSeconds = socketTimeoutSeconds;
     Dialect.fromUrl(url);
+  }
+
+  /**
+   * This endpoint with other timeouts. {@code connectSeconds} (at least 1) bounds everything up
+   * to a usable session: the TCP connect, the server's greeting, TLS, login and ferry's session
+   * settings; a server that accepts and never answers fails there, with a transient error that
+   * the readers and writers retry. {@code socketSeconds} then bounds each wait for the server's
+   * answer on the open session; 0 (the default) waits as long as the server works: one ferry
+   * statement may legitimately send nothing for hours (an index or a foreign key built after a
+   * large load, a planning query over a billion rows), and TCP keepalive still notices a peer
+   * that is gone.
+   */
+  public JdbcEndpoint withTimeouts(int connectSeconds, int socketSeconds) {
+    if (connectSeconds < 1) {
+      throw new IllegalArgumentException("connect timeout must be at least 1 s, got "
+          + connectSeconds);
+    }
+    if (socketSeconds < 0) {
+      throw new IllegalArgumentException("socket timeout must not be negative (0: none), got "
+          + socketSeconds);
+    }
+    return new JdbcEndpoint(url, user, password, connectSeconds, socketSeconds);
+  }
+
+  public int connectTimeoutSeconds() {
+    return connectTimeoutSeconds;
+  }
+
+  public int socketTimeoutSeconds() {
+    return socketTimeoutSeconds;
   }
 
   public String url() {
@@ -54,7 +97,8 @@ public final class JdbcEndpoint implements Serializable {
    * Opens a connection with the settings ferry relies on: UTC sessions so instants survive the
    * trip, MySQL text converted to UTF-8 by the server, server-side streaming for sources, batched
    * multi-row inserts and strict SQL modes for targets (a MySQL target that is not strict
-   * silently truncates values).
+   * silently truncates values). Opening is bounded by the connect timeout, reads on the open
+   * session by the socket timeout ({@link #withTimeouts}).
    */
   public Connection connect(Role role) throws SQLException {
     Properties props = new Properties();
@@ -65,7 +109,14 @@ public final class JdbcEndpoint implements Serializable {
       props.setProperty("password", password);
     }
     Dialect dialect = dialect();
+    String setupMillis = String.valueOf(connectTimeoutSeconds * 1000);
+    String setupSeconds = String.valueOf(connectTimeoutSeconds);
     if (dialect == Dialect.MYSQL) {
+      // The driver's connectTimeout covers the TCP connect only; the greeting and login are
+      // reads, bounded by socketTimeout, which the session's own timeout replaces below.
+      props.setProperty("connectTimeout", setupMillis);
+      props.setProperty("socketTimeout", setupMillis);
+      props.setProperty("tcpKeepAlive", "true");
       props.setProperty("connectionTimeZone", "UTC");
       props.setProperty("forceConnectionTimeZoneToSession", "true");
       props.setProperty("yearIsDateType", "false");
@@ -77,17 +128,24 @@ public final class JdbcEndpoint implements Serializable {
       if (role == Role.TARGET) {
         props.setProperty("rewriteBatchedStatements", "true");
       }
-    } else if (role == Role.TARGET) {
-      props.setProperty("reWriteBatchedInserts", "true");
+    } else {
+      // loginTimeout bounds the whole login, however the server stalls it.
+      props.setProperty("connectTimeout", setupSeconds);
+      props.setProperty("loginTimeout", setupSeconds);
+      props.setProperty("socketTimeout", setupSeconds);
+      props.setProperty("tcpKeepAlive", "true");
+      if (role == Role.TARGET) {
+        props.setProperty("reWriteBatchedInserts", "true");
+      }
     }
     Connection connection;
     try {
       connection = open(props);
     } catch (SQLException e) {
-      throw new SQLException(
-          "cannot connect to " + this + ": " + Redaction.text(e.getMessage(), secrets()),
-          e.getSQLState(),
-          e.getErrorCode());
+      throw new SQLException("cannot connect to " + this + ": "
+          + Redaction.text(e.getMessage(), secrets()) + (timedOut(e) ? " (no answer within "
+          + connectTimeoutSeconds + " s, the connect timeout)" : ""),
+          e.getSQLState(), e.getErrorCode());
     }
     try (Statement s = connection.createStatement()) {
       if (dialect == Dialect.POSTGRESQL) {
@@ -104,11 +162,22 @@ public final class JdbcEndpoint implements Serializable {
             "SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@sql_mode, ''), "
                 + "'STRICT_ALL_TABLES', 'NO_ZERO_DATE', 'NO_ZERO_IN_DATE', 'ERROR_FOR_DIVISION_BY_ZERO')");
       }
+      connection.setNetworkTimeout(Runnable::run, socketTimeoutSeconds * 1000);
     } catch (SQLException e) {
       connection.close();
       throw e;
     }
     return connection;
+  }
+
+  private static boolean timedOut(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.SocketTimeoutException
+          || t.getMessage() != null && t.getMessage().contains("timed out")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -138,7 +207,9 @@ public final class JdbcEndpoint implements Serializable {
       return false;
     }
     JdbcEndpoint e = (JdbcEndpoint) o;
-    return url.equals(e.url) && Objects.equals(user, e.user) && Objects.equals(password, e.password);
+    return url.equals(e.url) && Objects.equals(user, e.user) && Objects.equals(password, e.password)
+        && connectTimeoutSeconds == e.connectTimeoutSeconds
+        && socketTimeoutSeconds == e.socketTimeoutSeconds;
   }
 
   @Override

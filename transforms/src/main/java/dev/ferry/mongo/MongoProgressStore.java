@@ -78,7 +78,7 @@ public final class MongoProgressStore implements JobState {
    */
   @Override
   public ProgressStore.Work planOrResume(String job, String fingerprint,
-      ProgressStore.Planner planner) throws Exception {
+      ProgressStore.Planner planner, ProgressStore.Watermark watermark) throws Exception {
     try (MongoClient client = endpoint.connect()) {
       MongoCollection<Document> progress = progress(endpoint.database(client));
       List<Document> saved = progress.find(ofJob(job, fingerprint)).sort(Sorts.ascending(
@@ -98,9 +98,11 @@ public final class MongoProgressStore implements JobState {
               d.getLong("estimatedRows"));
           pending.add(new RangeTask(range, d.getLong("seq"), d.getString("lastKey")));
         }
-        return new ProgressStore.Work(pending, saved.size(), done, true, estimated);
+        return new ProgressStore.Work(pending, saved.size(), done, true, estimated,
+            saved.get(0).getString("watermark"));
       }
       progress.deleteMany(ofJob(job, fingerprint));
+      String taken = watermark.capture();
       List<KeyRange> ranges = planner.plan();
       List<Document> docs = new ArrayList<>();
       List<RangeTask> pending = new ArrayList<>();
@@ -111,12 +113,13 @@ public final class MongoProgressStore implements JobState {
             .append("upper", r.upperText()).append("nullKeys", r.nullKeys())
             .append("estimatedRows", r.estimatedRows()).append("seq", 0L)
             .append("lastKey", null).append("rowsRead", 0L).append("rowsWritten", 0L)
-            .append("rowsDead", 0L).append("done", false).append("updatedAt", new Date()));
+            .append("rowsDead", 0L).append("done", false).append("updatedAt", new Date())
+            .append("watermark", taken));
         pending.add(RangeTask.fresh(r));
         estimated += r.estimatedRows();
       }
       progress.insertMany(docs);
-      return new ProgressStore.Work(pending, ranges.size(), 0, false, estimated);
+      return new ProgressStore.Work(pending, ranges.size(), 0, false, estimated, taken);
     }
   }
 

@@ -32,6 +32,16 @@ public final class ProgressStore implements JobState {
       for (String ddl : tables.createStatements()) {
         s.execute(ddl);
       }
+      for (String[] added : tables.addedColumns()) {
+        String table = tables.table(added[0]);
+        String column = endpoint.dialect().quote(added[1]);
+        try (ResultSet rs = s.executeQuery("SELECT " + column + " FROM " + table
+            + " WHERE 1 = 0")) {
+          rs.next();
+        } catch (SQLException missing) {
+          s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + added[2]);
+        }
+      }
     }
   }
 
@@ -39,6 +49,15 @@ public final class ProgressStore implements JobState {
   @FunctionalInterface
   public interface Planner {
     List<KeyRange> plan() throws SQLException;
+  }
+
+  /**
+   * Takes a job's catch-up watermark (null: none); called only when no saved plan exists, before
+   * the {@link Planner}, so before anything is read.
+   */
+  @FunctionalInterface
+  public interface Watermark {
+    String capture() throws SQLException;
   }
 
   /** Forgets the saved plan and progress of (job, fingerprint), for a deliberate full re-copy. */
@@ -60,32 +79,43 @@ public final class ProgressStore implements JobState {
     public final int doneRanges;
     public final boolean resumed;
     public final long estimatedRows;
+    /** The watermark taken when the plan was made, kept across resumes; null: none. */
+    public final String watermark;
 
     public Work(List<RangeTask> pending, int totalRanges, int doneRanges, boolean resumed,
-        long estimatedRows) {
+        long estimatedRows, String watermark) {
       this.pending = pending;
       this.totalRanges = totalRanges;
       this.doneRanges = doneRanges;
       this.resumed = resumed;
       this.estimatedRows = estimatedRows;
+      this.watermark = watermark;
     }
   }
 
+  @Override
+  public Work planOrResume(String job, String fingerprint, Planner planner)
+      throws SQLException {
+    return planOrResume(job, fingerprint, planner, () -> null);
+  }
+
   /**
-   * Loads the saved plan of (job, fingerprint) or, on a first run, asks {@code planner} for one
-   * and saves it. Saving happens in one transaction, so a run killed while planning plans again.
+   * Loads the saved plan of (job, fingerprint) and its watermark or, on a first run, captures
+   * the watermark, asks {@code planner} for a plan and saves both. Saving happens in one
+   * transaction, so a run killed while planning plans again.
    */
   @Override
-  public Work planOrResume(String job, String fingerprint,
-      Planner planner) throws SQLException {
+  public Work planOrResume(String job, String fingerprint, Planner planner,
+      Watermark watermark) throws SQLException {
     try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET)) {
       c.setAutoCommit(false);
       List<RangeTask> pending = new ArrayList<>();
       int total = 0;
       int done = 0;
       long estimated = 0;
+      String saved = null;
       try (PreparedStatement ps = c.prepareStatement("SELECT range_index, lower_key, upper_key,"
-          + " null_keys, estimated_rows, seq, last_key, done FROM "
+          + " null_keys, estimated_rows, seq, last_key, done, watermark FROM "
           + tables.table(StateTables.PROGRESS)
           + " WHERE job = ? AND fingerprint = ? ORDER BY range_index")) {
         ps.setString(1, job);
@@ -94,6 +124,7 @@ public final class ProgressStore implements JobState {
           while (rs.next()) {
             total++;
             estimated += rs.getLong(5);
+            saved = rs.getString(9);
             if (rs.getBoolean(8)) {
               done++;
               continue;
@@ -106,14 +137,15 @@ public final class ProgressStore implements JobState {
       }
       if (total > 0) {
         c.commit();
-        return new Work(pending, total, done, true, estimated);
+        return new Work(pending, total, done, true, estimated, saved);
       }
+      String taken = watermark.capture();
       List<KeyRange> ranges = planner.plan();
       try (PreparedStatement ins = c.prepareStatement("INSERT INTO "
           + tables.table(StateTables.PROGRESS) + " (job, fingerprint, range_index, lower_key,"
           + " upper_key, null_keys, estimated_rows, seq, last_key, rows_read, rows_written,"
-          + " rows_dead, done, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, 0, 0, 0, ?,"
-          + " CURRENT_TIMESTAMP)")) {
+          + " rows_dead, done, updated_at, watermark) VALUES (?, ?, ?, ?, ?, ?, ?, 0, NULL, 0, 0,"
+          + " 0, ?, CURRENT_TIMESTAMP, ?)")) {
         for (KeyRange r : ranges) {
           ins.setString(1, job);
           ins.setString(2, fingerprint);
@@ -123,6 +155,7 @@ public final class ProgressStore implements JobState {
           ins.setBoolean(6, r.nullKeys());
           ins.setLong(7, r.estimatedRows());
           ins.setBoolean(8, false);
+          ins.setString(9, taken);
           ins.addBatch();
           pending.add(RangeTask.fresh(r));
           estimated += r.estimatedRows();
@@ -130,7 +163,7 @@ public final class ProgressStore implements JobState {
         ins.executeBatch();
       }
       c.commit();
-      return new Work(pending, ranges.size(), 0, false, estimated);
+      return new Work(pending, ranges.size(), 0, false, estimated, taken);
     }
   }
 
@@ -181,6 +214,90 @@ public final class ProgressStore implements JobState {
       ps.setString(5, sinceValue);
       ps.executeUpdate();
     }
+  }
+
+  /**
+   * Holds a session lock named for the run on a target connection of its own, until closed:
+   * PostgreSQL's advisory lock, MySQL's GET_LOCK. The server releases it when the session ends,
+   * so a killed process's lock is free as soon as the server notices the connection is gone
+   * (at once for a killed process, after TCP keepalive for a vanished host).
+   */
+  @Override
+  public AutoCloseable holdRun(String runId) throws SQLException {
+    Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
+    try (PreparedStatement ps = c.prepareStatement(lockSql("pg_advisory_lock", "GET_LOCK(?, 0)"))) {
+      ps.setString(1, lockName(runId));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+      }
+    } catch (SQLException e) {
+      c.close();
+      throw e;
+    }
+    return c::close;
+  }
+
+  @Override
+  public int markInterrupted(String job, String runId) throws SQLException {
+    List<String> running = new ArrayList<>();
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET)) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT run_id FROM "
+          + tables.table(StateTables.RUNS) + " WHERE job = ? AND status = 'running'"
+          + " AND run_id <> ?")) {
+        ps.setString(1, job);
+        ps.setString(2, runId);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            running.add(rs.getString(1));
+          }
+        }
+      }
+      int marked = 0;
+      for (String other : running) {
+        if (lockIsFree(c, other)) {
+          try (PreparedStatement ps = c.prepareStatement("UPDATE "
+              + tables.table(StateTables.RUNS) + " SET status = 'interrupted', finished_at ="
+              + " CURRENT_TIMESTAMP WHERE job = ? AND run_id = ? AND status = 'running'")) {
+            ps.setString(1, job);
+            ps.setString(2, other);
+            marked += ps.executeUpdate();
+          }
+        }
+      }
+      return marked;
+    }
+  }
+
+  /** Whether no session holds the run's lock: taken and given back at once on PostgreSQL. */
+  private boolean lockIsFree(Connection c, String runId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(lockSql("pg_try_advisory_lock",
+        "IS_FREE_LOCK(?)"))) {
+      ps.setString(1, lockName(runId));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          return false;
+        }
+      }
+    }
+    if (endpoint.dialect() == dev.ferry.jdbc.Dialect.POSTGRESQL) {
+      try (PreparedStatement ps = c.prepareStatement(lockSql("pg_advisory_unlock", null))) {
+        ps.setString(1, lockName(runId));
+        ps.executeQuery().close();
+      }
+    }
+    return true;
+  }
+
+  private String lockSql(String postgresFunction, String mysqlCall) {
+    return "SELECT " + (endpoint.dialect() == dev.ferry.jdbc.Dialect.POSTGRESQL
+        ? postgresFunction + "(hashtextextended(?, 0))" : mysqlCall);
+  }
+
+  /** At most 64 characters, MySQL's limit; run ids are unique on their own. */
+  private static String lockName(String runId) {
+    String name = "ferry_run:" + runId;
+    return name.length() <= 64 ? name : name.substring(0, 64);
   }
 
   /**

@@ -40,7 +40,8 @@ public final class StateTables {
             + " null_keys BOOLEAN NOT NULL, estimated_rows BIGINT NOT NULL,"
             + " seq BIGINT NOT NULL, last_key " + text + ", rows_read BIGINT NOT NULL,"
             + " rows_written BIGINT NOT NULL, rows_dead BIGINT NOT NULL, done BOOLEAN NOT NULL,"
-            + " updated_at " + ts + ", PRIMARY KEY (job, fingerprint, range_index))",
+            + " updated_at " + ts + ", watermark " + text + ","
+            + " PRIMARY KEY (job, fingerprint, range_index))",
         "CREATE TABLE IF NOT EXISTS " + table(DEAD_LETTER) + " ("
             + "job VARCHAR(200) NOT NULL, fingerprint VARCHAR(64) NOT NULL,"
             + " key_hash CHAR(64) NOT NULL, stage VARCHAR(10) NOT NULL, row_key " + text
@@ -53,6 +54,15 @@ public final class StateTables {
             + " started_at " + ts + ", finished_at " + ts + ", status VARCHAR(20) NOT NULL,"
             + " since_value " + text + ", watermark " + text + ", rows_read BIGINT,"
             + " rows_written BIGINT, rows_dead BIGINT, PRIMARY KEY (job, run_id))");
+  }
+
+  /**
+   * Columns added after the first release, as (table, column, type): {@code CREATE TABLE IF NOT
+   * EXISTS} leaves an older table as it is, so {@link ProgressStore#ensureTables} adds them.
+   */
+  public List<String[]> addedColumns() {
+    String text = dialect == Dialect.POSTGRESQL ? "TEXT" : "LONGTEXT";
+    return List.<String[]>of(new String[] {PROGRESS, "watermark", text});
   }
 
   /**

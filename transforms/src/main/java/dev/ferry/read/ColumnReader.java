@@ -61,7 +61,7 @@ public interface ColumnReader extends Serializable {
       case Types.BIT:
       case Types.BOOLEAN:
         if (mysql && type.equals("bit")) {
-          return ColumnReaders::bitOrBytes;
+          return ColumnReaders::bits;
         }
         if (!mysql && type.equals("bit")) {
           return ColumnReaders::string;
@@ -116,14 +116,32 @@ public interface ColumnReader extends Serializable {
     }
 
     /**
-     * The driver gives BIT(n > 1) as its bytes, kept as they are, and BIT(1) and tinyint(1)
-     * (MySQL's BOOLEAN, which it reports as BIT(1) too) as a Boolean. That Boolean is true only
-     * for -1 and values above 0, so a tinyint(1) holding -128 read as false; the flag is taken
-     * from the number instead, true when not 0, as MySQL's own {@code IF(v, …)} has it.
+     * MySQL BIT(1) and tinyint(1) (MySQL's BOOLEAN, which it reports as BIT(1) too) as a
+     * Boolean, BIT(n > 1) as its n binary digits, most significant first ({@code 00000101} for
+     * b'101' in a BIT(8)): the text PostgreSQL's {@code bit(n)} takes and MySQL's
+     * {@code LPAD(BIN(v), n, '0')} shows. The driver's Boolean is true only for -1 and values
+     * above 0, so a tinyint(1) holding -128 would read as false; the flag is taken from the
+     * number instead, true when not 0, as MySQL's own {@code IF(v, …)} has it.
      */
-    static Object bitOrBytes(ResultSet rs, int i) throws SQLException {
+    static Object bits(ResultSet rs, int i) throws SQLException {
       Object v = rs.getObject(i);
-      return v instanceof Boolean ? rs.getLong(i) != 0 : v;
+      if (v instanceof Boolean) {
+        return rs.getLong(i) != 0;
+      }
+      if (!(v instanceof byte[])) {
+        return v;
+      }
+      byte[] bytes = (byte[]) v;
+      int n = rs.getMetaData().getPrecision(i);
+      if (n < 1 || n > bytes.length * 8) {
+        n = bytes.length * 8;
+      }
+      StringBuilder digits = new StringBuilder(n);
+      for (int bit = n - 1; bit >= 0; bit--) {
+        int b = bytes[bytes.length - 1 - bit / 8];
+        digits.append((b >> (bit % 8) & 1) == 1 ? '1' : '0');
+      }
+      return digits.toString();
     }
 
     static Object integer(ResultSet rs, int i) throws SQLException {

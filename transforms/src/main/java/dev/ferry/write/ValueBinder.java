@@ -54,6 +54,10 @@ public final class ValueBinder implements Serializable {
   /** Fractional-second digits the column keeps, or -1 when not a time type. */
   private final int fractionDigits;
   private final String typeName;
+  /** A bit-string column: PostgreSQL bit(n)/varbit(n), MySQL BIT(n). */
+  private final boolean bits;
+  /** The bit column's length n; 0 when it has no limit (varbit). */
+  private final int bitLength;
   /** Scratch for {@link #checkText}; a binder is used by one thread at a time. */
   private transient char[] slice;
 
@@ -71,6 +75,9 @@ public final class ValueBinder implements Serializable {
     this.rejectNul = dialect == Dialect.POSTGRESQL;
     this.mysql = dialect == Dialect.MYSQL;
     this.typeName = c.typeName();
+    String type = typeName.toLowerCase(Locale.ROOT);
+    this.bits = type.equals("bit") || type.equals("varbit") || type.equals("bit varying");
+    this.bitLength = c.size() > 0 && c.size() < (1 << 24) ? c.size() : 0;
     this.fractionDigits = fractionDigits(c, kind, dialect);
   }
 
@@ -204,6 +211,10 @@ public final class ValueBinder implements Serializable {
         throw new ConversionException("column " + column + " is NOT NULL but the value is NULL");
       }
       return null;
+    }
+    if (bits && kind == ValueKind.OTHER) {
+      return BitStrings.fit(value, bitLength, !typeName.toLowerCase(Locale.ROOT)
+          .contains("var"), column);
     }
     if (value instanceof byte[]
         && (kind == ValueKind.TEXT || kind == ValueKind.JSON || kind == ValueKind.OTHER)) {
@@ -421,9 +432,19 @@ public final class ValueBinder implements Serializable {
       return;
     }
     switch (kind) {
+      case BOOLEAN:
+        if (bits && !mysql) {
+          // PostgreSQL has no cast from boolean to bit(1): bind the digit as untyped text.
+          ps.setObject(index, (Boolean) v ? "1" : "0", Types.OTHER);
+        } else {
+          ps.setObject(index, v);
+        }
+        return;
       case JSON:
       case OTHER:
-        if (mysql) {
+        if (bits && mysql) {
+          ps.setBytes(index, BitStrings.bytes((String) v));
+        } else if (mysql) {
           ps.setString(index, (String) v);
         } else {
           // Untyped, so the server parses the text as the column's own type (jsonb, enum, …).

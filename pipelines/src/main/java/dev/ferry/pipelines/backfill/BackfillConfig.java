@@ -54,6 +54,8 @@ public final class BackfillConfig {
   public final long maxDeadLetters;
   public final String sinceColumn;
   public final String since;
+  /** Seconds the watermark is set back before the source's oldest open transaction. */
+  public final int sinceMarginSeconds;
   public final String deadLetterFile;
   public final String summaryFile;
   public final boolean restart;
@@ -81,6 +83,7 @@ public final class BackfillConfig {
     this.maxDeadLetters = b.maxDeadLetters;
     this.sinceColumn = b.sinceColumn;
     this.since = b.since;
+    this.sinceMarginSeconds = b.sinceMarginSeconds;
     this.deadLetterFile = b.deadLetterFile;
     this.summaryFile = b.summaryFile;
     this.restart = b.restart;
@@ -108,6 +111,7 @@ public final class BackfillConfig {
     long maxDeadLetters;
     String sinceColumn;
     String since;
+    int sinceMarginSeconds;
     String deadLetterFile;
     String summaryFile;
     boolean restart;
@@ -185,8 +189,10 @@ public final class BackfillConfig {
     String[] targetSide = !hasTarget ? null : endpointParts(origin, "target", spec.target,
         options.getTargetUrl(), options.getTargetUser(), options.getTargetPasswordEnv(),
         options.getTargetPasswordFile(), secrets);
-    b.source = mongoSource ? null : jdbcEndpoint(origin, "source", sourceSide);
-    b.target = !hasTarget || mongoTarget ? null : jdbcEndpoint(origin, "target", targetSide);
+    b.source = mongoSource ? null : jdbcEndpoint(origin, "source", sourceSide, spec.source,
+        options);
+    b.target = !hasTarget || mongoTarget ? null : jdbcEndpoint(origin, "target", targetSide,
+        spec.target, options);
     String table = first(options.getSourceTable(), spec.source.table);
     b.sourceQuery = first(options.getSourceQuery(), spec.source.query);
     b.sourceKey = options.getSourceKey() != null ? list(options.getSourceKey()) : spec.source.key;
@@ -249,6 +255,11 @@ public final class BackfillConfig {
     JobSpec.Since since = spec.since == null ? new JobSpec.Since() : spec.since;
     b.sinceColumn = first(options.getSinceColumn(), since.column);
     b.since = first(options.getSince(), since.value);
+    b.sinceMarginSeconds = first(options.getSinceMarginSeconds(), since.marginSeconds, 60);
+    if (b.sinceMarginSeconds < 0) {
+      throw new SpecException(origin, "since.marginSeconds", "must not be negative, got "
+          + b.sinceMarginSeconds);
+    }
     if (b.since != null && b.sinceColumn == null) {
       throw new SpecException(origin, "since.column", "required when since.value is given");
     }
@@ -317,6 +328,7 @@ public final class BackfillConfig {
     if (url == null) {
       throw new SpecException(origin, side + ".url", "required (a JDBC or mongodb:// URL)");
     }
+    Secrets.refusePasswordInUrl(url, origin, side + ".url");
     url = secrets.resolve(url, origin, side + ".url");
     String user = secrets.resolve(first(userFlag, spec.user), origin, side + ".user");
     String password;
@@ -336,11 +348,23 @@ public final class BackfillConfig {
     return new String[] {url, user, password};
   }
 
-  private static JdbcEndpoint jdbcEndpoint(String origin, String side, String[] parts) {
+  private static JdbcEndpoint jdbcEndpoint(String origin, String side, String[] parts,
+      JobSpec.Endpoint spec, BackfillOptions options) {
+    JdbcEndpoint endpoint;
     try {
-      return new JdbcEndpoint(parts[0], parts[1], parts[2]);
+      endpoint = new JdbcEndpoint(parts[0], parts[1], parts[2]);
     } catch (IllegalArgumentException e) {
       throw new SpecException(origin, side + ".url", e.getMessage());
+    }
+    int connect = first(options.getConnectTimeoutSeconds(), spec.connectTimeoutSeconds,
+        JdbcEndpoint.DEFAULT_CONNECT_TIMEOUT_SECONDS);
+    int socket = first(options.getSocketTimeoutSeconds(), spec.socketTimeoutSeconds,
+        JdbcEndpoint.DEFAULT_SOCKET_TIMEOUT_SECONDS);
+    try {
+      return endpoint.withTimeouts(connect, socket);
+    } catch (IllegalArgumentException e) {
+      throw new SpecException(origin, side + (connect < 1 ? ".connectTimeoutSeconds"
+          : ".socketTimeoutSeconds"), e.getMessage());
     }
   }
 

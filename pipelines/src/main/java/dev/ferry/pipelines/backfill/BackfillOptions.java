@@ -107,6 +107,20 @@ public interface BackfillOptions extends PipelineOptions {
 
   void setTargetPasswordFile(String value);
 
+  @Description("Seconds a JDBC connection may take to open: TCP connect, the server's greeting,"
+      + " login and session setup, on both sides (default 30). A server that does not answer"
+      + " in time fails the attempt, which is retried like a restart.")
+  Integer getConnectTimeoutSeconds();
+
+  void setConnectTimeoutSeconds(Integer value);
+
+  @Description("Seconds an open JDBC connection may wait for one answer from the server, on"
+      + " both sides; 0 (default): no limit, since one statement may legitimately work for hours"
+      + " without sending anything (TCP keepalive still detects a peer that is gone).")
+  Integer getSocketTimeoutSeconds();
+
+  void setSocketTimeoutSeconds(Integer value);
+
   @Description("Target table, optionally schema.table. Default: the source table's name.")
   String getTargetTable();
 
@@ -156,6 +170,13 @@ public interface BackfillOptions extends PipelineOptions {
   String getSince();
 
   void setSince(String value);
+
+  @Description("Seconds the catch-up watermark is set back before the oldest transaction open on"
+      + " the source (or before the present when ferry cannot see other sessions' transactions),"
+      + " so rows committed late by a long transaction are still caught up (default 60).")
+  Integer getSinceMarginSeconds();
+
+  void setSinceMarginSeconds(Integer value);
 
   @Description("Also write this run's dead letters to a JSONL file.")
   String getDeadLetterFile();

@@ -22,7 +22,6 @@ import dev.ferry.plan.SourceRelation;
 import dev.ferry.progress.JobState;
 import dev.ferry.progress.ProgressStore;
 import dev.ferry.progress.StateTables;
-import dev.ferry.read.ColumnReader;
 import dev.ferry.read.RangeTask;
 import dev.ferry.read.ReadRanges;
 import dev.ferry.read.SpreadRanges;
@@ -47,7 +46,6 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Types;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -189,6 +187,8 @@ public final class BackfillPipeline {
     private final Variant variant;
     private final RunSummary summary = new RunSummary();
     private final long startNanos = System.nanoTime();
+    /** Rows the checkpoints counted as written before this run started. */
+    private long writtenBefore;
 
     Run(BackfillOptions options, BackfillConfig config, Variant variant) {
       this.options = options;
@@ -208,6 +208,7 @@ public final class BackfillPipeline {
           ? new ProgressStore(config.target, config.stateSchema)
           : new MongoProgressStore(config.mongo.targetEndpoint);
       boolean started = false;
+      AutoCloseable lease = null;
       try {
         Prepared prepared = variant.prepare(config);
         store.ensureTables();
@@ -223,13 +224,25 @@ public final class BackfillPipeline {
         if (config.restart) {
           store.forget(config.job, summary.fingerprint);
         }
-        summary.watermark = captureWatermark(prepared);
         ProgressStore.Work work = store.planOrResume(config.job, summary.fingerprint,
-            () -> plan(prepared));
+            () -> plan(prepared), () -> captureWatermark(prepared));
+        summary.watermark = work.watermark;
+        if (work.resumed && work.watermark == null && config.sinceColumn != null) {
+          LOG.warn("{}: the saved plan has no watermark (saved by an older ferry, or the"
+              + " column was empty); taking it now", config.job);
+          summary.watermark = captureWatermark(prepared);
+        }
         summary.resumed = work.resumed;
         summary.rangesThisRun = work.pending.size();
+        writtenBefore = store.totals(config.job, summary.fingerprint).rowsWritten;
+        lease = store.holdRun(summary.runId);
         store.startRun(config.job, summary.runId, summary.fingerprint, summary.kind, since);
         started = true;
+        int interrupted = store.markInterrupted(config.job, summary.runId);
+        if (interrupted > 0) {
+          LOG.info("{}: {} earlier run(s) whose process is gone marked interrupted in the run"
+              + " log", config.job, interrupted);
+        }
         if (work.resumed) {
           LOG.info("{}: resuming: {} of {} ranges already done, {} to go", config.job,
               work.doneRanges, work.totalRanges, work.pending.size());
@@ -253,11 +266,23 @@ public final class BackfillPipeline {
             // the summary already carries the original error
           }
         }
+      } finally {
+        close(lease);
       }
       summary.seconds = (System.nanoTime() - startNanos) / 1e9;
       summary.rowsPerSecond = summary.rowsRead / Math.max(summary.seconds, 1e-3);
       report();
       return summary;
+    }
+
+    private void close(AutoCloseable lease) {
+      if (lease != null) {
+        try {
+          lease.close();
+        } catch (Exception e) {
+          LOG.debug("closing the run's lease failed", e);
+        }
+      }
     }
 
     private String describe(Throwable e) {
@@ -316,26 +341,10 @@ public final class BackfillPipeline {
       }
     }
 
-    /**
-     * The highest value of the catch-up column before reading starts. The next catch-up reads
-     * from it inclusively, so rows changed while this run was reading are copied again, never
-     * missed.
-     */
+    /** The catch-up watermark before anything is read ({@link CatchUpWatermark}). */
     private String captureWatermark(Prepared p) throws SQLException {
-      if (config.sinceColumn == null) {
-        return null;
-      }
-      Dialect d = config.source.dialect();
-      try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE);
-          Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT max(" + d.quote(config.sinceColumn) + ") FROM "
-              + p.relation.fromClause(d))) {
-        rs.next();
-        Column column = p.sourceLayout.column(p.sourceLayout.indexOf(config.sinceColumn));
-        Object value = ColumnReader.forColumn(column.jdbcType(), column.typeName(), d)
-            .read(rs, 1);
-        return value == null ? null : KeyCodec.encode(new Object[] {value});
-      }
+      return config.sinceColumn == null ? null : CatchUpWatermark.capture(config.source,
+          p.relation, p.sourceLayout, config.sinceColumn, config.sinceMarginSeconds);
     }
 
     private List<dev.ferry.plan.KeyRange> plan(Prepared p) throws SQLException {
@@ -474,6 +483,9 @@ public final class BackfillPipeline {
       store.finishRun(config.job, summary.runId, finalStatus,
           finalStatus.equals("succeeded") ? summary.watermark : null, summary.rowsRead,
           summary.rowsWritten, summary.rowsDeadLettered);
+      // finishRun's commit is synchronous: the checkpoints read above are now durable with the
+      // rows they count, including any whose chunk commits were asynchronous.
+      summary.rowsCommitted = totals.rowsWritten - writtenBefore;
       if (config.deadLetterFile != null) {
         exportDeadLetters(store, Path.of(config.deadLetterFile));
       }

@@ -30,7 +30,14 @@ public final class RunSummary {
   @JsonProperty public long rangesDone;
   @JsonProperty public long rangesThisRun;
   @JsonProperty public long rowsRead;
+  /** Rows this run handed to the target's writers (a runner counter), committed or not. */
   @JsonProperty public long rowsWritten;
+  /**
+   * Rows of this run that the checkpoints vouch for, re-read from the state tables at the end
+   * and made durable by the run's final synchronous commit; null when that could not be done
+   * (the target was down), in which case none of this run's rows are confirmed.
+   */
+  @JsonProperty public Long rowsCommitted;
   @JsonProperty public long rowsDeadLettered;
   @JsonProperty public long retries;
   @JsonProperty public long jobRowsRead;
@@ -53,13 +60,27 @@ public final class RunSummary {
     sb.append(String.format("  source        %s%n  target        %s%n", source, target));
     sb.append(String.format("  ranges        %d of %d done (%d processed in this run%s)%n",
         rangesDone, rangesTotal, rangesThisRun, resumed ? ", resumed" : ""));
-    sb.append(String.format("  this run      %,d read, %,d written, %,d dead-lettered in %.1f s"
-        + " (%,.0f rows/s)%n", rowsRead, rowsWritten, rowsDeadLettered, seconds, rowsPerSecond));
+    boolean succeeded = exitCode == EXIT_OK || exitCode == EXIT_TOO_MANY_DEAD_LETTERS;
+    sb.append(String.format("  this run      %,d read, %,d %s, %,d dead-lettered in %.1f s"
+        + " (%,.0f rows/s)%n", rowsRead, rowsWritten, succeeded ? "written" : "sent to the"
+        + " target", rowsDeadLettered, seconds, rowsPerSecond));
+    if (!succeeded && status.equals("failed")) {
+      // A failed run's writes may have been lost since (a target crash loses the last
+      // asynchronous commits); only checkpoints re-read and made durable vouch for rows.
+      sb.append(rowsCommitted == null
+          ? String.format("  committed     unconfirmed: the state tables could not be re-read;"
+              + " count none of this run's rows as written%n")
+          : String.format("  committed     %,d of this run's rows, by the checkpoints re-read"
+              + " at the end; the rest are unconfirmed and the next run copies them%n",
+              rowsCommitted));
+    }
     if (retries > 0) {
       sb.append(String.format("  retries       %d transient errors retried%n", retries));
     }
-    sb.append(String.format("  whole job     %,d read, %,d written, %,d dead-lettered%n",
-        jobRowsRead, jobRowsWritten, jobRowsDeadLettered));
+    if (succeeded || rowsCommitted != null) {
+      sb.append(String.format("  whole job     %,d read, %,d written, %,d dead-lettered%n",
+          jobRowsRead, jobRowsWritten, jobRowsDeadLettered));
+    }
     if (jobRowsDeadLettered > 0) {
       sb.append(String.format("  dead letters  in %s (limit %d)%n", deadLetterTable,
           maxDeadLetters));

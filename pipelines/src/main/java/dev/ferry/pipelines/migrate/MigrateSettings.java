@@ -88,6 +88,7 @@ final class MigrateSettings {
     if (url == null) {
       throw new SpecException(ORIGIN, side + "Url", "required (a JDBC URL)");
     }
+    Secrets.refusePasswordInUrl(url, ORIGIN, side + "Url");
     if (passwordEnv != null && passwordFile != null) {
       throw new SpecException(ORIGIN, side + "PasswordEnv", "give either " + side
           + "PasswordEnv or " + side + "PasswordFile, not both");

@@ -39,6 +39,12 @@ public final class JobSpec {
     /** Only {@code ${env:NAME}} or {@code ${file:PATH}}; literal passwords are refused. */
     @JsonProperty public String password;
 
+    /** JDBC: seconds a connection may take to open (default 30). */
+    @JsonProperty public Integer connectTimeoutSeconds;
+
+    /** JDBC: seconds an open connection may wait for one answer (default 0: no limit). */
+    @JsonProperty public Integer socketTimeoutSeconds;
+
     @JsonProperty public String table;
 
     /** Source only: a trusted SQL query instead of a table. */
@@ -72,6 +78,12 @@ public final class JobSpec {
 
     /** {@code last} (the watermark of the last successful run) or a literal value. */
     @JsonProperty public String value;
+
+    /**
+     * Seconds the recorded watermark is set back before the oldest transaction open on the
+     * source, or before the present when those cannot be seen (default 60).
+     */
+    @JsonProperty public Integer marginSeconds;
   }
 
   /** An in-place fill: which columns of the source table get a value where they are NULL. */

@@ -15,6 +15,16 @@ import java.util.regex.Pattern;
  */
 public final class Secrets {
   private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):([^}]+)}");
+  /**
+   * A password among a URL's properties, however the driver takes them: {@code ?password=},
+   * {@code &password1=} (MySQL's second factors), {@code ;password=}, the key-value host form
+   * {@code (host=h,password=p)}, and other secrets named so ({@code sslpassword},
+   * {@code trustCertificateKeyStorePassword}); group 1 is the value.
+   */
+  private static final Pattern URL_PASSWORD =
+      Pattern.compile("(?i)[?&;,(]\\s*[a-z]*(?:password|passwd|pwd)[0-9]*\\s*=([^&;,)\\s]*)");
+  /** A user-info part with a password, {@code //user:secret@host}, for every host listed. */
+  private static final Pattern USER_INFO_PASSWORD = Pattern.compile("[/,][^/?#,:@]*:([^/?#@,]*)@");
 
   private final Map<String, String> environment;
 
@@ -28,6 +38,28 @@ public final class Secrets {
 
   public static boolean isReference(String value) {
     return value != null && REFERENCE.matcher(value.trim()).matches();
+  }
+
+  /**
+   * Refuses a URL that carries a literal password, as a literal password in a spec is refused:
+   * URLs are logged, shown by schedulers and kept in shell history. A {@code ${env:NAME}} or
+   * {@code ${file:PATH}} reference in its place is allowed. The message names the field and the
+   * way to give the password, never the URL or the password.
+   */
+  public static void refusePasswordInUrl(String url, String file, String field) {
+    if (url == null) {
+      return;
+    }
+    for (Pattern p : new Pattern[] {URL_PASSWORD, USER_INFO_PASSWORD}) {
+      Matcher m = p.matcher(url);
+      while (m.find()) {
+        if (!isReference(m.group(1))) {
+          throw new SpecException(file, field, "holds a password; remove it from the URL and"
+              + " give it as password: ${env:NAME} or ${file:PATH} in the spec, or with"
+              + " --sourcePasswordEnv/--targetPasswordEnv (or ...PasswordFile)");
+        }
+      }
+    }
   }
 
   /** Replaces every reference in {@code value}; {@code where} names the field in errors. */

@@ -7,6 +7,7 @@ import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,11 +138,38 @@ class InvalidSpecTest {
 
   @Test
   void unreachableDatabaseIsAFailureNotACrash() throws Exception {
-    RunSummary s = runSpec(spec("").replace(dst.jdbcUrl(),
-        "jdbc:postgresql://127.0.0.1:1/nowhere?password=s3cret-value"));
+    RunSummary s = runSpec(spec("  password: ${env:SRC_PW}").replace(dst.jdbcUrl(),
+        "jdbc:postgresql://127.0.0.1:1/nowhere"));
     assertEquals(RunSummary.EXIT_FAILED, s.exitCode);
-    assertTrue(s.error.contains("cannot connect to jdbc:postgresql://127.0.0.1:1/nowhere"
-        + "?password=***"), s.error);
+    assertTrue(s.error.contains("cannot connect to jdbc:postgresql://127.0.0.1:1/nowhere"),
+        s.error);
     assertTrue(!s.error.contains("s3cret-value"), s.error);
+  }
+
+  /** A literal password in a URL is refused, in every form the drivers accept. */
+  @Test
+  void passwordInTheUrlIsRefused() throws Exception {
+    for (String url : List.of("jdbc:postgresql://127.0.0.1:1/x?password=s3cret-value",
+        "jdbc:postgresql://127.0.0.1:1/x?user=u&password=s3cret-value",
+        "jdbc:postgresql://127.0.0.1:1/x?sslpassword=s3cret-value",
+        "jdbc:mysql://root:s3cret-value@127.0.0.1:3306/x",
+        "jdbc:mysql://127.0.0.1:3306,root:s3cret-value@127.0.0.2:3306/x",
+        "jdbc:mysql://(host=127.0.0.1,port=3306,user=root,password=s3cret-value)/x",
+        "jdbc:mysql://127.0.0.1:3306/x?PASSWORD2=s3cret-value",
+        "mongodb://root:s3cret-value@127.0.0.1:27017/x")) {
+      assertInvalid(runSpec(spec("").replace(dst.jdbcUrl(), url)), "job.yaml: target.url:"
+          + " holds a password; remove it from the URL");
+      assertInvalid(runSpec(spec(""), "--sourceUrl=" + url), "job.yaml: source.url: holds a"
+          + " password");
+    }
+    // A user without a password, IPv6 hosts and ports are not passwords; a secret reference in
+    // the URL is allowed like one in the password field.
+    for (String url : List.of("jdbc:mysql://root@[::1]:1/x?passwordCharacterEncoding=utf8",
+        "jdbc:postgresql://127.0.0.1:1/x?password=${env:SRC_PW}",
+        "jdbc:mysql://root:${env:SRC_PW}@127.0.0.1:1/x")) {
+      RunSummary s = runSpec(spec("").replace(dst.jdbcUrl(), url));
+      assertEquals(RunSummary.EXIT_FAILED, s.exitCode, s.error);
+      assertTrue(!s.error.contains("s3cret-value"), s.error);
+    }
   }
 }

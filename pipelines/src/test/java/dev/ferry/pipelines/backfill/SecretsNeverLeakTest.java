@@ -45,13 +45,17 @@ class SecretsNeverLeakTest {
         "summaryFile: " + tmp.resolve("summary.json")));
     String ok = run(List.of("backfill", "--spec=" + spec), 3);
     assertTrue(ok.contains("1 dead-lettered"), ok);
-    // A failing run: the password is also in the URL's query string here.
+    // A failing run: the target cannot be reached with the password.
     String failing = run(List.of("backfill", "--spec=" + spec, "--job=secrets2",
-        "--targetUrl=jdbc:postgresql://127.0.0.1:1/x?password=" + PASSWORD), 1);
-    assertTrue(failing.contains("password=***"), failing);
+        "--targetUrl=jdbc:postgresql://127.0.0.1:1/x"), 1);
+    assertTrue(failing.contains("cannot connect to jdbc:postgresql://127.0.0.1:1/x"), failing);
+    // A refused run: the password written into the URL.
+    String refused = run(List.of("backfill", "--spec=" + spec, "--job=secrets3",
+        "--targetUrl=jdbc:postgresql://127.0.0.1:1/x?password=" + PASSWORD), 2);
+    assertTrue(refused.contains("target.url: holds a password"), refused);
 
     List<String> leaks = new ArrayList<>();
-    for (String output : List.of(ok, failing)) {
+    for (String output : List.of(ok, failing, refused)) {
       if (output.contains(PASSWORD)) {
         leaks.add("console");
       }

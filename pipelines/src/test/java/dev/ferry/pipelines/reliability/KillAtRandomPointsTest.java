@@ -62,7 +62,7 @@ class KillAtRandomPointsTest {
       File log = tmp.resolve("seed" + seed + "-run" + kill + ".log").toFile();
       Process child = Runs.child(childFlags, "512m", log);
       try {
-        waitForCommitted(dst, Math.max(at, before + 1), child, log);
+        Runs.waitForCommitted(dst, Math.max(at, before + 1), child, log);
         Thread.sleep(random.nextInt(100));
       } finally {
         child.destroyForcibly();
@@ -136,21 +136,5 @@ class KillAtRandomPointsTest {
     private static long key(String encoded) {
       return ((Number) KeyCodec.decode(encoded)[0]).longValue();
     }
-  }
-
-  private static void waitForCommitted(TestDatabase dst, long rows, Process child, File log)
-      throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      if (!child.isAlive()) {
-        throw new AssertionError("the child ended before it could be killed:\n"
-            + Runs.tail(log));
-      }
-      if (Runs.committedRows(dst) >= rows) {
-        return;
-      }
-      Thread.sleep(25);
-    }
-    throw new AssertionError("no progress within 90 s:\n" + Runs.tail(log));
   }
 }

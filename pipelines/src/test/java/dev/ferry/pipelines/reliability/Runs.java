@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /** Runs backfills for the fault tests: in this JVM, or in a child JVM that a test can kill. */
@@ -67,6 +68,24 @@ final class Runs {
     } catch (IllegalStateException notYetCreated) {
       return 0;
     }
+  }
+
+
+  /** Waits until {@code rows} rows are committed by the child, which must still be alive. */
+  static void waitForCommitted(TestDatabase dst, long rows, Process child, File log)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      if (!child.isAlive()) {
+        throw new AssertionError("the child ended before it could be killed:\n"
+            + tail(log));
+      }
+      if (committedRows(dst) >= rows) {
+        return;
+      }
+      Thread.sleep(25);
+    }
+    throw new AssertionError("no progress within 90 s:\n" + tail(log));
   }
 
   /**
