@@ -105,8 +105,10 @@ final class PostgresNames {
    */
   void claim(String scope, String name, String what) {
     String first = claimed.computeIfAbsent(scope, s -> new HashMap<>()).putIfAbsent(name, what);
-    if (first != null && !first.equals(what)) {
-      collisions.add(first + " and " + what + " both become " + quote(name));
+    String collision = first + " and " + what + " both become " + quote(name);
+    // a table's name is claimed as a relation and as a type: one collision, said once
+    if (first != null && !first.equals(what) && !collisions.contains(collision)) {
+      collisions.add(collision);
     }
   }
 
