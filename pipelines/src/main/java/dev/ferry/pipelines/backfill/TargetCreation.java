@@ -25,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -110,7 +111,7 @@ final class TargetCreation {
     }
   }
 
-  /** The source's column definitions under the names the mapping writes them to, in its order. */
+  /** The source's column definitions under the names the mapping writes them to. */
   private static List<ColumnDef> columns(BackfillConfig config, BackfillPipeline.Prepared p,
       TableDef source) {
     Map<String, String> sourceOf = new HashMap<>();
@@ -123,8 +124,12 @@ final class TargetCreation {
     MappingSpec mapping = TargetNaming.apply(config.mapping, p.sourceLayout, config.naming);
     Map<String, ColumnRule> rules = new HashMap<>();
     mapping.columns.forEach(r -> rules.put(r.name, r));
+    // In the source's column order, as a reader of both tables expects, not the mapping's.
+    List<String> outputs = new ArrayList<>(p.outputLayout().names());
+    outputs.sort(Comparator.comparingInt(out -> sourceOf.containsKey(out)
+        ? p.sourceLayout.indexOf(sourceOf.get(out)) : Integer.MAX_VALUE));
     List<ColumnDef> columns = new ArrayList<>();
-    for (String out : p.outputLayout().names()) {
+    for (String out : outputs) {
       String from = sourceOf.get(out);
       ColumnRule rule = rules.get(out);
       if (from == null || (rule != null && (rule.cast != null || rule.constant != null

@@ -72,14 +72,14 @@ class CreateTargetTest {
           ? " not null" : ""));
     }
     Map<String, String> expected = new LinkedHashMap<>();
+    expected.put("order_id", "integer not null");
     expected.put("status", "text not null");
     expected.put("total", "numeric(10,2) not null");
+    expected.put("placed_at", "timestamp(0) with time zone not null");
     expected.put("gift", "boolean");
+    expected.put("email", "character varying(100)");
     expected.put("note", "text");
     expected.put("changed", "timestamp(0) with time zone not null");
-    expected.put("order_id", "integer not null");
-    expected.put("email", "character varying(100)");
-    expected.put("placed_at", "timestamp(0) with time zone not null");
     assertEquals(expected, columns);
     assertEquals(List.of(List.of("order_id")), dst.query("SELECT a.attname FROM pg_index i"
         + " JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)"
