@@ -101,6 +101,34 @@ class CreateTargetTest {
     assertEquals(0, Ferry.run(new String[] {"reconcile", "--spec=" + spec}));
   }
 
+  /** The spec the README's quickstart shows, word for word but for the addresses. */
+  @Test
+  void theReadmeQuickstartSpecExitsZeroOnAFreshTarget() throws Exception {
+    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    int start = readme.indexOf("# orders.yaml\n");
+    assertTrue(start > 0, "README.md shows orders.yaml");
+    String yaml = readme.substring(start, readme.indexOf("```", start));
+    TestDatabase src = EmbeddedDatabases.newMariaDb();
+    src.execute("CREATE TABLE orders (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY,"
+            + " status ENUM('new','paid') NOT NULL, total DECIMAL(10,2), placed DATETIME,"
+            + " gift TINYINT(1), note TEXT, changed TIMESTAMP NULL)",
+        "INSERT INTO orders (status, total, placed, gift, note, changed) SELECT"
+            + " IF(seq % 2, 'new', 'paid'), seq / 4, '2024-05-01 10:00:00' + INTERVAL seq DAY,"
+            + " seq % 2, REPEAT('x', seq), NULL FROM seq_1_to_300");
+    TestDatabase dst = EmbeddedDatabases.newPostgres();
+    Path spec = tmp.resolve("orders.yaml");
+    Files.writeString(spec, yaml
+        .replace("jdbc:mysql://legacy-db:3306/shop", src.jdbcUrl())
+        .replace("user: ferry_reader", "user: " + src.user())
+        .replace("jdbc:postgresql://new-db:5432/shop", dst.jdbcUrl())
+        .replace("user: ferry,", "user: " + dst.user() + ","), StandardCharsets.UTF_8);
+    RunSummary run = Backfills.run(Map.of("FERRY_SOURCE_PASSWORD", src.password(),
+        "FERRY_TARGET_PASSWORD", dst.password()), "--spec=" + spec);
+    assertEquals(RunSummary.EXIT_OK, run.exitCode, run.error);
+    assertEquals(300L, dst.count("orders"));
+    assertEquals(3L, dst.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'ferry'"));
+  }
+
   /** --naming=snake creates and fills invoice_line.unit_price from InvoiceLine.UnitPrice. */
   @Test
   void snakeNamingForATableItCreates() {
