@@ -59,7 +59,7 @@ public enum Naming {
           && out.charAt(out.length() - 1) != '_') {
         out.append('_');
       }
-      out.appendCodePoint(Character.toLowerCase(c));
+      out.appendCodePoint(c);
     }
     return out.toString().toLowerCase(Locale.ROOT);
   }

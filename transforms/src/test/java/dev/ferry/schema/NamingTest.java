@@ -46,6 +46,43 @@ class NamingTest {
     assertEquals("must be lower, snake or preserve, not 'camel'", e.getMessage());
   }
 
+  /** Triggers, their functions, enum types and checks are spelled like the tables they serve. */
+  @Test
+  void snakeCaseReachesTriggersFunctionsEnumTypesAndChecks() throws Exception {
+    TestDatabase maria = EmbeddedDatabases.newMariaDb();
+    maria.execute("CREATE TABLE InvoiceLine (InvoiceLineId INT PRIMARY KEY,"
+        + " LineState ENUM('Open','Done'), UnitPrice DECIMAL(8,2),"
+        + " ChangedAt TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,"
+        + " CONSTRAINT PriceCheck CHECK (UnitPrice >= 0))");
+    SourceSchema source;
+    try (var c = maria.connect()) {
+      source = MySqlCatalog.read(c);
+    }
+    PostgresDdl ddl = PostgresDdl.generate(source, TypeMappingRules.defaults(),
+        MappingOptions.defaults().withNaming(Naming.SNAKE).withOnUpdateTriggers(true)
+            .withEnumStyle(MappingOptions.EnumStyle.POSTGRES_ENUM));
+    TestDatabase pg = EmbeddedDatabases.newPostgres();
+    pg.execute(ddl.beforeLoad().toArray(String[]::new));
+    pg.execute(ddl.afterLoad().toArray(String[]::new));
+    pg.execute(ddl.onUpdateTriggers().toArray(String[]::new));
+    assertEquals("invoice_line_on_update", pg.scalar("SELECT tgname FROM pg_trigger"
+        + " WHERE tgrelid = 'invoice_line'::regclass AND NOT tgisinternal"));
+    assertEquals(1L, pg.scalar("SELECT count(*) FROM pg_proc"
+        + " WHERE proname = 'invoice_line_on_update'"));
+    assertEquals(1L, pg.scalar("SELECT count(*) FROM pg_type"
+        + " WHERE typname = 'invoice_line_line_state' AND typtype = 'e'"));
+    assertEquals("CHECK ((unit_price >= (0)::numeric))", pg.scalar("SELECT"
+        + " pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'price_check'"));
+    pg.execute("INSERT INTO invoice_line (invoice_line_id, line_state, unit_price)"
+        + " VALUES (1, 'Open', 2)");
+    assertEquals(List.of("column InvoiceLine.InvoiceLineId -> invoice_line_id",
+            "column InvoiceLine.LineState -> line_state",
+            "column InvoiceLine.UnitPrice -> unit_price",
+            "column InvoiceLine.ChangedAt -> changed_at"),
+        ddl.renames().stream().map(Rename::toString).filter(r -> r.startsWith("column"))
+            .toList());
+  }
+
   /** The reserved words are exactly those PostgreSQL itself will not take unquoted as names. */
   @Test
   void reservedWordsAreThoseOfPostgres() {

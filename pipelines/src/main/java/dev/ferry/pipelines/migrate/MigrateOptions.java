@@ -98,7 +98,8 @@ public interface MigrateOptions extends PipelineOptions {
   @Description("PostgreSQL names: lower (InvoiceLine -> invoiceline, default, as pgloader),"
       + " snake (InvoiceLine -> invoice_line, HTTPStatus -> http_status) or preserve (exactly as"
       + " the source, quoted in every query).")
-  @Default.String("lower")
+  // No @Default: the backfill's --naming (default preserve) shares the property, and Beam wants
+  // the same @Default on every interface that declares it.
   String getNaming();
 
   void setNaming(String value);

@@ -58,7 +58,7 @@ final class MigrateSettings {
       throw new SpecException(ORIGIN, "targetUrl", "must be a PostgreSQL database"
           + " (jdbc:postgresql:)");
     }
-    Naming naming = naming(o.getNaming());
+    Naming naming = o.getNaming() == null ? Naming.LOWER : naming(o.getNaming());
     // A schema written in double quotes keeps its spelling, as in PostgreSQL's own SQL.
     targetSchema = Optional.ofNullable(o.getTargetSchema()).map(s -> s.strip().startsWith("\"")
         ? single("targetSchema", s) : naming.apply(single("targetSchema", s)));
@@ -140,7 +140,7 @@ final class MigrateSettings {
     return options;
   }
 
-  static Naming naming(String flag) {
+  private static Naming naming(String flag) {
     try {
       return Naming.fromFlag(flag);
     } catch (IllegalArgumentException e) {
