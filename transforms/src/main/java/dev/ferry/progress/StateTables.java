@@ -1,6 +1,7 @@
 package dev.ferry.progress;
 
 import dev.ferry.jdbc.Dialect;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,16 +25,25 @@ public final class StateTables {
   }
 
   public String table(String name) {
-    java.util.List<String> parts = new java.util.ArrayList<>(schema);
+    List<String> parts = new ArrayList<>(schema);
     parts.add(name);
     return dialect.quoteQualified(parts);
   }
 
+  /**
+   * The schema (when one is named; on MySQL a database) and the tables, each created only when
+   * missing, so a job's first run on a fresh target sets its state up itself.
+   */
   public List<String> createStatements() {
     boolean pg = dialect == Dialect.POSTGRESQL;
     String text = pg ? "TEXT" : "LONGTEXT";
     String ts = pg ? "TIMESTAMPTZ" : "TIMESTAMP(3) NULL";
-    return List.of(
+    List<String> statements = new ArrayList<>();
+    if (!schema.isEmpty()) {
+      // PostgreSQL creates a schema in the connected database only: the last part names it.
+      statements.add("CREATE SCHEMA IF NOT EXISTS " + dialect.quote(schema.get(schema.size() - 1)));
+    }
+    statements.addAll(List.of(
         "CREATE TABLE IF NOT EXISTS " + table(PROGRESS) + " ("
             + "job VARCHAR(200) NOT NULL, fingerprint VARCHAR(64) NOT NULL,"
             + " range_index INT NOT NULL, lower_key " + text + ", upper_key " + text + ","
@@ -53,7 +63,8 @@ public final class StateTables {
             + " fingerprint VARCHAR(64) NOT NULL, kind VARCHAR(20) NOT NULL,"
             + " started_at " + ts + ", finished_at " + ts + ", status VARCHAR(20) NOT NULL,"
             + " since_value " + text + ", watermark " + text + ", rows_read BIGINT,"
-            + " rows_written BIGINT, rows_dead BIGINT, PRIMARY KEY (job, run_id))");
+            + " rows_written BIGINT, rows_dead BIGINT, PRIMARY KEY (job, run_id))"));
+    return List.copyOf(statements);
   }
 
   /**

@@ -1,8 +1,10 @@
 package dev.ferry.schema;
 
+import java.util.function.UnaryOperator;
+
 /**
- * Rewrites a MySQL CHECK condition into PostgreSQL spelling: backquoted identifiers become
- * double-quoted ones, string literals lose MySQL's backslash escapes and charset introducers
+ * Rewrites a MySQL CHECK condition into PostgreSQL spelling: backquoted identifiers (columns)
+ * become double-quoted ones, spelled by the migration's naming, string literals lose MySQL's backslash escapes and charset introducers
  * ({@code _utf8mb4'a'}), and double-quoted strings become single-quoted. Functions and operators
  * are kept as written: conditions that use MySQL-only functions need a manual rewrite, and
  * PostgreSQL says so when the constraint is added.
@@ -10,7 +12,8 @@ package dev.ferry.schema;
 final class CheckClauseTranslator {
   private CheckClauseTranslator() {}
 
-  static String translate(String clause) {
+  /** The condition with each backquoted column name spelled by {@code columnName}. */
+  static String translate(String clause, UnaryOperator<String> columnName) {
     StringBuilder out = new StringBuilder(clause.length());
     int i = 0;
     while (i < clause.length()) {
@@ -18,7 +21,7 @@ final class CheckClauseTranslator {
       if (c == '`') {
         int end = closing(clause, i, '`');
         String name = clause.substring(i + 1, end).replace("``", "`");
-        out.append(PostgresNames.quote(name));
+        out.append(PostgresNames.quote(columnName.apply(name)));
         i = end + 1;
       } else if (c == '\'' || c == '"') {
         int end = closing(clause, i, c);

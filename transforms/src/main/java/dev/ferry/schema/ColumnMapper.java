@@ -32,6 +32,12 @@ final class ColumnMapper {
     boolean enumType =
         rule.targetsEnum() && options.enumStyle() == MappingOptions.EnumStyle.POSTGRES_ENUM;
     String enumTypeName = names.enumType(table.name(), column.name());
+    if (enumType) {
+      names.claim(
+          "types",
+          names.enumTypeName(table.name(), column.name()),
+          "the enum type of column '" + table.name() + "." + column.name() + "'");
+    }
     PostgresType type =
         PostgresType.of(rule.render(table, column, options, enumType ? enumTypeName : "text"));
     rule.report().ifPresent(r -> report.column(WarningKind.LOSSY_TYPE, table, column, r));
@@ -56,6 +62,12 @@ final class ColumnMapper {
           column,
           "NOT NULL dropped: the column defaults to a zero date, and zero dates load as NULL");
     }
+    String targetName = names.columnName(column.name());
+    names.claim(
+        "columns of " + table.name(),
+        targetName,
+        "column '" + table.name() + "." + column.name() + "'");
+    names.renamed("column", table.name() + "." + column.name(), column.name(), targetName);
     String name = names.column(column.name());
     Optional<String> enumTypeDdl =
         enumType
@@ -70,7 +82,7 @@ final class ColumnMapper {
         notNull,
         labelCheck(rule, enumType, column, name, type),
         enumTypeDdl,
-        conversion(column, type, enumType));
+        conversion(column, targetName, type, enumType));
   }
 
   private void reportDetails(TableDef table, ColumnDef column) {
@@ -115,13 +127,16 @@ final class ColumnMapper {
           "generated column becomes a plain column holding the copied values; its expression"
               + " is not translated");
     }
-    if (!PostgresNames.fit(column.name()).equals(column.name())) {
+    String target = names.columnName(column.name());
+    if (!target.equals(names.naming().apply(column.name()))) {
       report.column(
           WarningKind.IDENTIFIER_TOO_LONG,
           table,
           column,
-          "name longer than 63 bytes; the PostgreSQL column is "
-              + PostgresNames.fit(column.name()));
+          "name longer than 63 bytes; the PostgreSQL column is " + target);
+    }
+    if (ReservedWords.contains(target)) {
+      report.column(WarningKind.RESERVED_WORD, table, column, ReservedWords.warning(target));
     }
   }
 
@@ -141,11 +156,12 @@ final class ColumnMapper {
     return column.labels().stream().map(DefaultTranslator::quote).collect(Collectors.joining(", "));
   }
 
-  private ColumnConversion conversion(ColumnDef column, PostgresType type, boolean enumType) {
+  private ColumnConversion conversion(
+      ColumnDef column, String targetName, PostgresType type, boolean enumType) {
     Set<ConversionNeed> needs = ConversionNeeds.of(column, type, enumType);
     return new ColumnConversion(
         column.name(),
-        PostgresNames.fit(column.name()),
+        targetName,
         column.columnType(),
         type.sql(),
         needs,

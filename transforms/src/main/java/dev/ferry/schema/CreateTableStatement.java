@@ -36,6 +36,10 @@ final class CreateTableStatement {
                 + "'; in PostgreSQL it covers whole values");
       }
     }
+    names.claim(
+        "relations",
+        names.primaryKeyName(table.source().name()),
+        "the primary key of table '" + table.source().name() + "'");
     return "CONSTRAINT "
         + names.primaryKey(table.source().name())
         + " PRIMARY KEY ("

@@ -56,6 +56,11 @@ final class ForeignKeyStatements {
 
   private static String addConstraint(
       MappedTable child, MappedTable parent, ForeignKeyDef fk, PostgresNames names) {
+    String name = names.constraintName(fk.name());
+    String source = child.source().name() + "." + fk.name();
+    names.claim(
+        "constraints of " + child.source().name(), name, "foreign key '" + source + "'");
+    names.renamed("constraint", source, fk.name(), name);
     return "ALTER TABLE "
         + child.name()
         + " ADD CONSTRAINT "

@@ -70,6 +70,10 @@ final class IndexStatements {
       }
       parts.add(part.descending() ? key + " DESC" : key);
     }
+    String name = names.indexName(table.source().name(), index.name());
+    String source = table.source().name() + "." + index.name();
+    names.claim("relations", name, "index '" + source + "'");
+    names.renamed("index", source, index.name(), name);
     return "CREATE "
         + (index.unique() ? "UNIQUE " : "")
         + "INDEX "

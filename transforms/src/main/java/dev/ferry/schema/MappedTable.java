@@ -8,9 +8,10 @@ import java.util.Optional;
  *
  * @param source the MySQL table
  * @param name the quoted, possibly schema-qualified PostgreSQL table name
+ * @param targetName the PostgreSQL table name, unquoted and unqualified
  * @param columns the mapped columns in source order
  */
-record MappedTable(TableDef source, String name, List<MappedColumn> columns) {
+record MappedTable(TableDef source, String name, String targetName, List<MappedColumn> columns) {
   MappedTable {
     columns = List.copyOf(columns);
   }
@@ -31,7 +32,7 @@ record MappedTable(TableDef source, String name, List<MappedColumn> columns) {
   TableConversion conversion() {
     return new TableConversion(
         source.name(),
-        PostgresNames.fit(source.name()),
+        targetName,
         columns.stream().map(MappedColumn::conversion).toList());
   }
 }

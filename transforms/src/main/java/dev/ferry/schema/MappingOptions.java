@@ -16,15 +16,17 @@ import java.util.Optional;
  * @param enumStyle what {@code {enum}} in a rule means
  * @param onUpdateTriggers whether to generate triggers that emulate {@code ON UPDATE
  *     CURRENT_TIMESTAMP}
- * @param targetSchema the PostgreSQL schema to create everything in; absent means unqualified
- *     names, resolved by the connection's search_path
+ * @param targetSchema the PostgreSQL schema to create everything in, spelled as it is to be
+ *     created; absent means unqualified names, resolved by the connection's search_path
+ * @param naming how source identifiers are spelled in PostgreSQL
  */
 public record MappingOptions(
     DatetimeType datetimeType,
     ZoneId sourceZone,
     EnumStyle enumStyle,
     boolean onUpdateTriggers,
-    Optional<String> targetSchema) {
+    Optional<String> targetSchema,
+    Naming naming) {
 
   /** PostgreSQL type for MySQL DATETIME. */
   public enum DatetimeType {
@@ -55,6 +57,7 @@ public record MappingOptions(
     Objects.requireNonNull(sourceZone, "sourceZone");
     Objects.requireNonNull(enumStyle, "enumStyle");
     Objects.requireNonNull(targetSchema, "targetSchema");
+    Objects.requireNonNull(naming, "naming");
     targetSchema.ifPresent(
         s -> {
           if (s.isEmpty()) {
@@ -63,30 +66,45 @@ public record MappingOptions(
         });
   }
 
-  /** timestamp for DATETIME, UTC, enums as text with a CHECK, no triggers, unqualified names. */
+  /**
+   * timestamp for DATETIME, UTC, enums as text with a CHECK, no triggers, unqualified names in
+   * lower case.
+   */
   public static MappingOptions defaults() {
     return new MappingOptions(
-        DatetimeType.TIMESTAMP, ZoneOffset.UTC, EnumStyle.TEXT_WITH_CHECK, false, Optional.empty());
+        DatetimeType.TIMESTAMP,
+        ZoneOffset.UTC,
+        EnumStyle.TEXT_WITH_CHECK,
+        false,
+        Optional.empty(),
+        Naming.LOWER);
   }
 
   public MappingOptions withDatetimeType(DatetimeType type) {
-    return new MappingOptions(type, sourceZone, enumStyle, onUpdateTriggers, targetSchema);
+    return new MappingOptions(type, sourceZone, enumStyle, onUpdateTriggers, targetSchema, naming);
   }
 
   public MappingOptions withSourceZone(ZoneId zone) {
-    return new MappingOptions(datetimeType, zone, enumStyle, onUpdateTriggers, targetSchema);
+    return new MappingOptions(
+        datetimeType, zone, enumStyle, onUpdateTriggers, targetSchema, naming);
   }
 
   public MappingOptions withEnumStyle(EnumStyle style) {
-    return new MappingOptions(datetimeType, sourceZone, style, onUpdateTriggers, targetSchema);
+    return new MappingOptions(
+        datetimeType, sourceZone, style, onUpdateTriggers, targetSchema, naming);
   }
 
   public MappingOptions withOnUpdateTriggers(boolean generate) {
-    return new MappingOptions(datetimeType, sourceZone, enumStyle, generate, targetSchema);
+    return new MappingOptions(datetimeType, sourceZone, enumStyle, generate, targetSchema, naming);
   }
 
   public MappingOptions withTargetSchema(String schema) {
     return new MappingOptions(
-        datetimeType, sourceZone, enumStyle, onUpdateTriggers, Optional.of(schema));
+        datetimeType, sourceZone, enumStyle, onUpdateTriggers, Optional.of(schema), naming);
+  }
+
+  public MappingOptions withNaming(Naming names) {
+    return new MappingOptions(
+        datetimeType, sourceZone, enumStyle, onUpdateTriggers, targetSchema, names);
   }
 }

@@ -30,6 +30,8 @@ final class OnUpdateTriggers {
           .append("  END IF;\n");
     }
     String function = names.onUpdateFunction(table.source().name());
+    names.claim("functions", function, "the ON UPDATE function of table '"
+        + table.source().name() + "'");
     return List.of(
         "CREATE OR REPLACE FUNCTION "
             + function

@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #onUpdateTriggers()}, if enabled, after the last catch-up copy.
  * </ol>
  *
- * <p>Identifiers keep their MySQL spelling and are always quoted, so reserved words ({@code
- * order}), mixed case ({@code Select}) and spaces work. Statements have no trailing semicolon, for
+ * <p>Identifiers are spelled as {@link MappingOptions#naming()} says (lower case by default) and
+ * always quoted, so reserved words ({@code order}), mixed case ({@code Select}) and spaces work;
+ * {@link #renames()} lists every name that changed. Two source objects that would get one name
+ * stop the generation ({@link NameCollisionException}). Statements have no trailing semicolon, for
  * JDBC. Everything the translation could not carry over exactly is in {@link #report()}.
  */
 public final class PostgresDdl {
@@ -43,6 +45,7 @@ public final class PostgresDdl {
   private final List<TableConversion> conversions;
   private final LoadOrder loadOrder;
   private final Report report;
+  private final List<Rename> renames;
 
   private PostgresDdl(Generator g, LoadOrder loadOrder) {
     this.createTypes = List.copyOf(g.createTypes);
@@ -55,6 +58,7 @@ public final class PostgresDdl {
     this.conversions = List.copyOf(g.conversions);
     this.loadOrder = loadOrder;
     this.report = g.report.build();
+    this.renames = List.copyOf(g.names.renames());
   }
 
   /** The DDL with ferry's default rules and options. */
@@ -66,12 +70,16 @@ public final class PostgresDdl {
    * The DDL for every table of {@code schema}.
    *
    * @throws ColumnMappingException if a column's type matches no rule, naming table and column
+   * @throws NameCollisionException if two source objects would get one PostgreSQL name
    */
   public static PostgresDdl generate(
       SourceSchema schema, TypeMappingRules rules, MappingOptions options) {
     LoadOrder loadOrder = LoadOrder.of(schema);
     Generator generator = new Generator(schema, rules, options);
     generator.run(loadOrder);
+    if (!generator.names.collisions().isEmpty()) {
+      throw new NameCollisionException(options.naming(), generator.names.collisions());
+    }
     PostgresDdl ddl = new PostgresDdl(generator, loadOrder);
     LOG.info(
         "generated PostgreSQL DDL for {} tables of {} with {} warnings",
@@ -169,6 +177,11 @@ public final class PostgresDdl {
     return report;
   }
 
+  /** The source identifiers whose PostgreSQL names differ, in the order they were generated. */
+  public List<Rename> renames() {
+    return renames;
+  }
+
   /** Walks the tables once and collects every kind of statement. */
   private static final class Generator {
     final SourceSchema schema;
@@ -188,7 +201,7 @@ public final class PostgresDdl {
     Generator(SourceSchema schema, TypeMappingRules rules, MappingOptions options) {
       this.schema = schema;
       this.options = options;
-      this.names = new PostgresNames(options.targetSchema());
+      this.names = new PostgresNames(options.targetSchema(), options.naming());
       this.columns = new ColumnMapper(rules, options, names, report);
     }
 
@@ -216,18 +229,26 @@ public final class PostgresDdl {
     }
 
     private MappedTable map(TableDef table) {
-      if (!PostgresNames.fit(table.name()).equals(table.name())) {
+      String target = names.tableName(table.name());
+      String what = "table '" + table.name() + "'";
+      names.claim("relations", target, what);
+      // every table also has a row type of its name, beside the enum types
+      names.claim("types", target, what);
+      names.renamed("table", table.name(), table.name(), target);
+      if (!target.equals(names.naming().apply(table.name()))) {
         report.table(
             WarningKind.IDENTIFIER_TOO_LONG,
             table.name(),
-            "name longer than 63 bytes; the PostgreSQL table is "
-                + PostgresNames.fit(table.name()));
+            "name longer than 63 bytes; the PostgreSQL table is " + target);
+      }
+      if (ReservedWords.contains(target)) {
+        report.table(WarningKind.RESERVED_WORD, table.name(), ReservedWords.warning(target));
       }
       List<MappedColumn> mapped = new ArrayList<>();
       for (ColumnDef column : table.columns()) {
         mapped.add(columns.map(table, column));
       }
-      return new MappedTable(table, names.table(table.name()), mapped);
+      return new MappedTable(table, names.table(table.name()), target, mapped);
     }
 
     private void addTable(MappedTable table) {
@@ -236,13 +257,18 @@ public final class PostgresDdl {
       createIndexes.addAll(IndexStatements.of(table, names, report));
       for (CheckDef check : table.source().checks()) {
         if (check.enforced()) {
+          String name = names.constraintName(check.name());
+          String source = table.source().name() + "." + check.name();
+          names.claim(
+              "constraints of " + table.source().name(), name, "check constraint '" + source + "'");
+          names.renamed("constraint", source, check.name(), name);
           addChecks.add(
               "ALTER TABLE "
                   + table.name()
                   + " ADD CONSTRAINT "
                   + names.constraint(check.name())
                   + " CHECK ("
-                  + CheckClauseTranslator.translate(check.clause())
+                  + CheckClauseTranslator.translate(check.clause(), names::columnName)
                   + ")");
         } else {
           report.table(

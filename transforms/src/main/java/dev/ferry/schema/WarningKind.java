@@ -31,5 +31,7 @@ public enum WarningKind {
   /** Tables reference each other in a cycle, so no parent-first load order exists for them. */
   LOAD_ORDER_CYCLE,
   /** A name is longer than PostgreSQL's 63 bytes and was shortened. */
-  IDENTIFIER_TOO_LONG
+  IDENTIFIER_TOO_LONG,
+  /** A table or column name is a PostgreSQL reserved word, so queries must quote it. */
+  RESERVED_WORD
 }

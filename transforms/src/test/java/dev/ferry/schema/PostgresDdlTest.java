@@ -29,7 +29,13 @@ class PostgresDdlTest {
 
   @BeforeAll
   static void createSchemaInPostgres() {
-    ddl = PostgresDdl.generate(SourceSchemaFixture.read());
+    // Names as MariaDB spells them: this test is about quoting reserved words, mixed case and
+    // spaces; NamingTest covers lower and snake case.
+    ddl =
+        PostgresDdl.generate(
+            SourceSchemaFixture.read(),
+            TypeMappingRules.defaults(),
+            MappingOptions.defaults().withNaming(Naming.PRESERVE));
     pg = EmbeddedDatabases.newPostgres();
     pg.execute(ddl.beforeLoad().toArray(String[]::new));
     pg.execute(ddl.afterLoad().toArray(String[]::new));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.MappingSpec;
 import dev.ferry.mongo.MongoEndpoint;
@@ -13,6 +14,7 @@ import dev.ferry.pipelines.spec.JobSpec;
 import dev.ferry.pipelines.spec.QualifiedName;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
+import dev.ferry.schema.Naming;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -47,6 +49,10 @@ public final class BackfillConfig {
   public final MongoSides mongo;
   public final List<String> targetKey;
   public final List<String> stateSchema;
+  /** Whether to create the target table when it is missing ({@code target.create}). */
+  public final boolean createTarget;
+  /** How the mapping's output columns are spelled in the target ({@code target.naming}). */
+  public final Naming naming;
   public final MappingSpec mapping;
   public final int partitions;
   public final int batchSize;
@@ -76,6 +82,8 @@ public final class BackfillConfig {
     this.mongo = b.mongo;
     this.targetKey = b.targetKey;
     this.stateSchema = b.stateSchema;
+    this.createTarget = b.createTarget;
+    this.naming = b.naming;
     this.mapping = b.mapping;
     this.partitions = b.partitions;
     this.batchSize = b.batchSize;
@@ -104,6 +112,8 @@ public final class BackfillConfig {
     MongoSides mongo;
     List<String> targetKey;
     List<String> stateSchema;
+    boolean createTarget;
+    Naming naming;
     MappingSpec mapping;
     int partitions;
     int batchSize;
@@ -217,6 +227,16 @@ public final class BackfillConfig {
           + zeroDates + "'");
     }
     b.zeroDatesAsNull = zeroDates.equals("null");
+    String namingText = first(options.getNaming(), spec.target.naming, "preserve");
+    try {
+      b.naming = Naming.fromFlag(namingText);
+    } catch (IllegalArgumentException e) {
+      throw new SpecException(origin, "target.naming", e.getMessage());
+    }
+    if (b.naming != Naming.PRESERVE && mongoSource) {
+      throw new SpecException(origin, "target.naming", "applies to a JDBC source's columns;"
+          + " name a MongoDB source's fields in the mapping");
+    }
     String targetTable = first(options.getTargetTable(), spec.target.table);
     if (!hasTarget && targetDefaultsToSource) {
       b.target = b.source;
@@ -230,7 +250,7 @@ public final class BackfillConfig {
       if (b.sourceTable == null) {
         throw new SpecException(origin, "target.table", "required when reading a query");
       }
-      targetTable = b.sourceTable.get(b.sourceTable.size() - 1);
+      targetTable = b.naming.apply(b.sourceTable.get(b.sourceTable.size() - 1));
       b.targetTable = List.of(targetTable);
     } else {
       b.targetTable = name(origin, "target.table", targetTable);
@@ -239,6 +259,10 @@ public final class BackfillConfig {
     String stateSchema = first(options.getStateSchema(), spec.target.stateSchema);
     b.stateSchema = stateSchema == null ? List.of() : name(origin, "target.stateSchema",
         stateSchema);
+    b.createTarget = options.getCreateTarget() || Boolean.TRUE.equals(spec.target.create);
+    if (b.createTarget) {
+      checkCreatable(origin, b);
+    }
     b.mapping = mapping(origin, specDir, options.getMappingFile(), spec.mapping);
     b.partitions = positive(origin, "partitions", first(options.getPartitions(), spec.partitions,
         16));
@@ -274,6 +298,18 @@ public final class BackfillConfig {
     b.progressIntervalSeconds = Math.max(1, options.getProgressIntervalSeconds());
     b.fillColumns = spec.fill == null ? List.of() : List.copyOf(spec.fill.columns);
     return new BackfillConfig(b);
+  }
+
+  /** The schema translation reads the MySQL catalog of a table and writes PostgreSQL DDL. */
+  private static void checkCreatable(String origin, Builder b) {
+    if (b.source == null || b.source.dialect() != Dialect.MYSQL || b.sourceTable == null) {
+      throw new SpecException(origin, "target.create", "needs a MySQL or MariaDB source table"
+          + " (ferry types the new table from the source's catalog); create the target table"
+          + " yourself for other sources and for source queries");
+    }
+    if (b.target == null || b.target.dialect() != Dialect.POSTGRESQL) {
+      throw new SpecException(origin, "target.create", "needs a PostgreSQL target");
+    }
   }
 
   private static JobSpec readSpec(Path file) {

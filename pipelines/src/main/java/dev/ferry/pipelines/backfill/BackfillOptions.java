@@ -131,10 +131,26 @@ public interface BackfillOptions extends PipelineOptions {
 
   void setTargetKey(String value);
 
-  @Description("Schema for ferry's state tables in the target. Default: the connection's.")
+  @Description("Schema for ferry's state tables in the target (created when missing)."
+      + " Default: the connection's.")
   String getStateSchema();
 
   void setStateSchema(String value);
+
+  @Description("Create the target table when it does not exist, from the source table's columns"
+      + " as the mapping leaves them, typed as ferry migrate types them (MySQL / MariaDB to"
+      + " PostgreSQL).")
+  @Default.Boolean(false)
+  boolean getCreateTarget();
+
+  void setCreateTarget(boolean value);
+
+  @Description("Target column names: preserve (as the mapping gives them, default), lower"
+      + " (UnitPrice -> unitprice) or snake (UnitPrice -> unit_price); also the default target"
+      + " table name.")
+  String getNaming();
+
+  void setNaming(String value);
 
   @Description("Mapping file (YAML); replaces the spec's mapping.")
   String getMappingFile();

@@ -128,6 +128,9 @@ public final class BackfillPipeline {
         p.collectionTarget = MongoBackfill.describeTarget(config, p);
         return p;
       }
+      if (config.createTarget) {
+        TargetCreation.ensure(config, p);
+      }
       p.target = describeTarget(config, p);
       try {
         p.target.requireUniqueKey(config.target);
@@ -650,7 +653,8 @@ public final class BackfillPipeline {
           + config.sinceColumn + "' in " + p.relation.displayName());
     }
     try {
-      p.mapper = RecordMapper.compile(config.mapping, p.sourceLayout);
+      p.mapper = RecordMapper.compile(
+          TargetNaming.apply(config.mapping, p.sourceLayout, config.naming), p.sourceLayout);
     } catch (IllegalArgumentException e) {
       throw new SpecException(config.origin, "mapping", e.getMessage());
     }

@@ -5,6 +5,7 @@ import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.schema.ColumnMappingException;
+import dev.ferry.schema.NameCollisionException;
 import java.util.Optional;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.slf4j.Logger;
@@ -86,7 +87,7 @@ public final class MigrateCommand {
       }
       TableCheck check = new ReconcileCheck(options, settings, target.url(), secrets);
       new MigrationRun(options, secrets, settings, target, plan, check, summary).run();
-    } catch (SpecException | ColumnMappingException e) {
+    } catch (SpecException | ColumnMappingException | NameCollisionException e) {
       summary.status = "invalid";
       summary.exitCode = MigrationSummary.EXIT_INVALID;
       summary.error = e.getMessage();

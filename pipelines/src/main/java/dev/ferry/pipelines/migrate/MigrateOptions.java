@@ -52,8 +52,8 @@ public interface MigrateOptions extends PipelineOptions {
 
   void setTargetPasswordFile(String value);
 
-  @Description("PostgreSQL schema to create the tables in (created if missing). Default: the"
-      + " connection's search_path.")
+  @Description("PostgreSQL schema to create the tables in (created if missing), spelled by"
+      + " --naming unless written in double quotes. Default: the connection's search_path.")
   String getTargetSchema();
 
   void setTargetSchema(String value);
@@ -94,6 +94,15 @@ public interface MigrateOptions extends PipelineOptions {
   String getEnumAs();
 
   void setEnumAs(String value);
+
+  @Description("PostgreSQL names: lower (InvoiceLine -> invoiceline, default, as pgloader),"
+      + " snake (InvoiceLine -> invoice_line, HTTPStatus -> http_status) or preserve (exactly as"
+      + " the source, quoted in every query).")
+  // No @Default: the backfill's --naming (default preserve) shares the property, and Beam wants
+  // the same @Default on every interface that declares it.
+  String getNaming();
+
+  void setNaming(String value);
 
   @Description("Your type-mapping rules (YAML), tried before ferry's defaults; see"
       + " src/site/markdown/type-mapping.md.")

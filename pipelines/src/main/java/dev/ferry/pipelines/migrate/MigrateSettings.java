@@ -6,6 +6,7 @@ import dev.ferry.pipelines.spec.QualifiedName;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.schema.MappingOptions;
+import dev.ferry.schema.Naming;
 import dev.ferry.schema.TypeMappingRules;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,13 +58,16 @@ final class MigrateSettings {
       throw new SpecException(ORIGIN, "targetUrl", "must be a PostgreSQL database"
           + " (jdbc:postgresql:)");
     }
-    targetSchema = Optional.ofNullable(o.getTargetSchema()).map(s -> single("targetSchema", s));
+    Naming naming = o.getNaming() == null ? Naming.LOWER : naming(o.getNaming());
+    // A schema written in double quotes keeps its spelling, as in PostgreSQL's own SQL.
+    targetSchema = Optional.ofNullable(o.getTargetSchema()).map(s -> s.strip().startsWith("\"")
+        ? single("targetSchema", s) : naming.apply(single("targetSchema", s)));
     stateSchema = o.getStateSchema() == null ? List.of()
         : List.of(single("stateSchema", o.getStateSchema()));
     include = names(o.getTables());
     exclude = names(o.getExclude());
     reload = names(o.getReload());
-    MappingOptions choices = mappingOptions(o);
+    MappingOptions choices = mappingOptions(o).withNaming(naming);
     mappingOptions = targetSchema.map(choices::withTargetSchema).orElse(choices);
     rules = rules(o.getRulesFile());
     mappingsDir = Optional.ofNullable(o.getMappingsDir()).map(Path::of);
@@ -135,6 +139,14 @@ final class MigrateSettings {
             + o.getEnumAs() + "'");
     }
     return options;
+  }
+
+  private static Naming naming(String flag) {
+    try {
+      return Naming.fromFlag(flag);
+    } catch (IllegalArgumentException e) {
+      throw new SpecException(ORIGIN, "naming", e.getMessage());
+    }
   }
 
   private static TypeMappingRules rules(String rulesFile) {

@@ -14,7 +14,9 @@ import dev.ferry.schema.IdentityRestart;
 import dev.ferry.schema.IndexDef;
 import dev.ferry.schema.MySqlCatalog;
 import dev.ferry.schema.MySqlValueConversions;
+import dev.ferry.schema.Naming;
 import dev.ferry.schema.PostgresDdl;
+import dev.ferry.schema.Rename;
 import dev.ferry.schema.SourceSchema;
 import dev.ferry.schema.TableConversion;
 import dev.ferry.schema.TableDef;
@@ -58,10 +60,12 @@ final class MigrationPlan {
   final Map<String, MappingFiles.Outcome> mappingOutcomes;
   final Path mappingsDir;
   final List<String> problems;
+  final Naming naming;
 
   private MigrationPlan(SourceSchema schema, PostgresDdl ddl, List<TableTask> tables,
       Map<String, MappingFiles.Outcome> mappingOutcomes, Path mappingsDir,
-      List<String> problems) {
+      List<String> problems, Naming naming) {
+    this.naming = naming;
     this.schema = schema;
     this.ddl = ddl;
     this.tables = List.copyOf(tables);
@@ -75,6 +79,7 @@ final class MigrationPlan {
    *
    * @throws SpecException when a table named in the flags does not exist
    * @throws dev.ferry.schema.ColumnMappingException when a column's type matches no rule
+   * @throws dev.ferry.schema.NameCollisionException when two source objects get one name
    */
   static MigrationPlan make(MigrateSettings settings) throws SQLException {
     try (Connection c = settings.source.connect(JdbcEndpoint.Role.SOURCE)) {
@@ -113,7 +118,8 @@ final class MigrationPlan {
       }
       LOG.info("planned {} tables of {}: mapping files in {}, {} problems", tasks.size(),
           schema.name(), dir, problems.size());
-      return new MigrationPlan(schema, ddl, tasks, outcomes, dir, problems);
+      return new MigrationPlan(schema, ddl, tasks, outcomes, dir, problems,
+          settings.mappingOptions.naming());
     }
   }
 
@@ -284,6 +290,10 @@ final class MigrationPlan {
           r.sourceNextValue().map(n -> ", at least " + n + " (MySQL's next AUTO_INCREMENT)")
               .orElse("")));
     }
+    List<Rename> renames = ddl.renames();
+    sb.append(String.format("%n-- renamed identifiers (%d): source -> PostgreSQL (--naming=%s)%n",
+        renames.size(), naming.flag()));
+    renames.forEach(r -> sb.append("--   ").append(r).append('\n'));
     List<Warning> warnings = ddl.report().warnings();
     sb.append(String.format("%n-- warnings (%d)%n", warnings.size()));
     warnings.forEach(w -> sb.append(w).append('\n'));

@@ -35,6 +35,8 @@ public final class MigrationSummary {
   @JsonProperty public String target;
   @JsonProperty public int warnings;
   @JsonProperty public List<String> problems = new ArrayList<>();
+  /** Identifiers spelled differently in PostgreSQL: {@code column T.UnitPrice -> unit_price}. */
+  @JsonProperty public List<String> renames = new ArrayList<>();
   @JsonProperty public int afterLoadStatements;
   @JsonProperty public int identityRestarts;
   @JsonProperty public String check;

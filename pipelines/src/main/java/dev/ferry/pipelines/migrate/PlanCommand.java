@@ -4,6 +4,7 @@ import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.schema.ColumnMappingException;
+import dev.ferry.schema.NameCollisionException;
 import java.util.Optional;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -60,7 +61,7 @@ public final class PlanCommand {
       }
       summary.status = "planned";
       summary.exitCode = MigrationSummary.EXIT_OK;
-    } catch (SpecException | ColumnMappingException e) {
+    } catch (SpecException | ColumnMappingException | NameCollisionException e) {
       return invalid(summary, e.getMessage(), start, settings);
     } catch (Exception e) {
       summary.status = "failed";
@@ -76,6 +77,7 @@ public final class PlanCommand {
     summary.migration = plan.schema.name();
     summary.warnings = plan.ddl.report().warnings().size();
     summary.problems.addAll(plan.problems);
+    plan.ddl.renames().forEach(r -> summary.renames.add(r.toString()));
     for (TableTask task : plan.tables) {
       MigrationSummary.TableResult result = new MigrationSummary.TableResult();
       result.table = task.sourceTable();

@@ -97,6 +97,10 @@ public final class TableTask {
     options.setStateSchema(settings.stateSchema.isEmpty() ? null
         : flagName(settings.stateSchema));
     options.setMappingFile(mappingFile.toString());
+    // The mapping file already renames every column --naming spells differently, and the table
+    // was created by the migration.
+    options.setNaming(null);
+    options.setCreateTarget(false);
     options.setMaxDeadLetters(settings.maxDeadLetters);
     options.setSinceColumn(null);
     options.setSince(null);

@@ -55,8 +55,17 @@ public final class JobSpec {
     /** Source only (MySQL): {@code reject} (default: dead-letter the row) or {@code null}. */
     @JsonProperty public String zeroDates;
 
-    /** Target only: schema for the ferry_* state tables. */
+    /** Target only: schema for the ferry_* state tables (created when missing). */
     @JsonProperty public String stateSchema;
+
+    /**
+     * Target only: create the table when it does not exist, from the source's columns as the
+     * mapping leaves them (MySQL / MariaDB source table to PostgreSQL).
+     */
+    @JsonProperty public Boolean create;
+
+    /** Target only: lower, snake or preserve (default) spelling of the mapping's columns. */
+    @JsonProperty public String naming;
 
     /** MongoDB: the collection read or written (instead of a table). */
     @JsonProperty public String collection;

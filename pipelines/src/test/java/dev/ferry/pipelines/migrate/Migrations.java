@@ -1,5 +1,6 @@
 package dev.ferry.pipelines.migrate;
 
+import dev.ferry.pipelines.backfill.BackfillOptions;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.testing.TestDatabase;
 import java.nio.file.Path;
@@ -23,6 +24,8 @@ final class Migrations {
     }
     args.addAll(List.of(more));
     PipelineOptionsFactory.register(MigrateOptions.class);
+    // As in one JVM that ran a backfill before: both option interfaces known to Beam at once.
+    PipelineOptionsFactory.register(BackfillOptions.class);
     return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).withValidation()
         .as(MigrateOptions.class);
   }

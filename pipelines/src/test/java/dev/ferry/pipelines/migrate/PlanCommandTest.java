@@ -101,6 +101,8 @@ class PlanCommandTest {
     assertEquals(MigrationSummary.EXIT_INVALID, summary.exitCode);
     assertEquals("flags: datetimeAs: must be timestamp or timestamptz, not 'instant'",
         summary.error);
+    summary = Migrations.plan(src, tmp, "--naming=camel");
+    assertEquals("flags: naming: must be lower, snake or preserve, not 'camel'", summary.error);
     summary = Migrations.plan(src, tmp, "--tables=nope");
     assertEquals(MigrationSummary.EXIT_INVALID, summary.exitCode);
     assertTrue(summary.error.contains("has no table(s) [nope]"), summary.error);
