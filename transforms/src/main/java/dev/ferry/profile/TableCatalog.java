@@ -49,12 +49,7 @@ public final class TableCatalog {
             + " WHERE table_schema = COALESCE(?, DATABASE()) AND table_name = ?";
     Map<String, String> types = new LinkedHashMap<>();
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
-      if (postgres) {
-        ps.setString(1, dialect.quoteQualified(table));
-      } else {
-        ps.setString(1, table.size() > 1 ? table.get(table.size() - 2) : null);
-        ps.setString(2, table.get(table.size() - 1));
-      }
+      bindTable(ps, dialect, table);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           types.put(rs.getString(1), rs.getString(2));
@@ -62,6 +57,20 @@ public final class TableCatalog {
       }
     }
     return types;
+  }
+
+  /**
+   * Binds a catalog query's table: PostgreSQL's {@code to_regclass(?)} takes the qualified name,
+   * MySQL's information_schema the schema (null: the current database) and the name.
+   */
+  private static void bindTable(PreparedStatement ps, Dialect dialect, List<String> table)
+      throws SQLException {
+    if (dialect == Dialect.POSTGRESQL) {
+      ps.setString(1, dialect.quoteQualified(table));
+    } else {
+      ps.setString(1, table.size() > 1 ? table.get(table.size() - 2) : null);
+      ps.setString(2, table.get(table.size() - 1));
+    }
   }
 
   /**
@@ -114,12 +123,7 @@ public final class TableCatalog {
     // Index name -> whether every column seen so far is a key column, in the query's order.
     Map<String, Boolean> withinKey = new LinkedHashMap<>();
     try (PreparedStatement ps = connection.prepareStatement(sql)) {
-      if (postgres) {
-        ps.setString(1, dialect.quoteQualified(table));
-      } else {
-        ps.setString(1, table.size() > 1 ? table.get(table.size() - 2) : null);
-        ps.setString(2, table.get(table.size() - 1));
-      }
+      bindTable(ps, dialect, table);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String column = rs.getString(2);
