@@ -105,7 +105,11 @@ final class PostgresNames {
    */
   void claim(String scope, String name, String what) {
     String first = claimed.computeIfAbsent(scope, s -> new HashMap<>()).putIfAbsent(name, what);
-    String collision = first + " and " + what + " both become " + quote(name);
+    // In binary order: the catalog lists 'Order' and 'order' in either order (its collation
+    // ties them), and the message must not change from run to run.
+    boolean firstBefore = first == null || first.compareTo(what) <= 0;
+    String collision = (firstBefore ? first : what) + " and " + (firstBefore ? what : first)
+        + " both become " + quote(name);
     // a table's name is claimed as a relation and as a type: one collision, said once
     if (first != null && !first.equals(what) && !collisions.contains(collision)) {
       collisions.add(collision);

@@ -136,7 +136,7 @@ class MigrateNamingMariaDbTest {
 
   @ParameterizedTest(name = "--naming={0}")
   @CsvSource(delimiter = '|', value = {
-      "lower    | table 'order' and table 'Order' both become \"order\"",
+      "lower    | table 'Order' and table 'order' both become \"order\"",
       "snake    | column 'Users.userId' and column 'Users.user_id' both become \"user_id\"",
       "preserve | "})
   void namesThatCollideStopThePlanBeforeAnythingIsCreated(String naming, String collision) {
