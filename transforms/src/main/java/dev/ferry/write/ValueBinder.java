@@ -56,6 +56,8 @@ public final class ValueBinder implements Serializable {
   private final String typeName;
   /** A bit-string column: PostgreSQL bit(n)/varbit(n), MySQL BIT(n). */
   private final boolean bits;
+  /** A bit column of fixed length (bit(n), BIT(n)), not a varbit. */
+  private final boolean fixedBits;
   /** The bit column's length n; 0 when it has no limit (varbit). */
   private final int bitLength;
   /** Scratch for {@link #checkText}; a binder is used by one thread at a time. */
@@ -76,7 +78,8 @@ public final class ValueBinder implements Serializable {
     this.mysql = dialect == Dialect.MYSQL;
     this.typeName = c.typeName();
     String type = typeName.toLowerCase(Locale.ROOT);
-    this.bits = type.equals("bit") || type.equals("varbit") || type.equals("bit varying");
+    this.fixedBits = type.equals("bit");
+    this.bits = fixedBits || type.equals("varbit") || type.equals("bit varying");
     this.bitLength = c.size() > 0 && c.size() < (1 << 24) ? c.size() : 0;
     this.fractionDigits = fractionDigits(c, kind, dialect);
   }
@@ -213,8 +216,7 @@ public final class ValueBinder implements Serializable {
       return null;
     }
     if (bits && kind == ValueKind.OTHER) {
-      return BitStrings.fit(value, bitLength, !typeName.toLowerCase(Locale.ROOT)
-          .contains("var"), column);
+      return BitStrings.fit(value, bitLength, fixedBits, column);
     }
     if (value instanceof byte[]
         && (kind == ValueKind.TEXT || kind == ValueKind.JSON || kind == ValueKind.OTHER)) {
