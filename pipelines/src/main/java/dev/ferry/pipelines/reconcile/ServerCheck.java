@@ -69,9 +69,11 @@ final class ServerCheck {
     }
     Findings keys = new Findings(List.of(), setup.canonicalizer);
     List<ServerRowCheck.Difference> unseen = new ArrayList<>();
+    Set<String> unseenKeys = new HashSet<>();
     for (ServerRowCheck.Difference d : seen.differences()) {
       if (known.add(d.key())) {
         unseen.add(d);
+        unseenKeys.add(d.key());
         results.differences.add(d.asOutcome());
         // The row-level comparison counted the key as a match.
         results.facts.merge(ReconcileFacts.keys(KeyClass.MATCH), -1L,
@@ -83,10 +85,10 @@ final class ServerCheck {
     check.unexplainedRanges = (long) seen.unexplained().size();
     // Keys ferry's reading missed first: they are the ones the rest of the report cannot show.
     List<ServerRowCheck.Difference> shown = new ArrayList<>(unseen);
-    seen.differences().stream().filter(d -> !unseen.contains(d)).forEach(shown::add);
+    seen.differences().stream().filter(d -> !unseenKeys.contains(d.key())).forEach(shown::add);
     for (ServerRowCheck.Difference d : shown.subList(0, Math.min(shown.size(),
         Math.max(settings.examples, 1)))) {
-      check.examples.add(example(d, keys, unseen.contains(d)));
+      check.examples.add(example(d, keys, unseenKeys.contains(d.key())));
     }
     LOG.info("{}: the servers compared the rows of {} differing buckets themselves in {}: {}"
         + " keys differ", job, compared.bucketsDiffering(), took, seen.differences().size());
