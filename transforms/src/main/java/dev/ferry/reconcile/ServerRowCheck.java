@@ -110,21 +110,14 @@ public final class ServerRowCheck {
     }
   }
 
-  private final ReconcileSide source;
-  private final ReconcileSide target;
-  private final PushdownPlan plan;
-  private final Bucketing bucketing;
+  private final SideTexts source;
+  private final SideTexts target;
   private final List<String> names;
-  private final PushdownPlan texts;
 
-  private ServerRowCheck(ReconcileSide source, ReconcileSide target, PushdownPlan plan,
-      Bucketing bucketing, List<String> names, PushdownPlan texts) {
+  private ServerRowCheck(SideTexts source, SideTexts target, List<String> names) {
     this.source = source;
     this.target = target;
-    this.plan = plan;
-    this.bucketing = bucketing;
     this.names = names;
-    this.texts = texts;
   }
 
   /**
@@ -148,7 +141,8 @@ public final class ServerRowCheck {
         names = List.of(ROW_HASH);
       }
     }
-    return new ServerRowCheck(source, target, plan, bucketing, names, texts);
+    return new ServerRowCheck(new SideTexts(source, plan, texts, bucketing),
+        new SideTexts(target, plan, texts, bucketing), names);
   }
 
   /** What the servers' texts show. */
@@ -218,23 +212,37 @@ public final class ServerRowCheck {
         : new Difference(key, 1, 1, columns, sourceTexts, targetTexts);
   }
 
-  /** One side's selected rows: canonical key to the rows' column texts. */
-  private Map<String, List<String[]>> read(ReconcileSide side, RangeSelection selection,
-      SideConnections connections) throws SQLException {
-    Dialect d = side.dialect();
-    List<String> columns = texts.columnTexts(side);
-    StringBuilder select = new StringBuilder("SELECT ").append(texts.keySql(side));
-    for (String text : columns == null ? List.of(plan.rowHashSql(side)) : columns) {
-      select.append(", ").append(text);
+  /**
+   * One side's SQL, built once: the select list of canonical key and column texts over its
+   * relation, and the WHERE clauses of a selection.
+   */
+  private static final class SideTexts {
+    final ReconcileSide side;
+    final String select;
+    final SelectionQueries queries;
+
+    SideTexts(ReconcileSide side, PushdownPlan plan, PushdownPlan texts, Bucketing bucketing) {
+      this.side = side;
+      Dialect d = side.dialect();
+      List<String> columns = texts.columnTexts(side);
+      StringBuilder sql = new StringBuilder("SELECT ").append(texts.keySql(side));
+      for (String text : columns == null ? List.of(plan.rowHashSql(side)) : columns) {
+        sql.append(", ").append(text);
+      }
+      this.select = sql.append(" FROM ").append(side.relation().fromClause(d))
+          .append(" WHERE ").toString();
+      this.queries = new SelectionQueries(new KeyPredicates(d, side.rangeKeyColumns()),
+          bucketing, bucketing.byValue() ? null : plan.bucketSql(side, bucketing));
     }
-    select.append(" FROM ").append(side.relation().fromClause(d)).append(" WHERE ");
-    SelectionQueries queries = new SelectionQueries(
-        new KeyPredicates(d, side.rangeKeyColumns()), bucketing,
-        bucketing.byValue() ? null : plan.bucketSql(side, bucketing));
+  }
+
+  /** One side's selected rows: canonical key to the rows' column texts. */
+  private Map<String, List<String[]>> read(SideTexts sql, RangeSelection selection,
+      SideConnections connections) throws SQLException {
     Map<String, List<String[]>> rows = new HashMap<>();
     connections.with(c -> {
-      for (SelectionQueries.Query q : queries.of(selection)) {
-        read(c, side, select + q.where, q.params, rows);
+      for (SelectionQueries.Query q : sql.queries.of(selection)) {
+        read(c, sql.side, sql.select + q.where, q.params, rows);
       }
       return null;
     });
