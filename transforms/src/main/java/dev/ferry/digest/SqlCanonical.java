@@ -1,5 +1,6 @@
 package dev.ferry.digest;
 
+import dev.ferry.jdbc.ColumnKinds;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.record.Column;
 import dev.ferry.record.ValueKind;
@@ -66,9 +67,7 @@ public final class SqlCanonical {
       case Types.TIME:
         return Family.TIME;
       case Types.TIMESTAMP:
-        boolean instant = dialect == Dialect.MYSQL ? type.equals("timestamp")
-            : type.equals("timestamptz");
-        return instant ? Family.INSTANT : Family.LOCAL_TIMESTAMP;
+        return ColumnKinds.isInstant(c, dialect) ? Family.INSTANT : Family.LOCAL_TIMESTAMP;
       case Types.TIMESTAMP_WITH_TIMEZONE:
         return Family.INSTANT;
       case Types.OTHER:

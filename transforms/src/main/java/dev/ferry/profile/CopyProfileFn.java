@@ -6,7 +6,7 @@ import dev.ferry.jdbc.SqlErrors;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.plan.RangeSql;
 import dev.ferry.plan.SourceRelation;
-import dev.ferry.read.ColumnReader;
+import dev.ferry.jdbc.ColumnReader;
 import dev.ferry.read.RangeTask;
 import dev.ferry.record.Column;
 import dev.ferry.record.CopyTextRows;

@@ -1,5 +1,6 @@
 package dev.ferry.read;
 
+import dev.ferry.jdbc.ColumnReader;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.jdbc.SqlErrors;

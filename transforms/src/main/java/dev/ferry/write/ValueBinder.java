@@ -1,5 +1,6 @@
 package dev.ferry.write;
 
+import dev.ferry.jdbc.ColumnKinds;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.record.Column;
 import dev.ferry.record.ConversionException;
@@ -99,7 +100,7 @@ public final class ValueBinder implements Serializable {
 
   public static ValueBinder forColumn(Column c, Dialect dialect) {
     String type = c.typeName().toLowerCase(Locale.ROOT);
-    ValueKind kind = kindOf(c, type, dialect);
+    ValueKind kind = ColumnKinds.of(c, dialect);
     int maxChars = 0;
     if (kind == ValueKind.TEXT && (type.contains("char") || type.equals("bpchar"))
         && c.size() > 0 && c.size() < Integer.MAX_VALUE) {
@@ -122,10 +123,6 @@ public final class ValueBinder implements Serializable {
     return new ValueBinder(c, kind, maxChars, min, max, finiteOnly, dialect);
   }
 
-  private static final java.util.Set<String> POSTGRES_TEXT_TYPES =
-      java.util.Set.of("varchar", "text", "bpchar", "char", "name", "citext", "character",
-          "character varying", "unknown", "");
-
   private static int integerBits(String type) {
     if (type.startsWith("tinyint")) {
       return 8;
@@ -141,66 +138,6 @@ public final class ValueBinder implements Serializable {
       return 32;
     }
     return 64;
-  }
-
-  /**
-   * The kind of value a target column takes. Reconcile compares in the same kinds, so a source
-   * row is compared with what the writer would have made of it.
-   */
-  public static ValueKind kindOf(Column c, Dialect dialect) {
-    return kindOf(c, c.typeName().toLowerCase(Locale.ROOT), dialect);
-  }
-
-  private static ValueKind kindOf(Column c, String type, Dialect dialect) {
-    switch (c.jdbcType()) {
-      case Types.BIT:
-      case Types.BOOLEAN:
-        return type.equals("bit") && c.size() > 1 ? ValueKind.OTHER : ValueKind.BOOLEAN;
-      case Types.TINYINT:
-      case Types.SMALLINT:
-      case Types.INTEGER:
-        return ValueKind.LONG;
-      case Types.BIGINT:
-        return type.contains("unsigned") ? ValueKind.DECIMAL : ValueKind.LONG;
-      case Types.NUMERIC:
-      case Types.DECIMAL:
-        return ValueKind.DECIMAL;
-      case Types.REAL:
-        return ValueKind.FLOAT;
-      case Types.FLOAT:
-      case Types.DOUBLE:
-        return ValueKind.DOUBLE;
-      case Types.DATE:
-        return type.equals("year") ? ValueKind.LONG : ValueKind.DATE;
-      case Types.TIME:
-        return ValueKind.TIME;
-      case Types.TIMESTAMP:
-        if (dialect == Dialect.MYSQL) {
-          return type.equals("timestamp") ? ValueKind.TIMESTAMPTZ : ValueKind.TIMESTAMP;
-        }
-        return type.equals("timestamptz") ? ValueKind.TIMESTAMPTZ : ValueKind.TIMESTAMP;
-      case Types.TIMESTAMP_WITH_TIMEZONE:
-        return ValueKind.TIMESTAMPTZ;
-      case Types.BINARY:
-      case Types.VARBINARY:
-      case Types.LONGVARBINARY:
-      case Types.BLOB:
-        return ValueKind.BYTES;
-      case Types.OTHER:
-        if (type.equals("uuid")) {
-          return ValueKind.UUID;
-        }
-        return type.equals("json") || type.equals("jsonb") ? ValueKind.JSON : ValueKind.OTHER;
-      case Types.ARRAY:
-        return ValueKind.OTHER;
-      default:
-        if (type.equals("json")) {
-          return ValueKind.JSON;
-        }
-        // PostgreSQL reports user-defined enum types as VARCHAR; they must be bound untyped.
-        return dialect == Dialect.POSTGRESQL && !POSTGRES_TEXT_TYPES.contains(type)
-            ? ValueKind.OTHER : ValueKind.TEXT;
-    }
   }
 
   String column() {

@@ -2,6 +2,7 @@ package dev.ferry.pipelines.backfill;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.jdbc.ColumnKinds;
 import dev.ferry.jdbc.Describe;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
@@ -46,7 +47,6 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -322,23 +322,16 @@ public final class BackfillPipeline {
       }
     }
 
+    /** The watermark column's own kind; kinds a watermark cannot order by compare as text. */
     private ValueKind sinceKind(Column c) {
-      switch (c.jdbcType()) {
-        case Types.DATE:
-          return ValueKind.DATE;
-        case Types.TIMESTAMP:
-          boolean instant = c.typeName().equals("timestamptz")
-              || config.source.dialect() == Dialect.MYSQL && c.typeName().equals("timestamp");
-          return instant ? ValueKind.TIMESTAMPTZ : ValueKind.TIMESTAMP;
-        case Types.TIMESTAMP_WITH_TIMEZONE:
-          return ValueKind.TIMESTAMPTZ;
-        case Types.BIGINT:
-        case Types.INTEGER:
-        case Types.SMALLINT:
-          return ValueKind.LONG;
-        case Types.NUMERIC:
-        case Types.DECIMAL:
-          return ValueKind.DECIMAL;
+      ValueKind kind = ColumnKinds.of(c, config.source.dialect());
+      switch (kind) {
+        case DATE:
+        case TIMESTAMP:
+        case TIMESTAMPTZ:
+        case LONG:
+        case DECIMAL:
+          return kind;
         default:
           return ValueKind.TEXT;
       }
