@@ -21,6 +21,7 @@ import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Layout;
 import dev.ferry.record.Record;
 import dev.ferry.record.RowJson;
+import dev.ferry.retry.Backoff;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -199,6 +200,7 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
         }
       }
       MongoDatabase db = config.target.endpoint().database(client);
+      Backoff backoff = Backoff.start();
       for (int attempt = 1; ; attempt++) {
         try {
           List<DeadLetter> rejected = write(models, modelSources);
@@ -219,7 +221,7 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
                 + config.target.endpoint().redact(e.getMessage()), e);
           }
           writeRetries.inc();
-          Transience.backoff(attempt);
+          backoff.pause();
         }
       }
     }

@@ -15,6 +15,7 @@ import dev.ferry.record.Layout;
 import dev.ferry.record.Record;
 import dev.ferry.record.RowJson;
 import dev.ferry.record.ValueSize;
+import dev.ferry.retry.Backoff;
 import java.io.Serializable;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -253,6 +254,7 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
     Cursor cursor = new Cursor(s.yieldToRunner ? YIELD_AFTER_CHUNKS : Integer.MAX_VALUE);
     cursor.seq = start.startSeq;
     cursor.afterKey = start.startAfterKey == null ? null : KeyCodec.decode(start.startAfterKey);
+    Backoff backoff = Backoff.start();
     for (int attempt = 1; ; attempt++) {
       try {
         return readFrom(range, cursor, tracker, out);
@@ -272,7 +274,7 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
           return ProcessContinuation.resume().withResumeDelay(
               org.joda.time.Duration.millis(500));
         }
-        long backoffMillis = Math.min(30_000, 500L << Math.min(attempt, 6));
+        long backoffMillis = backoff.nextMillis();
         LOG.warn("{} {}: transient error ({}), retrying in {} ms (attempt {}/{})",
             s.relationName, range, s.endpoint.redact(e.getMessage()), backoffMillis, attempt,
             s.maxAttempts);

@@ -12,6 +12,7 @@ import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Record;
 import dev.ferry.record.RowJson;
 import dev.ferry.record.ValueSize;
+import dev.ferry.retry.Backoff;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -119,6 +120,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     if (chunk.target() == null) {
       throw new IllegalStateException("chunks must be mapped before they are written");
     }
+    Backoff backoff = Backoff.start();
     for (int attempt = 1; ; attempt++) {
       try {
         writeInOneTransaction(chunk);
@@ -133,7 +135,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
               e.getErrorCode());
         }
         writeRetries.inc();
-        long backoffMillis = Math.min(30_000, 500L << Math.min(attempt, 6));
+        long backoffMillis = backoff.nextMillis();
         LOG.warn("{}: transient error ({}), retrying chunk in {} ms (attempt {}/{})",
             config.table.displayName(), config.endpoint.redact(SqlErrors.message(e)),
             backoffMillis, attempt, config.maxAttempts);
