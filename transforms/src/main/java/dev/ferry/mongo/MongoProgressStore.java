@@ -8,6 +8,7 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import dev.ferry.plan.KeyRange;
+import dev.ferry.progress.Checkpoint;
 import dev.ferry.progress.JobState;
 import dev.ferry.progress.ProgressStore;
 import dev.ferry.progress.StateTables;

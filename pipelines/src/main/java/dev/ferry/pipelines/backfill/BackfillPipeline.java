@@ -16,8 +16,8 @@ import dev.ferry.mongo.UpsertDocuments;
 import dev.ferry.pipelines.enrich.Enrichments;
 import dev.ferry.pipelines.mongo.MongoBackfill;
 import dev.ferry.pipelines.spec.ReportFiles;
-import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.pipelines.spec.Secrets;
+import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRangePlanner;
 import dev.ferry.plan.SourceRelation;
 import dev.ferry.progress.JobState;
@@ -32,6 +32,7 @@ import dev.ferry.record.ConversionException;
 import dev.ferry.record.Conversions;
 import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Layout;
+import dev.ferry.record.Sha256;
 import dev.ferry.record.ValueKind;
 import dev.ferry.write.CopyPassThrough;
 import dev.ferry.write.RowStatement;
@@ -39,10 +40,7 @@ import dev.ferry.write.TargetTable;
 import dev.ferry.write.WriteChunks;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -51,7 +49,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -366,12 +363,7 @@ public final class BackfillPipeline {
         canonical += "\n" + p.kind + (p.relation == null ? ""
             : "\n" + p.relation.fromClause(config.source.dialect()));
       }
-      try {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-            .digest(canonical.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
+      return Sha256.hex(canonical).substring(0, 32);
     }
 
     private void runPipeline(Prepared p, List<RangeTask> pending, JobState store,

@@ -1,18 +1,18 @@
-package dev.ferry.mongo;
+package dev.ferry.progress;
 
 import dev.ferry.record.Chunk;
 
 /** What writing one chunk earns its range: the new sequence number, last key and counts. */
-final class Checkpoint {
-  final int range;
-  final long seq;
-  final String lastKey;
-  final boolean last;
-  final long read;
-  final long written;
-  final long dead;
+public final class Checkpoint {
+  public final int range;
+  public final long seq;
+  public final String lastKey;
+  public final boolean last;
+  public final long read;
+  public final long written;
+  public final long dead;
 
-  Checkpoint(Chunk chunk, long written, long dead) {
+  public Checkpoint(Chunk chunk, long written, long dead) {
     this.range = chunk.range();
     this.seq = chunk.seq();
     this.lastKey = chunk.lastKey();
