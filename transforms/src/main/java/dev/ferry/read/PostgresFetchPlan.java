@@ -33,7 +33,7 @@ final class PostgresFetchPlan {
    * rowBytes} each. Columns that can hold large values are sent only when shorter than a
    * threshold and otherwise fetched again by key, so a row's size in the cursor is known.
    */
-  void apply(ReadRangeFn.Settings s, Dialect dialect, String from) {
+  void apply(ReadSettings s, Dialect dialect, String from) {
     List<Integer> large = new ArrayList<>();
     long fixedBytes = 0;
     Set<Integer> keys = new HashSet<>();

@@ -205,12 +205,12 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
   }
 
   /** What the reading DoFn needs, worked out once at pipeline construction. */
-  ReadRangeFn.Settings settings(PCollection<RangeTask> tasks) {
+  ReadSettings settings(PCollection<RangeTask> tasks) {
     if (copyText && sinceColumn != null) {
       throw new IllegalStateException("COPY text reading does not combine with withSince");
     }
     Dialect dialect = endpoint.dialect();
-    ReadRangeFn.Settings s = new ReadRangeFn.Settings();
+    ReadSettings s = new ReadSettings();
     s.endpoint = endpoint;
     s.rangeSql = new RangeSql(dialect, relation.keyColumns());
     String from = " FROM " + relation.fromClause(dialect);
