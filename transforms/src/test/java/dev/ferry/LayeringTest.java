@@ -13,6 +13,7 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.util.Map;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,5 +86,11 @@ class LayeringTest {
   void transformsNameNoRunner() {
     noClasses().should().dependOnClassesThat().resideInAPackage("org.apache.beam.runners..")
         .check(FERRY);
+  }
+
+  /** A transform is configured with what a runner implies, never asks which runner it is on. */
+  @Test
+  void transformsNeverAskForTheirRunner() {
+    noClasses().should().callMethod(PipelineOptions.class, "getRunner").check(FERRY);
   }
 }

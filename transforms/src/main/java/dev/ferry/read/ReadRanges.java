@@ -69,6 +69,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
   private final Object sinceValue;
   private final int maxAttempts;
   private final boolean copyText;
+  private final boolean backpressure;
 
   private ReadRanges(Builder b) {
     this.endpoint = b.endpoint;
@@ -84,6 +85,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     this.sinceValue = b.sinceValue;
     this.maxAttempts = b.maxAttempts;
     this.copyText = b.copyText;
+    this.backpressure = b.backpressure;
   }
 
   /** Reads the columns of {@code layout} from {@code relation} at {@code endpoint}. */
@@ -164,6 +166,18 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
   }
 
   /**
+   * Readers wait while the chunks read in this JVM and not yet written hold more than a quarter
+   * of the heap ({@link dev.ferry.record.InFlight}). For runners that queue each step's output
+   * in memory with no limit (the DirectRunner); off by default, since on a runner that hands
+   * chunks to other workers nothing in this JVM would release them.
+   */
+  public ReadRanges withBackpressure(boolean on) {
+    Builder b = toBuilder();
+    b.backpressure = on;
+    return new ReadRanges(b);
+  }
+
+  /**
    * Reads each range with {@code COPY (SELECT …) TO STDOUT} and emits the rows as COPY text
    * ({@link dev.ferry.record.CopyTextRows}), unparsed, for a PostgreSQL target whose columns
    * are the source's own (see {@code dev.ferry.write.CopyPassThrough}). PostgreSQL sources with
@@ -227,9 +241,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     s.zeroDatesAsNull = zeroDatesAsNull;
     s.maxAttempts = maxAttempts;
     s.copyText = copyText;
-    // The DirectRunner queues each step's output for the next step with no limit.
-    Class<?> runner = tasks.getPipeline().getOptions().getRunner();
-    s.backpressure = runner != null && runner.getName().endsWith(".DirectRunner");
+    s.backpressure = backpressure;
     s.plainFetchSize = fetchSize;
     s.boundedFetchSize = fetchSize;
     if (dialect == Dialect.POSTGRESQL) {
@@ -265,6 +277,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     b.sinceValue = sinceValue;
     b.maxAttempts = maxAttempts;
     b.copyText = copyText;
+    b.backpressure = backpressure;
     return b;
   }
 
@@ -282,5 +295,6 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     Object sinceValue;
     int maxAttempts = 8;
     boolean copyText;
+    boolean backpressure;
   }
 }

@@ -158,7 +158,8 @@ public final class BackfillPipeline {
       String throttleName, String since) {
     ReadRanges read = ReadRanges.from(config.source, p.relation, p.sourceLayout)
         .withChunkSize(config.batchSize)
-        .withZeroDatesAsNull(config.zeroDatesAsNull);
+        .withZeroDatesAsNull(config.zeroDatesAsNull)
+        .withBackpressure(config.stepOutputsInMemory);
     if (config.maxRowsPerSecond > 0) {
       read = read.withMaxRowsPerSecond(config.maxRowsPerSecond, throttleName);
     }
