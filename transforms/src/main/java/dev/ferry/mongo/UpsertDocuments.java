@@ -203,7 +203,7 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
           MongoProgressStore.recordDeadLetters(db, config.job, config.fingerprint, config.runId,
               all);
           long written = models.size() - rejected.size();
-          checkpoint(db, new Checkpoint(chunk, written, all.size()));
+          checkpoint(db, Checkpoint.of(chunk, written, all.size()));
           rowsWritten.inc(written);
           rowsDeadLettered.inc(all.size());
           chunk.release();
@@ -337,7 +337,7 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
       if (!store.advance(mine)) {
         sequencer.park(mine);
       }
-      sequencer.applyWaiting(mine.range, store);
+      sequencer.applyWaiting(mine.range(), store);
     }
   }
 

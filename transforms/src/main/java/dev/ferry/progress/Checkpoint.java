@@ -3,22 +3,11 @@ package dev.ferry.progress;
 import dev.ferry.record.Chunk;
 
 /** What writing one chunk earns its range: the new sequence number, last key and counts. */
-public final class Checkpoint {
-  public final int range;
-  public final long seq;
-  public final String lastKey;
-  public final boolean last;
-  public final long read;
-  public final long written;
-  public final long dead;
+public record Checkpoint(int range, long seq, String lastKey, boolean last, long read,
+    long written, long dead) {
 
-  public Checkpoint(Chunk chunk, long written, long dead) {
-    this.range = chunk.range();
-    this.seq = chunk.seq();
-    this.lastKey = chunk.lastKey();
-    this.last = chunk.last();
-    this.read = chunk.rowsRead();
-    this.written = written;
-    this.dead = dead;
+  public static Checkpoint of(Chunk chunk, long written, long dead) {
+    return new Checkpoint(chunk.range(), chunk.seq(), chunk.lastKey(), chunk.last(),
+        chunk.rowsRead(), written, dead);
   }
 }

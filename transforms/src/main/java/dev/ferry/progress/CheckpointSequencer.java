@@ -17,7 +17,7 @@ import java.util.TreeMap;
 public final class CheckpointSequencer {
   /** Where a writer keeps its checkpoints. */
   public interface Store<E extends Exception> {
-    /** Moves the range's checkpoint from {@code c.seq - 1} to {@code c.seq}, durably; false if not there. */
+    /** Moves the checkpoint from {@code c.seq() - 1} to {@code c.seq()}, durably; false if not there. */
     boolean advance(Checkpoint c) throws E;
 
     /** The range's stored sequence number; {@link Long#MAX_VALUE} when it has none. */
@@ -36,7 +36,7 @@ public final class CheckpointSequencer {
   /** Keeps a committed chunk's checkpoint that could not advance yet. */
   public void park(Checkpoint c) {
     synchronized (WAITING) {
-      WAITING.computeIfAbsent(run + c.range, k -> new TreeMap<>()).put(c.seq, c);
+      WAITING.computeIfAbsent(run + c.range(), k -> new TreeMap<>()).put(c.seq(), c);
     }
   }
 
@@ -59,16 +59,16 @@ public final class CheckpointSequencer {
         next = waiting.firstEntry().getValue();
       }
       boolean advanced = store.advance(next);
-      if (!advanced && store.currentSeq(range) < next.seq) {
+      if (!advanced && store.currentSeq(range) < next.seq()) {
         return completed;
       }
       synchronized (WAITING) {
         TreeMap<Long, Checkpoint> waiting = WAITING.get(key);
         if (waiting != null) {
-          waiting.remove(next.seq);
+          waiting.remove(next.seq());
         }
       }
-      if (advanced && next.last) {
+      if (advanced && next.last()) {
         completed++;
       }
     }

@@ -15,18 +15,8 @@ import java.util.Set;
  * cursor can return, and values of columns that can be large sent only below a threshold and
  * otherwise fetched again by key ({@link ReadRangeFn}'s large-value path).
  */
-final class PostgresFetchPlan {
-  private final Layout layout;
-  private final SourceRelation relation;
-  private final int fetchSize;
-  private final long maxChunkBytes;
-
-  PostgresFetchPlan(Layout layout, SourceRelation relation, int fetchSize, long maxChunkBytes) {
-    this.layout = layout;
-    this.relation = relation;
-    this.fetchSize = fetchSize;
-    this.maxChunkBytes = maxChunkBytes;
-  }
+record PostgresFetchPlan(Layout layout, SourceRelation relation, int fetchSize,
+    long maxChunkBytes) {
 
   /**
    * Bounds what the PostgreSQL driver buffers: {@code fetchSize} rows of at most {@code

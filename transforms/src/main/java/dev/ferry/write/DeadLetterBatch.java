@@ -12,18 +12,7 @@ import java.util.Locale;
  * recorded with its reason, never neither. The key is stored with its hash, which keeps the
  * table's unique index short whatever the key's length.
  */
-final class DeadLetterBatch {
-  private final PreparedStatement insert;
-  private final String job;
-  private final String fingerprint;
-  private final String runId;
-
-  DeadLetterBatch(PreparedStatement insert, String job, String fingerprint, String runId) {
-    this.insert = insert;
-    this.job = job;
-    this.fingerprint = fingerprint;
-    this.runId = runId;
-  }
+record DeadLetterBatch(PreparedStatement insert, String job, String fingerprint, String runId) {
 
   void write(List<DeadLetter> dead) throws SQLException {
     if (dead.isEmpty()) {

@@ -27,20 +27,20 @@ final class JdbcCheckpoints implements CheckpointSequencer.Store<SQLException> {
   }
 
   /**
-   * Moves the range's checkpoint from {@code c.seq - 1} to {@code c.seq} inside the caller's
+   * Moves the range's checkpoint from {@code c.seq() - 1} to {@code c.seq()} inside the caller's
    * transaction, the one that writes the chunk's rows; false if it is not there.
    */
   boolean advanceInTransaction(Checkpoint c) throws SQLException {
-    advance.setLong(1, c.seq);
-    advance.setString(2, c.lastKey);
-    advance.setLong(3, c.read);
-    advance.setLong(4, c.written);
-    advance.setLong(5, c.dead);
-    advance.setBoolean(6, c.last);
+    advance.setLong(1, c.seq());
+    advance.setString(2, c.lastKey());
+    advance.setLong(3, c.read());
+    advance.setLong(4, c.written());
+    advance.setLong(5, c.dead());
+    advance.setBoolean(6, c.last());
     advance.setString(7, job);
     advance.setString(8, fingerprint);
-    advance.setInt(9, c.range);
-    advance.setLong(10, c.seq - 1);
+    advance.setInt(9, c.range());
+    advance.setLong(10, c.seq() - 1);
     return advance.executeUpdate() == 1;
   }
 

@@ -116,7 +116,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
           ? writeCopyText(chunk.range(), chunk.copyText(), dead)
           : writeRows(chunk, dead);
       deadLetters.write(dead);
-      Checkpoint mine = new Checkpoint(chunk, written, dead.size());
+      Checkpoint mine = Checkpoint.of(chunk, written, dead.size());
       boolean advanced = checkpoints.advanceInTransaction(mine);
       connection.commit();
       rowsWritten.inc(written);
