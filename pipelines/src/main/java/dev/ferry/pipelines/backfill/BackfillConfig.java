@@ -9,6 +9,7 @@ import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.MappingSpec;
 import dev.ferry.mongo.MongoEndpoint;
+import dev.ferry.pipelines.job.RunnerTraits;
 import dev.ferry.pipelines.mongo.MongoSides;
 import dev.ferry.pipelines.spec.JobSpec;
 import dev.ferry.pipelines.spec.QualifiedName;
@@ -42,6 +43,8 @@ public final class BackfillConfig {
   public final String sourceQuery;
   public final List<String> sourceKey;
   public final boolean zeroDatesAsNull;
+  /** The runner queues step outputs in memory: readers wait for writers ({@link RunnerTraits}). */
+  public final boolean stepOutputsInMemory;
   /** The JDBC target; null when the target is MongoDB ({@link #mongo}). */
   public final JdbcEndpoint target;
   public final List<String> targetTable;
@@ -77,6 +80,7 @@ public final class BackfillConfig {
     this.sourceQuery = b.sourceQuery;
     this.sourceKey = b.sourceKey;
     this.zeroDatesAsNull = b.zeroDatesAsNull;
+    this.stepOutputsInMemory = b.stepOutputsInMemory;
     this.target = b.target;
     this.targetTable = b.targetTable;
     this.mongo = b.mongo;
@@ -107,6 +111,7 @@ public final class BackfillConfig {
     String sourceQuery;
     List<String> sourceKey;
     boolean zeroDatesAsNull;
+    boolean stepOutputsInMemory;
     JdbcEndpoint target;
     List<String> targetTable;
     MongoSides mongo;
@@ -227,6 +232,7 @@ public final class BackfillConfig {
           + zeroDates + "'");
     }
     b.zeroDatesAsNull = zeroDates.equals("null");
+    b.stepOutputsInMemory = RunnerTraits.queuesStepOutputsInMemory(options);
     String namingText = first(options.getNaming(), spec.target.naming, "preserve");
     try {
       b.naming = Naming.fromFlag(namingText);

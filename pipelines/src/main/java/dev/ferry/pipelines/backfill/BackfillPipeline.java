@@ -2,6 +2,7 @@ package dev.ferry.pipelines.backfill;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.jdbc.ColumnKinds;
 import dev.ferry.jdbc.Describe;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
@@ -15,8 +16,8 @@ import dev.ferry.mongo.UpsertDocuments;
 import dev.ferry.pipelines.enrich.Enrichments;
 import dev.ferry.pipelines.mongo.MongoBackfill;
 import dev.ferry.pipelines.spec.ReportFiles;
-import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.pipelines.spec.Secrets;
+import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRangePlanner;
 import dev.ferry.plan.SourceRelation;
 import dev.ferry.progress.JobState;
@@ -31,6 +32,7 @@ import dev.ferry.record.ConversionException;
 import dev.ferry.record.Conversions;
 import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Layout;
+import dev.ferry.record.Sha256;
 import dev.ferry.record.ValueKind;
 import dev.ferry.write.CopyPassThrough;
 import dev.ferry.write.RowStatement;
@@ -38,20 +40,15 @@ import dev.ferry.write.TargetTable;
 import dev.ferry.write.WriteChunks;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,7 +158,8 @@ public final class BackfillPipeline {
       String throttleName, String since) {
     ReadRanges read = ReadRanges.from(config.source, p.relation, p.sourceLayout)
         .withChunkSize(config.batchSize)
-        .withZeroDatesAsNull(config.zeroDatesAsNull);
+        .withZeroDatesAsNull(config.zeroDatesAsNull)
+        .withBackpressure(config.stepOutputsInMemory);
     if (config.maxRowsPerSecond > 0) {
       read = read.withMaxRowsPerSecond(config.maxRowsPerSecond, throttleName);
     }
@@ -322,23 +320,16 @@ public final class BackfillPipeline {
       }
     }
 
+    /** The watermark column's own kind; kinds a watermark cannot order by compare as text. */
     private ValueKind sinceKind(Column c) {
-      switch (c.jdbcType()) {
-        case Types.DATE:
-          return ValueKind.DATE;
-        case Types.TIMESTAMP:
-          boolean instant = c.typeName().equals("timestamptz")
-              || config.source.dialect() == Dialect.MYSQL && c.typeName().equals("timestamp");
-          return instant ? ValueKind.TIMESTAMPTZ : ValueKind.TIMESTAMP;
-        case Types.TIMESTAMP_WITH_TIMEZONE:
-          return ValueKind.TIMESTAMPTZ;
-        case Types.BIGINT:
-        case Types.INTEGER:
-        case Types.SMALLINT:
-          return ValueKind.LONG;
-        case Types.NUMERIC:
-        case Types.DECIMAL:
-          return ValueKind.DECIMAL;
+      ValueKind kind = ColumnKinds.of(c, config.source.dialect());
+      switch (kind) {
+        case DATE:
+        case TIMESTAMP:
+        case TIMESTAMPTZ:
+        case LONG:
+        case DECIMAL:
+          return kind;
         default:
           return ValueKind.TEXT;
       }
@@ -373,12 +364,7 @@ public final class BackfillPipeline {
         canonical += "\n" + p.kind + (p.relation == null ? ""
             : "\n" + p.relation.fromClause(config.source.dialect()));
       }
-      try {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-            .digest(canonical.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
+      return Sha256.hex(canonical).substring(0, 32);
     }
 
     private void runPipeline(Prepared p, List<RangeTask> pending, JobState store,

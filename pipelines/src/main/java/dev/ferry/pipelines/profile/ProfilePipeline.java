@@ -329,7 +329,7 @@ public final class ProfilePipeline {
     }
     // Zero dates stay rejected by the reader: that is how the profile counts them, with keys.
     ReadRanges jdbc = ReadRanges.from(config.source, p.relation, p.sourceLayout)
-        .withChunkSize(config.batchSize);
+        .withChunkSize(config.batchSize).withBackpressure(config.stepOutputsInMemory);
     return config.maxRowsPerSecond > 0
         ? jdbc.withMaxRowsPerSecond(config.maxRowsPerSecond, config.job) : jdbc;
   }
