@@ -72,7 +72,11 @@ final class RowProfiler {
     rowsProfiled.inc(rows);
   }
 
+  /** The key as text for a finding's examples; null for a table without a key (no examples). */
   String keyText(Object[] key) {
+    if (config.keyColumns.isEmpty()) {
+      return null;
+    }
     return KeyCodec.readable(config.keyColumns, key);
   }
 
@@ -118,6 +122,10 @@ final class RowProfiler {
       GrowthWindow.Age age = config.growth.place(values[growthIndex]);
       stats.grown30 += age == GrowthWindow.Age.LAST_30_DAYS ? 1 : 0;
       stats.grown90 += age != GrowthWindow.Age.OLDER_OR_FUTURE ? 1 : 0;
+      int month = month(values[growthIndex]);
+      if (month >= 0) {
+        stats.addMonth(month, 1);
+      }
     }
     if (config.targetFit != null) {
       TargetFit.Misfit misfit = config.targetFit.check(values);
@@ -131,6 +139,20 @@ final class RowProfiler {
     if (bytes > config.largeValueBytes) {
       hit(FindingKind.LARGE_VALUE, column, bytes + " bytes");
     }
+  }
+
+  /** Year × 100 + month of a date or timestamp (as the value reads), or -1. */
+  private static int month(Object v) {
+    if (v instanceof LocalDate) {
+      return ((LocalDate) v).getYear() * 100 + ((LocalDate) v).getMonthValue();
+    }
+    if (v instanceof LocalDateTime) {
+      return ((LocalDateTime) v).getYear() * 100 + ((LocalDateTime) v).getMonthValue();
+    }
+    if (v instanceof OffsetDateTime) {
+      return ((OffsetDateTime) v).getYear() * 100 + ((OffsetDateTime) v).getMonthValue();
+    }
+    return -1;
   }
 
   /** The year of a date or timestamp; a year inside the accepted range for anything else. */

@@ -46,7 +46,8 @@ public final class ProfileReport {
   public String toConsole() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%n== ferry profile %s: %s ==%n", job, status.toUpperCase(Locale.ROOT)));
-    line(sb, "source", source + (relation == null ? "" : ", " + relation + " keyed by " + key));
+    line(sb, "source", source + (relation == null ? "" : ", " + relation
+        + (key == null || key.isEmpty() ? " (no key: read in one scan)" : " keyed by " + key)));
     if (profile != null) {
       line(sb, "rows", String.format("%,d read, %,d profiled in %.1f s", profile.rowsRead,
           profile.rowsProfiled, seconds));
