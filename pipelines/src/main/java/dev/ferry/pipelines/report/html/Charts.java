@@ -37,14 +37,17 @@ public final class Charts {
     categoryAxis.put("type", "category");
     categoryAxis.put("data", categories);
     if (horizontal) {
-      // Top to bottom in the given order, as a table reads.
+      // Top to bottom in the given order, as a table reads; long names are cut, not the bars.
       categoryAxis.put("inverse", true);
+      categoryAxis.put("axisLabel", Map.of("width", 140, "overflow", "truncate"));
     } else {
       categoryAxis.put("axisLabel", Map.of("rotate", categories.size() > 8 ? 45 : 0));
     }
     Map<String, Object> valueAxis = new LinkedHashMap<>();
     valueAxis.put("type", "value");
-    valueAxis.put("name", valueName);
+    if (!horizontal) {
+      valueAxis.put("name", valueName);
+    }
     Map<String, Object> series = new LinkedHashMap<>();
     series.put("type", "bar");
     series.put("name", valueName);
