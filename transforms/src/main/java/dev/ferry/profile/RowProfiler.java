@@ -63,7 +63,8 @@ final class RowProfiler {
     FindingKind kind = message.contains("zero date '") ? FindingKind.ZERO_DATE
         : message.contains("is infinite") ? FindingKind.OUT_OF_RANGE_DATE
         : FindingKind.UNREADABLE_VALUE;
-    stats.tally(kind, column).add(key, message, 1);
+    // Without key columns the reader's key is empty and names no row: keep no example.
+    stats.tally(kind, column).add(config.keyColumns.isEmpty() ? null : key, message, 1);
     findings.inc();
   }
 
