@@ -73,7 +73,7 @@ public final class Charts {
     series.put("type", "pie");
     series.put("radius", List.of("45%", "70%"));
     series.put("data", data);
-    series.put("label", Map.of("formatter", "{b}: {c} ({d}%)"));
+    series.put("label", Map.of("formatter", "{b}: {c}"));
     Map<String, Object> option = new LinkedHashMap<>();
     option.put("tooltip", Map.of("trigger", "item"));
     option.put("series", List.of(series));
