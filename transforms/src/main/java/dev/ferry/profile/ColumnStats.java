@@ -3,6 +3,7 @@ package dev.ferry.profile;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
+import java.time.temporal.Temporal;
 import java.util.UUID;
 
 /**
@@ -38,7 +39,13 @@ final class ColumnStats implements Serializable {
   void addValue(Object v) {
     values++;
     distinct.add(ValueHash.of(v));
-    top.add(v);
+    // Only values whose text is the value are shown as top values (not arrays or documents).
+    if (v instanceof Number || v instanceof Boolean || v instanceof Temporal
+        || v instanceof UUID) {
+      top.add(v);
+    } else {
+      top.giveUp();
+    }
     if (v instanceof LocalDateTime) {
       zoneless++;
     }
