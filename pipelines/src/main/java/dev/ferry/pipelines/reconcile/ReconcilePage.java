@@ -28,8 +28,9 @@ final class ReconcilePage {
     facts.put("method", r.method);
     if (r.fastPath != null) {
       facts.put("fast path", r.fastPath.bucketsCompared != null
-          ? String.format("checksums in SQL: %,d of %,d buckets differ", r.fastPath.bucketsDiffering,
-              r.fastPath.bucketsCompared) : "compared in full: " + r.fastPath.reason);
+          ? String.format("checksums in SQL: %,d of %,d buckets differ",
+              r.fastPath.bucketsDiffering, r.fastPath.bucketsCompared)
+          : "compared in full: " + r.fastPath.reason);
     }
     if (r.rows != null) {
       facts.put("rows", String.format("source %,d, target %,d%s", r.rows.source, r.rows.target,

@@ -209,7 +209,8 @@ public final class HtmlPage {
       dt{color:#5b6475}dd{margin:0;word-break:break-word}
       table{border-collapse:collapse;background:#fff;width:100%;font-size:13px}
       th,td{border:1px solid #dde1e8;padding:4px 8px;text-align:left;vertical-align:top}
-      td{overflow-wrap:anywhere}th{background:#eef1f5;white-space:nowrap}tbody tr:nth-child(even){background:#fafbfc}
+      td{overflow-wrap:anywhere}th{background:#eef1f5;white-space:nowrap}
+      tbody tr:nth-child(even){background:#fafbfc}
       figure{margin:12px 0;background:#fff;border:1px solid #dde1e8;border-radius:6px;
       padding:8px}
       figcaption{font-weight:600;font-size:13px;margin-bottom:4px}
