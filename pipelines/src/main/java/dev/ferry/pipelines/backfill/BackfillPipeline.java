@@ -42,8 +42,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -604,6 +602,16 @@ public final class BackfillPipeline {
 
   /** The source relation (key from the spec or the primary key), its layout and the mapping. */
   public static Prepared prepareSource(BackfillConfig config) throws SQLException {
+    return prepareSource(config, true);
+  }
+
+  /**
+   * Like {@link #prepareSource(BackfillConfig)}; a table with neither a key in the spec nor a
+   * primary key is refused when {@code keyRequired}, else read as one range without a key
+   * ({@link SourceRelation#unkeyedTable}), which only a profile does.
+   */
+  public static Prepared prepareSource(BackfillConfig config, boolean keyRequired)
+      throws SQLException {
     if (config.mongo.source != null) {
       return MongoBackfill.prepareSource(config);
     }
@@ -621,11 +629,16 @@ public final class BackfillPipeline {
             + config.source.redact(e.getMessage()));
       }
       List<String> key = config.sourceKey;
-      if (key.isEmpty()) {
-        key = primaryKey(config, c, config.sourceTable);
+      if (key.isEmpty() && config.sourceQuery == null) {
+        key = SourceKey.primaryKey(dialect, c, config.sourceTable);
       }
-      p.relation = config.sourceQuery != null
-          ? SourceRelation.query(config.sourceQuery, key)
+      if (key.isEmpty() && keyRequired && config.sourceQuery == null) {
+        throw new SpecException(config.origin, "source.key", "table " + String.join(".",
+            config.sourceTable) + " has no primary key; name the key column(s) that identify a"
+            + " row");
+      }
+      p.relation = config.sourceQuery != null ? SourceRelation.query(config.sourceQuery, key)
+          : key.isEmpty() ? SourceRelation.unkeyedTable(config.sourceTable)
           : SourceRelation.table(config.sourceTable, key);
     }
     for (String k : p.relation.keyColumns()) {
@@ -675,29 +688,4 @@ public final class BackfillPipeline {
     return targetKey;
   }
 
-  private static List<String> primaryKey(BackfillConfig config, Connection c, List<String> table)
-      throws SQLException {
-    DatabaseMetaData md = c.getMetaData();
-    String name = table.get(table.size() - 1);
-    String schema = table.size() > 1 ? table.get(table.size() - 2) : null;
-    boolean mysql = config.source.dialect() == Dialect.MYSQL;
-    List<String> columns = new ArrayList<>();
-    List<Short> positions = new ArrayList<>();
-    try (ResultSet rs = md.getPrimaryKeys(mysql ? (schema != null ? schema : c.getCatalog())
-        : null, mysql ? null : (schema != null ? schema : c.getSchema()), name)) {
-      while (rs.next()) {
-        columns.add(rs.getString("COLUMN_NAME"));
-        positions.add(rs.getShort("KEY_SEQ"));
-      }
-    }
-    if (columns.isEmpty()) {
-      throw new SpecException(config.origin, "source.key", "table " + String.join(".", table)
-          + " has no primary key; name the key column(s) that identify a row");
-    }
-    String[] ordered = new String[columns.size()];
-    for (int i = 0; i < columns.size(); i++) {
-      ordered[positions.get(i) - 1] = columns.get(i);
-    }
-    return List.of(ordered);
-  }
 }

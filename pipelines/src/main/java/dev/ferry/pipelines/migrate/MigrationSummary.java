@@ -2,6 +2,7 @@ package dev.ferry.pipelines.migrate;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ferry.pipelines.report.html.ReportPages;
 import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,6 +35,8 @@ public final class MigrationSummary {
   @JsonProperty public String source;
   @JsonProperty public String target;
   @JsonProperty public int warnings;
+  /** The schema translation's warnings one by one; kinds ending in _SKIPPED: skipped objects. */
+  @JsonProperty public List<WarningDetail> warningDetails = new ArrayList<>();
   @JsonProperty public List<String> problems = new ArrayList<>();
   /** Identifiers spelled differently in PostgreSQL: {@code column T.UnitPrice -> unit_price}. */
   @JsonProperty public List<String> renames = new ArrayList<>();
@@ -42,6 +45,15 @@ public final class MigrationSummary {
   @JsonProperty public String check;
   @JsonProperty public List<TableResult> tables = new ArrayList<>();
   @JsonProperty public double seconds;
+
+  /** One warning of the schema translation. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static final class WarningDetail {
+    @JsonProperty public String kind;
+    @JsonProperty public String table;
+    @JsonProperty public String column;
+    @JsonProperty public String message;
+  }
 
   /** One table's state at the end of the run. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -80,8 +92,10 @@ public final class MigrationSummary {
     return this;
   }
 
+  /** Writes the JSON report to {@code file} and the HTML page beside it. */
   public void writeTo(Path file) throws IOException {
     ReportFiles.writeJson(file, this);
+    ReportPages.writeBeside(file.toString(), MigrationPage.of(this));
   }
 
   /** The human summary printed at the end of a run. */

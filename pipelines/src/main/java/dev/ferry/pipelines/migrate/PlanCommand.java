@@ -5,6 +5,7 @@ import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.schema.ColumnMappingException;
 import dev.ferry.schema.NameCollisionException;
+import dev.ferry.schema.Warning;
 import java.util.Optional;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -76,6 +77,14 @@ public final class PlanCommand {
   static void describe(MigrationSummary summary, MigrationPlan plan) {
     summary.migration = plan.schema.name();
     summary.warnings = plan.ddl.report().warnings().size();
+    for (Warning w : plan.ddl.report().warnings()) {
+      MigrationSummary.WarningDetail detail = new MigrationSummary.WarningDetail();
+      detail.kind = w.kind().name();
+      detail.table = w.table();
+      detail.column = w.column().orElse(null);
+      detail.message = w.message();
+      summary.warningDetails.add(detail);
+    }
     summary.problems.addAll(plan.problems);
     plan.ddl.renames().forEach(r -> summary.renames.add(r.toString()));
     for (TableTask task : plan.tables) {
