@@ -101,7 +101,8 @@ class MigrateWholeSchemaMariaDbTest {
 
     // Each table reconciles alone with nothing but the connections and its mapping file; films
     // also when the table is named, as a user reconciling one table would.
-    dst.execute("UPDATE films SET title = 'film 7' WHERE id = 7");
+    // (The row is put back first; setting the column itself is what the trigger leaves alone.)
+    dst.execute("UPDATE films SET title = 'film 7', last_update = '" + before + "' WHERE id = 7");
     for (String table : List.of("languages", "films", "film_stock")) {
       assertEquals(0, reconcile(src, dst, mappings.resolve(table + ".yaml")), table);
     }
