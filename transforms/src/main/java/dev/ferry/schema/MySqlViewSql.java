@@ -5,8 +5,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * A MySQL / MariaDB view's SELECT rewritten for PostgreSQL, token by token: every backquoted
- * identifier becomes a double-quoted PostgreSQL name (as the migration spelled the table or column),
- * the source schema's qualifier is dropped (the view is created beside the tables), character set
+ * identifier becomes a double-quoted PostgreSQL name (as the migration spelled the table or
+ * column), the source schema's qualifier is dropped (the view is created beside the tables), character set
  * introducers such as {@code _utf8mb4'x'} go, and a string literal holding a backslash becomes an
  * {@code E'...'} literal, since MySQL reads backslash escapes where PostgreSQL's standard strings
  * do not.

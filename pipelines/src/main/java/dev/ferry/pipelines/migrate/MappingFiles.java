@@ -186,8 +186,8 @@ final class MappingFiles {
    * reads it and compares what the migration compared (see {@code backfill.MappingFile}).
    */
   private static void header(StringBuilder yaml, TableTask task, List<String> stateSchema) {
-    yaml.append("#\n# How ferry migrate read and wrote the table; ferry reconcile and ferry backfill"
-        + "\n# use these fields when their flags do not say otherwise.\n");
+    yaml.append("#\n# How ferry migrate read and wrote the table; ferry reconcile and ferry"
+        + " backfill\n# use these fields when their flags do not say otherwise.\n");
     yaml.append("job: ").append(quote(task.job())).append('\n');
     yaml.append("source:\n  table: ")
         .append(quote(Dialect.POSTGRESQL.quote(task.sourceTable()))).append('\n');

@@ -41,7 +41,7 @@ public final class MigrationSummary {
   @JsonProperty public int identityRestarts;
   @JsonProperty public String check;
   @JsonProperty public List<TableResult> tables = new ArrayList<>();
-  /** ON UPDATE CURRENT_TIMESTAMP triggers created in the target (0 with --onUpdateTriggers=false). */
+  /** ON UPDATE CURRENT_TIMESTAMP triggers in the target (0 with --onUpdateTriggers=false). */
   @JsonProperty public int onUpdateTriggers;
   /** Every view, trigger and routine of the source, and what became of it. */
   @JsonProperty public List<ObjectResult> objects = new ArrayList<>();
