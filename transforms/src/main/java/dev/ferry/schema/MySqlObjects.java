@@ -23,6 +23,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class MySqlObjects {
   private static final Logger LOG = LoggerFactory.getLogger(MySqlObjects.class);
+  /** The definition of an object the server does not show to this user. */
+  public static final String UNREADABLE =
+      "-- (the server did not show the definition to this user)";
 
   private MySqlObjects() {}
 
@@ -94,8 +97,7 @@ public final class MySqlObjects {
   }
 
   private static String orUnreadable(String text) {
-    return text == null || text.isEmpty()
-        ? "-- (the server did not show the definition to this user)" : text;
+    return text == null || text.isEmpty() ? UNREADABLE : text;
   }
 
   private static String quote(String name) {

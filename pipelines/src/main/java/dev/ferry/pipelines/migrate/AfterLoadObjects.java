@@ -3,6 +3,7 @@ package dev.ferry.pipelines.migrate;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.schema.ColumnConversion;
+import dev.ferry.schema.MySqlObjects;
 import dev.ferry.schema.MySqlViewSql;
 import dev.ferry.schema.SourceObject;
 import dev.ferry.schema.TableConversion;
@@ -94,6 +95,11 @@ final class AfterLoadObjects {
     while (progress && !pending.isEmpty()) {
       progress = false;
       for (SourceObject view : List.copyOf(pending.keySet())) {
+        if (view.definition().equals(MySqlObjects.UNREADABLE)) {
+          pending.put(view, "the source did not show its definition to ferry's user (grant"
+              + " SHOW VIEW)");
+          continue;
+        }
         String sql = createView(view, names);
         try {
           s.execute(sql);
