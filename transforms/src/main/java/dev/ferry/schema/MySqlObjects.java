@@ -32,13 +32,21 @@ public final class MySqlObjects {
   /** Views (by name), then triggers (by table and name), then procedures and functions. */
   public static List<SourceObject> read(Connection c, String schema) throws SQLException {
     List<SourceObject> objects = new ArrayList<>();
-    try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, VIEW_DEFINITION FROM"
-        + " information_schema.VIEWS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT TABLE_NAME, VIEW_DEFINITION,"
+        + " CHECK_OPTION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?"
+        + " ORDER BY TABLE_NAME")) {
       ps.setString(1, schema);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
+          String select = orUnreadable(rs.getString(2));
+          String check = rs.getString(3);
+          // Kept apart from the SELECT by the server; PostgreSQL spells it the same way.
+          if (!select.equals(UNREADABLE) && ("LOCAL".equals(check)
+              || "CASCADED".equals(check))) {
+            select += " WITH " + check + " CHECK OPTION";
+          }
           objects.add(new SourceObject(SourceObject.Kind.VIEW, rs.getString(1), Optional.empty(),
-              orUnreadable(rs.getString(2))));
+              select));
         }
       }
     }

@@ -55,6 +55,9 @@ public final class MySqlViewSql {
         }
         out.append(literal);
         i = end + 1;
+      } else if (c == ';') {
+        // The server stores one SELECT; the target runs the text as one statement only.
+        throw new IllegalArgumentException("a ';' outside a literal in the view definition");
       } else {
         out.append(c);
         i++;

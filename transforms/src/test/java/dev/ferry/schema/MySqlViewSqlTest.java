@@ -1,6 +1,7 @@
 package dev.ferry.schema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,5 +25,11 @@ class MySqlViewSqlTest {
     assertEquals("select 'it''s `x`' AS \"a\", E'a\\\\b' AS \"b\", 'c' AS \"c\"",
         MySqlViewSql.translate("select _utf8mb4'it''s `x`' AS `a`, 'a\\\\b' AS `b`,"
             + " _latin1'c' AS `c`", "shop", n -> n));
+  }
+
+  @Test
+  void aSecondStatementIsRefused() {
+    assertThrows(IllegalArgumentException.class,
+        () -> MySqlViewSql.translate("select 1 AS `a`; drop table `t`", "shop", n -> n));
   }
 }

@@ -109,20 +109,25 @@ class MigrateWholeSchemaMariaDbTest {
     assertEquals(0, reconcile(src, dst, mappings.resolve("films.yaml"), "--sourceTable=films"));
   }
 
-  /** Views land beside their tables in --targetSchema, reading the names --naming gave them. */
+  /**
+   * Views land beside their tables in --targetSchema, reading the names --naming gave them, with
+   * their CHECK OPTION.
+   */
   @Test
   void viewsFollowTheTargetSchemaAndTheNaming() {
     TestDatabase src = EmbeddedDatabases.newMariaDb();
     src.execute("CREATE TABLE OrderLines (LineId INT PRIMARY KEY, UnitPrice DECIMAL(8,2))",
         "INSERT INTO OrderLines VALUES (1, 2.50), (2, 4.00)",
         "CREATE VIEW BigLines AS SELECT LineId, UnitPrice * 2 AS Doubled FROM OrderLines"
-            + " WHERE UnitPrice > 3");
+            + " WHERE UnitPrice > 3 WITH CASCADED CHECK OPTION");
     TestDatabase dst = EmbeddedDatabases.newPostgres();
     MigrationSummary migrated = Migrations.migrate(src, dst, tmp.resolve("m"),
         "--targetSchema=App", "--naming=snake");
     assertEquals(MigrationSummary.EXIT_OK, migrated.exitCode, migrated.toConsole());
     assertEquals(List.of(List.of(2, new java.math.BigDecimal("8.00"))),
         dst.query("SELECT line_id, doubled FROM app.big_lines"));
+    assertEquals("CASCADED", dst.scalar("SELECT check_option FROM information_schema.views"
+        + " WHERE table_schema = 'app' AND table_name = 'big_lines'"));
     assertEquals(0, migrated.notMigrated);
     assertTrue(!Files.exists(tmp.resolve("m").resolve("not-migrated.sql")));
   }
