@@ -94,6 +94,19 @@ final class MigrationPage {
     } else {
       page.table(headers, skipped);
     }
+    List<List<String>> objects = new ArrayList<>();
+    for (MigrationSummary.ObjectResult o : s.objects) {
+      objects.add(List.of(o.kind, o.name, o.table == null ? "" : o.table, o.status,
+          o.reason == null ? "" : o.reason));
+    }
+    page.heading("Views, triggers and routines (" + objects.size() + ", " + s.notMigrated
+        + " not migrated" + (s.notMigratedFile == null ? "" : ": see " + s.notMigratedFile)
+        + ")");
+    if (objects.isEmpty()) {
+      page.paragraph("None.");
+    } else {
+      page.table(List.of("kind", "name", "table", "status", "reason"), objects);
+    }
     page.heading("Other warnings (" + other.size() + ")");
     if (other.isEmpty()) {
       page.paragraph("None.");

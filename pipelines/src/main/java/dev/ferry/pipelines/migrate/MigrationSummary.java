@@ -44,6 +44,14 @@ public final class MigrationSummary {
   @JsonProperty public int identityRestarts;
   @JsonProperty public String check;
   @JsonProperty public List<TableResult> tables = new ArrayList<>();
+  /** ON UPDATE CURRENT_TIMESTAMP triggers in the target (0 with --onUpdateTriggers=false). */
+  @JsonProperty public int onUpdateTriggers;
+  /** Every view, trigger and routine of the source, and what became of it. */
+  @JsonProperty public List<ObjectResult> objects = new ArrayList<>();
+  /** How many of {@link #objects} were not migrated (each also counts in {@link #warnings}). */
+  @JsonProperty public int notMigrated;
+  /** The file with the source of every object not migrated, for the user to port. */
+  @JsonProperty public String notMigratedFile;
   @JsonProperty public double seconds;
 
   /** One warning of the schema translation. */
@@ -53,6 +61,23 @@ public final class MigrationSummary {
     @JsonProperty public String table;
     @JsonProperty public String column;
     @JsonProperty public String message;
+  }
+
+  /** A view, trigger or routine: {@code planned}, {@code created} or {@code not migrated}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static final class ObjectResult {
+    @JsonProperty public String kind;
+    @JsonProperty public String name;
+    /** The table a trigger fires on. */
+    @JsonProperty public String table;
+    @JsonProperty public String status;
+    @JsonProperty public String reason;
+
+    @Override
+    public String toString() {
+      return kind + " '" + name + "'" + (table == null ? "" : " on table '" + table + "'") + ": "
+          + status + (reason == null ? "" : " (" + reason + ")");
+    }
   }
 
   /** One table's state at the end of the run. */
@@ -129,6 +154,15 @@ public final class MigrationSummary {
     }
     if (check != null) {
       sb.append(String.format("  check        %s%n", check));
+    }
+    if (onUpdateTriggers > 0) {
+      sb.append(String.format("  triggers     %d ON UPDATE CURRENT_TIMESTAMP triggers%n",
+          onUpdateTriggers));
+    }
+    objects.forEach(o -> sb.append(String.format("  object       %s%n", o)));
+    if (notMigratedFile != null) {
+      sb.append(String.format("  not migrated %d; their source is in %s%n", notMigrated,
+          notMigratedFile));
     }
     sb.append(String.format("  warnings     %d (ferry plan lists them)%n", warnings));
     problems.forEach(p -> sb.append(String.format("  problem      %s%n", p)));
