@@ -11,6 +11,7 @@ import dev.ferry.pipelines.migrate.MigrationState.Phase;
 import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
+import dev.ferry.progress.ProgressStore;
 import dev.ferry.schema.MappingOptions;
 import dev.ferry.schema.Warning;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.util.common.ReflectHelpers;
 import org.slf4j.Logger;
@@ -48,7 +50,9 @@ final class MigrationRun {
   private final TableCheck check;
   private final MigrationSummary summary;
   private final MigrationState state;
-  private final Map<String, Phase> phases = new HashMap<>();
+  private final ParallelTables tables;
+  /** Each table's phase; written by the threads that load and check tables at once. */
+  private final Map<String, Phase> phases = new ConcurrentHashMap<>();
   private final Map<String, MigrationSummary.TableResult> results = new HashMap<>();
   private boolean stateReady;
 
@@ -64,6 +68,7 @@ final class MigrationRun {
     String name = "migrate-" + plan.schema.name()
         + settings.targetSchema.map(s -> "-" + s).orElse("");
     this.state = new MigrationState(settings.stateSchema, name);
+    this.tables = new ParallelTables(options.getParallelTables());
     summary.migration = name;
     summary.check = check.name();
     summary.tables.forEach(r -> results.put(r.table, r));
@@ -163,33 +168,40 @@ final class MigrationRun {
     phases.put(task.sourceTable(), Phase.CREATED);
   }
 
-  /** Copies every table that is not loaded yet, in load order; stops at the first failure. */
+  /**
+   * Copies every table that is not loaded yet, {@code --parallelTables} at a time: foreign keys
+   * and indexes come after the load, so tables load in any order. After a failure no further
+   * table starts; those already copying finish and are recorded.
+   */
   private void load() throws Exception {
     String loadUrl = loadUrl();
-    for (TableTask task : plan.tables) {
-      if (phases.get(task.sourceTable()).reached(Phase.LOADED)) {
-        continue;
-      }
-      BackfillOptions backfill = copyOf(options).as(BackfillOptions.class);
-      task.configure(backfill, settings, loadUrl,
-          settings.reload.contains(task.sourceTable()));
-      LOG.info("loading {} into {} (job {})", task.sourceTable(), task.quotedTarget(),
-          task.job());
-      RunSummary run = BackfillPipeline.run(backfill, secrets);
-      MigrationSummary.TableResult result = results.get(task.sourceTable());
-      result.loadedThisRun = true;
-      result.loadSeconds = run.seconds;
-      if (run.exitCode != RunSummary.EXIT_OK) {
-        throw loadFailure(task, run);
-      }
-      String detail = run.jobRowsDeadLettered == 0 ? "loaded"
-          : String.format("loaded; %,d rows dead-lettered in %s", run.jobRowsDeadLettered,
-              run.deadLetterTable);
-      try (Connection c = target.connect(JdbcEndpoint.Role.TARGET)) {
-        state.record(c, task, Phase.LOADED, run.jobRowsWritten, detail);
-      }
-      phases.put(task.sourceTable(), Phase.LOADED);
+    List<TableTask> pending = plan.tables.stream()
+        .filter(t -> !phases.get(t.sourceTable()).reached(Phase.LOADED)).toList();
+    if (!pending.isEmpty()) {
+      // Created once here: several backfills creating the same state tables at once would race.
+      new ProgressStore(target, settings.stateSchema).ensureTables();
     }
+    tables.run(pending, "load", task -> load(task, loadUrl));
+  }
+
+  private void load(TableTask task, String loadUrl) throws Exception {
+    BackfillOptions backfill = copyOf(options).as(BackfillOptions.class);
+    task.configure(backfill, settings, loadUrl, settings.reload.contains(task.sourceTable()));
+    LOG.info("loading {} into {} (job {})", task.sourceTable(), task.quotedTarget(), task.job());
+    RunSummary run = BackfillPipeline.run(backfill, secrets);
+    MigrationSummary.TableResult result = results.get(task.sourceTable());
+    result.loadedThisRun = true;
+    result.loadSeconds = run.seconds;
+    if (run.exitCode != RunSummary.EXIT_OK) {
+      throw loadFailure(task, run);
+    }
+    String detail = run.jobRowsDeadLettered == 0 ? "loaded"
+        : String.format("loaded; %,d rows dead-lettered in %s", run.jobRowsDeadLettered,
+            run.deadLetterTable);
+    try (Connection c = target.connect(JdbcEndpoint.Role.TARGET)) {
+      state.record(c, task, Phase.LOADED, run.jobRowsWritten, detail);
+    }
+    phases.put(task.sourceTable(), Phase.LOADED);
   }
 
   private TableFailure loadFailure(TableTask task, RunSummary run) {
@@ -256,29 +268,33 @@ final class MigrationRun {
     }
   }
 
-  /** Checks every constrained table; a table with differences stays constrained. */
+  /**
+   * Checks every constrained table, {@code --parallelTables} at a time; a table with differences
+   * stays constrained.
+   */
   private void verify() throws Exception {
+    List<TableTask> pending = plan.tables.stream()
+        .filter(t -> phases.get(t.sourceTable()) == Phase.CONSTRAINED).toList();
+    tables.run(pending, "check", this::verify);
+  }
+
+  private void verify(TableTask task) throws Exception {
+    TableCheck.Outcome outcome;
+    try {
+      outcome = check.check(task);
+    } catch (Exception e) {
+      throw new TableFailure(task.sourceTable(), MigrationSummary.EXIT_FAILED,
+          check.name() + " check failed: " + Failures.describe(e, settings.source, target));
+    }
     try (Connection c = target.connect(JdbcEndpoint.Role.TARGET)) {
-      for (TableTask task : plan.tables) {
-        if (phases.get(task.sourceTable()) != Phase.CONSTRAINED) {
-          continue;
-        }
-        TableCheck.Outcome outcome;
-        try {
-          outcome = check.check(task);
-        } catch (Exception e) {
-          throw new TableFailure(task.sourceTable(), MigrationSummary.EXIT_FAILED,
-              check.name() + " check failed: " + Failures.describe(e, settings.source, target));
-        }
-        if (outcome.clean()) {
-          state.advance(c, task, Phase.VERIFIED, Optional.of(outcome.detail()));
-          phases.put(task.sourceTable(), Phase.VERIFIED);
-        } else {
-          LOG.error("table {}: {} check found differences: {}", task.sourceTable(),
-              check.name(), outcome.detail());
-          state.advance(c, task, Phase.CONSTRAINED,
-              Optional.of("differences: " + outcome.detail()));
-        }
+      if (outcome.clean()) {
+        state.advance(c, task, Phase.VERIFIED, Optional.of(outcome.detail()));
+        phases.put(task.sourceTable(), Phase.VERIFIED);
+      } else {
+        LOG.error("table {}: {} check found differences: {}", task.sourceTable(),
+            check.name(), outcome.detail());
+        state.advance(c, task, Phase.CONSTRAINED,
+            Optional.of("differences: " + outcome.detail()));
       }
     }
   }
@@ -324,10 +340,6 @@ final class MigrationRun {
     }
   }
 
-  /**
-   * An independent copy of the options for one table's backfill: runner flags come along, and
-   * setting the table's flags does not change the caller's options.
-   */
   /** An independent copy, so one table's settings never leak into the next job. */
   static PipelineOptions copyOf(PipelineOptions options) {
     try {
