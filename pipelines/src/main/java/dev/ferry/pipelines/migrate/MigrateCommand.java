@@ -78,7 +78,9 @@ public final class MigrateCommand {
       JdbcEndpoint target = settings.requireTarget();
       summary.source = settings.source.toString();
       summary.target = target.toString();
+      long planning = System.nanoTime();
       MigrationPlan plan = MigrationPlan.make(settings);
+      summary.phaseSeconds.put("plan", (System.nanoTime() - planning) / 1e9);
       PlanCommand.describe(summary, plan);
       if (!plan.problems.isEmpty()) {
         LOG.error(plan.toConsole());

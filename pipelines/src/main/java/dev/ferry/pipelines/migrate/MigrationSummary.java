@@ -6,9 +6,12 @@ import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +45,8 @@ public final class MigrationSummary {
   @JsonProperty public String check;
   @JsonProperty public List<TableResult> tables = new ArrayList<>();
   @JsonProperty public double seconds;
+  /** Wall seconds of each phase (plan, create, load, constrain, check), in order. */
+  @JsonProperty public Map<String, Double> phaseSeconds = new LinkedHashMap<>();
 
   /** One table's state at the end of the run. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -121,7 +126,13 @@ public final class MigrationSummary {
     if (error != null) {
       sb.append(String.format("  error        %s%n", error));
     }
-    sb.append(String.format("  time         %.1f s%n  exit code    %d%n", seconds, exitCode));
+    sb.append(String.format("  time         %.1f s", seconds));
+    if (!phaseSeconds.isEmpty()) {
+      StringJoiner phases = new StringJoiner(", ", " (", ")");
+      phaseSeconds.forEach((phase, s) -> phases.add(String.format("%s %.1f s", phase, s)));
+      sb.append(phases);
+    }
+    sb.append(String.format("%n  exit code    %d%n", exitCode));
     return sb.toString();
   }
 }
