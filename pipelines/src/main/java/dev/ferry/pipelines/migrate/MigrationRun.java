@@ -3,6 +3,7 @@ package dev.ferry.pipelines.migrate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.pipelines.backfill.BackfillBatch;
 import dev.ferry.pipelines.backfill.BackfillOptions;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.RunSummary;
@@ -196,14 +197,37 @@ final class MigrationRun {
       // Created once here: several backfills creating the same state tables at once would race.
       new ProgressStore(target, settings.stateSchema).ensureTables();
     }
-    tables.run(pending, "load", task -> load(task, loadUrl));
+    tables.run(LoadBatches.of(pending), LoadBatches::rows, "load",
+        batch -> load(batch, loadUrl));
   }
 
-  private void load(TableTask task, String loadUrl) throws Exception {
-    BackfillOptions backfill = copyOf(options).as(BackfillOptions.class);
-    task.configure(backfill, settings, loadUrl, settings.reload.contains(task.sourceTable()));
-    LOG.info("loading {} into {} (job {})", task.sourceTable(), task.quotedTarget(), task.job());
-    RunSummary run = BackfillPipeline.run(backfill, secrets);
+  /** Copies a batch of tables with one pipeline (or one table with its own). */
+  private void load(List<TableTask> batch, String loadUrl) throws Exception {
+    List<BackfillOptions> jobs = new ArrayList<>();
+    for (TableTask task : batch) {
+      BackfillOptions backfill = copyOf(options).as(BackfillOptions.class);
+      task.configure(backfill, settings, loadUrl, settings.reload.contains(task.sourceTable()));
+      LOG.info("loading {} into {} (job {})", task.sourceTable(), task.quotedTarget(),
+          task.job());
+      jobs.add(backfill);
+    }
+    List<RunSummary> runs = batch.size() == 1
+        ? List.of(BackfillPipeline.run(jobs.get(0), secrets))
+        : BackfillBatch.run(jobs, secrets);
+    TableFailure failure = null;
+    for (int i = 0; i < batch.size(); i++) {
+      try {
+        loaded(batch.get(i), runs.get(i));
+      } catch (TableFailure e) {
+        failure = failure == null ? e : failure;
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void loaded(TableTask task, RunSummary run) throws Exception {
     MigrationSummary.TableResult result = results.get(task.sourceTable());
     result.loadedThisRun = true;
     result.loadSeconds = run.seconds;

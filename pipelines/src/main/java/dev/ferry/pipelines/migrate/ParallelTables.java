@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToLongFunction;
 
 /**
  * Runs one step of a migration (a table's load, a table's check) for many tables at once, at
@@ -21,9 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * state is recorded, so a re-run does not repeat them), then the first failure is thrown.
  */
 final class ParallelTables {
-  /** One table's step; throws to stop the run (a {@link TableFailure} names the table). */
-  interface Step {
-    void run(TableTask task) throws Exception;
+  /** One unit's step; throws to stop the run (a {@link TableFailure} names the table). */
+  interface Step<T> {
+    void run(T unit) throws Exception;
   }
 
   private final int concurrency;
@@ -37,12 +38,21 @@ final class ParallelTables {
   }
 
   /** Runs {@code step} for every table; returns when all started ones are done. */
-  void run(List<TableTask> tables, String what, Step step) throws Exception {
-    if (tables.isEmpty()) {
+  void run(List<TableTask> tables, String what, Step<TableTask> step) throws Exception {
+    run(tables, t -> t.rows().value(), what, step);
+  }
+
+  /**
+   * Runs {@code step} for every unit (a table, or a batch of tables), largest {@code rows}
+   * first; returns when all started ones are done.
+   */
+  <T> void run(List<T> units, ToLongFunction<T> rows, String what, Step<T> step)
+      throws Exception {
+    if (units.isEmpty()) {
       return;
     }
-    List<TableTask> order = new ArrayList<>(tables);
-    order.sort(Comparator.comparingLong((TableTask t) -> t.rows().value()).reversed());
+    List<T> order = new ArrayList<>(units);
+    order.sort(Comparator.comparingLong(rows).reversed());
     int threads = Math.min(concurrency, order.size());
     AtomicReference<Exception> first = new AtomicReference<>();
     AtomicInteger number = new AtomicInteger();
@@ -53,13 +63,13 @@ final class ParallelTables {
     });
     try {
       List<Future<?>> running = new ArrayList<>();
-      for (TableTask task : order) {
+      for (T unit : order) {
         running.add(pool.submit(() -> {
           if (first.get() != null) {
             return null;
           }
           try {
-            step.run(task);
+            step.run(unit);
           } catch (Exception e) {
             first.compareAndSet(null, e);
           }

@@ -65,7 +65,8 @@ class MigrateMariaDbTest {
         .collect(Collectors.toMap(t -> t.table, t -> t));
     assertFalse(results.get("customers").loadedThisRun);
     assertTrue(results.get("order lines").loadedThisRun);
-    assertTrue(results.get("zones").loadedThisRun);
+    assertEquals(1L, runs(dst, results.get("zones").job),
+        "zones loaded once, by whichever run reached it");
     assertEquals(1L, runs(dst, results.get("customers").job), "customers loaded once");
     assertEquals(2L, runs(dst, results.get("order lines").job));
     assertTrue(Migrations.phases(dst).values().stream().allMatch("VERIFIED"::equals),

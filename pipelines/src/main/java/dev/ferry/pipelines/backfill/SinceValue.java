@@ -1,0 +1,61 @@
+package dev.ferry.pipelines.backfill;
+
+import dev.ferry.jdbc.Dialect;
+import dev.ferry.pipelines.backfill.BackfillPipeline.Prepared;
+import dev.ferry.pipelines.spec.SpecException;
+import dev.ferry.progress.JobState;
+import dev.ferry.record.Column;
+import dev.ferry.record.ConversionException;
+import dev.ferry.record.Conversions;
+import dev.ferry.record.KeyCodec;
+import dev.ferry.record.ValueKind;
+import java.sql.Types;
+
+/** The catch-up run's lower bound: {@code since.value} as given, or {@code last}'s watermark. */
+final class SinceValue {
+  private SinceValue() {}
+
+  /** The encoded bound, or null for a full backfill. */
+  static String resolve(BackfillConfig config, JobState store, Prepared p) throws Exception {
+    if (config.since == null) {
+      return null;
+    }
+    if (config.since.equals("last")) {
+      String watermark = store.lastWatermark(config.job);
+      if (watermark == null) {
+        throw new SpecException(config.origin, "since.value", "'last' needs an earlier"
+            + " successful run of job " + config.job + " that recorded a watermark");
+      }
+      return watermark;
+    }
+    Column column = p.sourceLayout.column(p.sourceLayout.indexOf(config.sinceColumn));
+    try {
+      Object value = Conversions.convert(config.since, kind(config, column));
+      return KeyCodec.encode(new Object[] {value});
+    } catch (ConversionException e) {
+      throw new SpecException(config.origin, "since.value", e.getMessage());
+    }
+  }
+
+  private static ValueKind kind(BackfillConfig config, Column c) {
+    switch (c.jdbcType()) {
+      case Types.DATE:
+        return ValueKind.DATE;
+      case Types.TIMESTAMP:
+        boolean instant = c.typeName().equals("timestamptz")
+            || config.source.dialect() == Dialect.MYSQL && c.typeName().equals("timestamp");
+        return instant ? ValueKind.TIMESTAMPTZ : ValueKind.TIMESTAMP;
+      case Types.TIMESTAMP_WITH_TIMEZONE:
+        return ValueKind.TIMESTAMPTZ;
+      case Types.BIGINT:
+      case Types.INTEGER:
+      case Types.SMALLINT:
+        return ValueKind.LONG;
+      case Types.NUMERIC:
+      case Types.DECIMAL:
+        return ValueKind.DECIMAL;
+      default:
+        return ValueKind.TEXT;
+    }
+  }
+}
