@@ -18,17 +18,19 @@ import org.slf4j.LoggerFactory;
  *   <li><b>created</b>: enum types and CREATE TABLE with primary keys (a table that already exists
  *       is kept and reported);
  *   <li><b>loaded</b>: every table copied by the backfill job {@code migrate-<db>-<table>} with its
- *       mapping file, parents before children;
+ *       mapping file, {@code --parallelTables} at a time, largest first; small tables share a
+ *       pipeline ({@link LoadBatches});
  *   <li><b>constrained</b>: once all tables are loaded, indexes, CHECK constraints and foreign keys
  *       (those of cycles and self-references can only hold now), and identity sequences restarted
  *       past the loaded ids;
- *   <li><b>verified</b>: each table checked against the source ({@link TableCheck}).
+ *   <li><b>verified</b>: each table checked against the source ({@link TableCheck}), several at a
+ *       time.
  * </ol>
  *
  * <p>Each table's phase is kept in {@code ferry_migration} in the target, so running the same
  * command again after a failure continues where it stopped: finished phases are not repeated, and
- * a table interrupted while loading resumes from the backfill's checkpoints. The run stops at the
- * first table that fails and names it.
+ * a table interrupted while loading resumes from the backfill's checkpoints. After the first table
+ * that fails no further table starts; the run names it.
  *
  * <pre>
  * java -cp ferry-direct.jar dev.ferry.pipelines.migrate.MigrateCommand \
