@@ -145,7 +145,7 @@ write_results() {
   if ! git -C "$REPO_DIR" diff --quiet HEAD -- 2>/dev/null; then commit="$commit (+ local changes)"; fi
   {
     printf '# ferry benchmark — %s\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
-    printf -- '- rows: %s (table \140records\140, 9 columns)\n' "$ROWS"
+    if want_records; then printf -- '- rows: %s (table \140records\140, 9 columns)\n' "$ROWS"; fi
     printf -- '- machine: %s cores, %s GiB RAM, %s\n' "$(nproc)" \
       "$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)" "$(uname -sr)"
     printf -- '- PostgreSQL %s, MariaDB %s, %s, %s\n' "$PG_VERSION" "$MY_VERSION" \

@@ -113,18 +113,22 @@ my_hash_fp() {  # DB TABLE COLUMNS
     coalesce(sum(CAST(conv(left(md5(concat_ws('|', $3)), 7), 16, 10) AS UNSIGNED)), 0) FROM \`$2\`" |
     tr '\t' '|'
 }
-pg_hash_fp() {  # DB TABLE COLUMNS
+pg_hash_fp() {  # DB TABLE COLUMNS (an expression may carry a cast: created::timestamp)
   local cols
-  cols=$(sed -E 's/([a-z_]+)/\1::text/g' <<<"$3")
-  pg_value "$1" "SELECT '$2', count(*),
+  cols=$(sed -E 's/([a-z_]+)(::[a-z_]+)?/\1\2::text/g' <<<"$3")
+  PGTZ=UTC pg_value "$1" "SELECT '$2', count(*),
     coalesce(sum(('x' || left(md5(concat_ws('|', $cols)), 7))::bit(28)::bigint), 0) FROM \"$2\""
 }
 
-fingerprints() {  # SIDE(my|pg) DB TABLE=COLUMNS...
-  local side=$1 db=$2 spec
+# fingerprints SIDE DB TABLE=COLUMNS[#PG_COLUMNS]...: PG_COLUMNS, when given, are the columns
+# as PostgreSQL renders them like MariaDB (pgloader makes DATETIME a timestamptz).
+fingerprints() {
+  local side=$1 db=$2 spec cols
   shift 2
   for spec in "$@"; do
-    "${side}_hash_fp" "$db" "${spec%%=*}" "${spec#*=}" 2>&1 || echo "${spec%%=*}|error"
+    cols=${spec#*=}
+    if [[ $side == pg && $cols == *"#"* ]]; then cols=${cols#*#}; else cols=${cols%%#*}; fi
+    "${side}_hash_fp" "$db" "${spec%%=*}" "$cols" 2>&1 || echo "${spec%%=*}|error"
   done | sort
 }
 
@@ -216,7 +220,7 @@ step_tables200() {
   local specs=() i t
   for ((i = 1; i <= 200; i++)); do
     printf -v t 't%03d' "$i"
-    specs+=("$t=id, name, qty, price, created, note")
+    specs+=("$t=id, name, qty, price, created, note#id, name, qty, price, created::timestamp, note")
   done
   whole_db_step tables200 t200 "${specs[@]}"
 }

@@ -1,6 +1,5 @@
 package dev.ferry.pipelines.migrate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.pipelines.backfill.BackfillBatch;
@@ -15,7 +14,6 @@ import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.progress.ProgressStore;
 import dev.ferry.schema.MappingOptions;
 import dev.ferry.schema.Warning;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,8 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.util.common.ReflectHelpers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +35,6 @@ final class MigrationRun {
   private static final Logger LOG = LoggerFactory.getLogger(MigrationRun.class);
   /** PostgreSQL: an index (relation) or a constraint of that name already exists. */
   private static final Set<String> ALREADY_EXISTS = Set.of("42P07", "42710");
-  /** Beam's own (de)serialization of options, as runners use it to ship them to workers. */
-  private static final ObjectMapper OPTIONS_JSON = new ObjectMapper()
-      .registerModules(ObjectMapper.findModules(ReflectHelpers.findClassLoader()));
 
   private final MigrateOptions options;
   private final Secrets secrets;
@@ -55,6 +48,11 @@ final class MigrationRun {
   /** Each table's phase; written by the threads that load and check tables at once. */
   private final Map<String, Phase> phases = new ConcurrentHashMap<>();
   private final Map<String, MigrationSummary.TableResult> results = new HashMap<>();
+  /**
+   * Checks made right after a table's load, while other tables still load; recorded once the
+   * table is constrained (constraints and identity restarts do not change a table's rows).
+   */
+  private final Map<String, TableCheck.Outcome> checkedEarly = new ConcurrentHashMap<>();
   private boolean stateReady;
 
   MigrationRun(MigrateOptions options, Secrets secrets, MigrateSettings settings,
@@ -205,7 +203,7 @@ final class MigrationRun {
   private void load(List<TableTask> batch, String loadUrl) throws Exception {
     List<BackfillOptions> jobs = new ArrayList<>();
     for (TableTask task : batch) {
-      BackfillOptions backfill = copyOf(options).as(BackfillOptions.class);
+      BackfillOptions backfill = OptionsCopy.of(options).as(BackfillOptions.class);
       task.configure(backfill, settings, loadUrl, settings.reload.contains(task.sourceTable()));
       LOG.info("loading {} into {} (job {})", task.sourceTable(), task.quotedTarget(),
           task.job());
@@ -225,6 +223,23 @@ final class MigrationRun {
     if (failure != null) {
       throw failure;
     }
+    for (TableTask task : batch) {
+      checkEarly(task);
+    }
+  }
+
+  /**
+   * Checks a table as soon as it is loaded, so that the checks of most tables overlap the loads
+   * of others (the largest table's load is usually the longest step). A check that cannot run
+   * now is simply made again in the check phase.
+   */
+  private void checkEarly(TableTask task) {
+    try {
+      checkedEarly.put(task.sourceTable(), check.check(task));
+    } catch (Exception e) {
+      LOG.warn("table {}: checking right after the load failed ({}); checking again after the"
+          + " constraints", task.sourceTable(), Failures.describe(e, settings.source, target));
+    }
   }
 
   private void loaded(TableTask task, RunSummary run) throws Exception {
@@ -232,7 +247,7 @@ final class MigrationRun {
     result.loadedThisRun = true;
     result.loadSeconds = run.seconds;
     if (run.exitCode != RunSummary.EXIT_OK) {
-      throw loadFailure(task, run);
+      throw TableFailure.ofLoad(task, run, settings.maxDeadLetters);
     }
     String detail = run.jobRowsDeadLettered == 0 ? "loaded"
         : String.format("loaded; %,d rows dead-lettered in %s", run.jobRowsDeadLettered,
@@ -241,20 +256,6 @@ final class MigrationRun {
       state.record(c, task, Phase.LOADED, run.jobRowsWritten, detail);
     }
     phases.put(task.sourceTable(), Phase.LOADED);
-  }
-
-  private TableFailure loadFailure(TableTask task, RunSummary run) {
-    if (run.exitCode == RunSummary.EXIT_TOO_MANY_DEAD_LETTERS) {
-      return new TableFailure(task.sourceTable(), MigrationSummary.EXIT_TOO_MANY_DEAD_LETTERS,
-          String.format("%,d rows dead-lettered (see %s, job %s), more than --maxDeadLetters=%d;"
-              + " fix them in the source and run again with --reload=%s, or allow them with"
-              + " --maxDeadLetters", run.jobRowsDeadLettered, run.deadLetterTable, task.job(),
-              settings.maxDeadLetters, task.sourceTable()));
-    }
-    int exit = run.exitCode == RunSummary.EXIT_INVALID_SPEC ? MigrationSummary.EXIT_INVALID
-        : MigrationSummary.EXIT_FAILED;
-    return new TableFailure(task.sourceTable(), exit, "loading failed (job " + task.job()
-        + "; run the same command again to resume): " + run.error);
   }
 
   /**
@@ -318,9 +319,11 @@ final class MigrationRun {
   }
 
   private void verify(TableTask task) throws Exception {
-    TableCheck.Outcome outcome;
+    TableCheck.Outcome outcome = checkedEarly.remove(task.sourceTable());
     try {
-      outcome = check.check(task);
+      if (outcome == null) {
+        outcome = check.check(task);
+      }
     } catch (Exception e) {
       throw new TableFailure(task.sourceTable(), MigrationSummary.EXIT_FAILED,
           check.name() + " check failed: " + Failures.describe(e, settings.source, target));
@@ -379,13 +382,4 @@ final class MigrationRun {
     }
   }
 
-  /** An independent copy, so one table's settings never leak into the next job. */
-  static PipelineOptions copyOf(PipelineOptions options) {
-    try {
-      return OPTIONS_JSON.readValue(OPTIONS_JSON.writeValueAsBytes(options),
-          PipelineOptions.class);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot copy the pipeline options", e);
-    }
-  }
 }

@@ -36,7 +36,7 @@ final class ReconcileCheck implements TableCheck {
 
   @Override
   public Outcome check(TableTask table) {
-    ReconcileOptions reconcile = MigrationRun.copyOf(options).as(ReconcileOptions.class);
+    ReconcileOptions reconcile = OptionsCopy.of(options).as(ReconcileOptions.class);
     table.configure(reconcile, settings, targetUrl, false);
     if (options.getSourceZone() != null) {
       reconcile.setSourceZone(options.getSourceZone());
