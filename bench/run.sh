@@ -145,7 +145,7 @@ write_results() {
   if ! git -C "$REPO_DIR" diff --quiet HEAD -- 2>/dev/null; then commit="$commit (+ local changes)"; fi
   {
     printf '# ferry benchmark — %s\n\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
-    printf -- '- rows: %s (table \140records\140, 9 columns)\n' "$ROWS"
+    if want_records; then printf -- '- rows: %s (table \140records\140, 9 columns)\n' "$ROWS"; fi
     printf -- '- machine: %s cores, %s GiB RAM, %s\n' "$(nproc)" \
       "$(awk '/MemTotal/ { printf "%.0f", $2 / 1048576 }' /proc/meminfo)" "$(uname -sr)"
     printf -- '- PostgreSQL %s, MariaDB %s, %s, %s\n' "$PG_VERSION" "$MY_VERSION" \
@@ -321,7 +321,7 @@ start_mariadb() {
   os_user=$(id -un)
   MY_VERSION=$(mariadbd --version | grep -o 'Ver [0-9.]*' | cut -d' ' -f2)
   log "MariaDB $MY_VERSION: mariadb-install-db in ${MY_DATA#"$REPO_DIR"/}"
-  mkdir -p "$MY_DATA"
+  mkdir -p "$MY_DATA" "$WORK/mariadb-tmp"
   mariadb-install-db --no-defaults --datadir="$MY_DATA" --user="$os_user" \
     --auth-root-authentication-method=socket --skip-test-db >"$LOGS/mariadb-install.log" 2>&1 ||
     die "mariadb-install-db failed, see bench/work/logs/mariadb-install.log"
@@ -332,6 +332,7 @@ start_mariadb() {
     --log-error="$LOGS/mariadb.err" --skip-name-resolve --max-connections=200 \
     --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
     --innodb-buffer-pool-size=1G --innodb-log-file-size=512M --max-allowed-packet=64M \
+    --tmpdir="$WORK/mariadb-tmp" \
     </dev/null >/dev/null 2>&1 &
   for ((i = 0; i < 120; i++)); do
     mariadb-admin --no-defaults -S "$MY_SOCK" -u "$os_user" ping >/dev/null 2>&1 && break
@@ -509,6 +510,8 @@ prepare_uuid() {
 # those updated, one in ten deleted, and as many extra rows inserted.
 DST2_DIFFS=
 prepare_dst2() {
+  want hr           && step_hr
+  want tables200    && step_tables200
   if [[ -n $DST2_DIFFS ]]; then return 0; fi
   log "preparing dst2.records (copy of src with ~1/$CHANGE_EVERY rows changed)"
   pg_copy_table src records dst2 records
@@ -662,6 +665,18 @@ step_profile() {
   fi
 }
 
+# The whole-database steps (hr, tables200) live in their own file.
+# shellcheck source=bench/wholedb.sh
+source "$BENCH_DIR/wholedb.sh"
+
+# Whether a wanted step reads the one-table `records` data (all but the whole-database steps).
+want_records() {
+  local s
+  [[ -z $STEPS ]] && return 0
+  for s in $STEPS; do [[ $s == hr || $s == tables200 ]] || return 0; done
+  return 1
+}
+
 # ------------------------------------------------------------------- main --
 main() {
   [[ $ROWS =~ ^[1-9][0-9]*$ ]] || die "ROWS must be a positive integer, got '$ROWS'"
@@ -682,17 +697,19 @@ main() {
   build_jars
   start_postgres
   start_mariadb
-  generate_pg
-  generate_mariadb
-  PG_SRC_FP=$(pg_fingerprint src records)
-  MY_SRC_FP=$(my_fingerprint)
-  log "PG src fingerprint:      $PG_SRC_FP"
-  log "MariaDB src fingerprint: $MY_SRC_FP"
-  if [[ $PG_SRC_FP != "$MY_SRC_FP" ]]; then
-    log "WARNING: the two sources differ"
-    EXTRA_NOTES+=("the generated PostgreSQL and MariaDB sources differ: $PG_SRC_FP vs $MY_SRC_FP")
+  if want_records; then
+    generate_pg
+    generate_mariadb
+    PG_SRC_FP=$(pg_fingerprint src records)
+    MY_SRC_FP=$(my_fingerprint)
+    log "PG src fingerprint:      $PG_SRC_FP"
+    log "MariaDB src fingerprint: $MY_SRC_FP"
+    if [[ $PG_SRC_FP != "$MY_SRC_FP" ]]; then
+      log "WARNING: the two sources differ"
+      EXTRA_NOTES+=("the generated PostgreSQL and MariaDB sources differ: $PG_SRC_FP vs $MY_SRC_FP")
+    fi
+    EXTRA_NOTES+=("source fingerprint (count|sum qty|sum price|active|notes|note chars|name chars|email chars|sum score|min ts|max ts): $PG_SRC_FP")
   fi
-  EXTRA_NOTES+=("source fingerprint (count|sum qty|sum price|active|notes|note chars|name chars|email chars|sum score|min ts|max ts): $PG_SRC_FP")
 
   local fx=(--runner=FlinkRunner --flinkMaster='[local]' --parallelism=2)
   want copy_pipe    && step_copy_pipe
@@ -713,6 +730,8 @@ main() {
   want profile      && step_profile
   want flink        && ferry_backfill flink "ferry backfill PG→PG (Flink local, p=2)" ferry_pg \
                          "$FLINK_JAR" bench/specs/pg-to-pg.yaml "$PG_SRC_FP" "${fx[@]}"
+  want hr           && step_hr
+  want tables200    && step_tables200
   if [[ -n $DST2_DIFFS ]]; then
     EXTRA_NOTES+=("reconcile data: dst2.records differs from src.records in $DST2_DIFFS keys (updated, missing and extra rows)")
   fi

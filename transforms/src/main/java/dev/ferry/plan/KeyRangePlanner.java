@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
  * <p>A single integer key is split by value: equal-width buckets between its min and max,
  * counted with one grouped query; buckets holding more than twice the mean are split again by row
  * position (skewed ids are common: a few tenants or a bulk import own most rows) and neighbouring
- * small buckets are merged. Any other key (text, UUID, timestamp, decimal, composite) is split by row
- * position: the database numbers the keys in order and returns every n-th one as a boundary.
+ * small buckets are merged. A composite key that starts with an integer column is split the same
+ * way on that column, and each boundary becomes the first whole key at or after the bucket's
+ * start, found by one index seek: numbering millions of composite keys in order (below) takes
+ * MariaDB tens of seconds, counting by the leading column one scan. Any other key (text, UUID,
+ * timestamp, decimal, or composite led by one of those) is split by row position: the database
+ * numbers the keys in order and returns every n-th one as a boundary.
  *
  * <p>The first range has no lower bound and the last no upper bound, so keys below the minimum
  * or above the maximum seen at planning time are still covered. When a key column is nullable a
@@ -30,6 +34,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class KeyRangePlanner {
   private static final Logger LOG = LoggerFactory.getLogger(KeyRangePlanner.class);
+  /** Finer rounds inside buckets far above the mean, for a composite key's leading integer. */
+  private static final int MAX_REFINE_ROUNDS = 3;
+  private static final int MAX_REFINE_PARTS = 1024;
 
   private final Dialect dialect;
   private final SourceRelation source;
@@ -46,10 +53,9 @@ public final class KeyRangePlanner {
 
   public List<KeyRange> plan(Connection connection) throws SQLException {
     KeyTypes keyTypes = keyTypes(connection);
-    List<KeyRange> ranges =
-        keyTypes.integral.length == 1 && keyTypes.integral[0]
-            ? planIntegerKey(connection)
-            : planByPosition(connection);
+    List<KeyRange> ranges = !keyTypes.integral[0] ? planByPosition(connection)
+        : keyTypes.integral.length == 1 ? planIntegerKey(connection)
+        : planByLeadingInteger(connection);
     if (keyTypes.anyNullable) {
       long nulls = count(connection, new RangeSql(dialect, source.keyColumns()).where(
           KeyRange.ofNullKeys(0, 0), null, new ArrayList<>()), List.of());
@@ -127,18 +133,7 @@ public final class KeyRangePlanner {
     // Merge neighbours while they stay under the mean; boundaries are bucket starts.
     List<Long> boundaries = new ArrayList<>();
     List<Long> estimates = new ArrayList<>();
-    long acc = 0;
-    for (var e : buckets.entrySet()) {
-      if (!boundaries.isEmpty() && acc > 0 && acc + e.getValue() > mean) {
-        boundaries.add(e.getKey());
-        estimates.add(acc);
-        acc = 0;
-      } else if (boundaries.isEmpty()) {
-        boundaries.add(e.getKey());
-      }
-      acc += e.getValue();
-    }
-    estimates.add(acc);
+    mergeTowardsMean(buckets, mean, boundaries, estimates);
     List<KeyRange> ranges = new ArrayList<>();
     for (int i = 0; i < boundaries.size(); i++) {
       Object[] lower = i == 0 ? null : new Object[] {boundaries.get(i)};
@@ -200,6 +195,129 @@ public final class KeyRangePlanner {
     return buckets;
   }
 
+  /**
+   * A composite key led by an integer column: equal-width buckets of that column, merged towards
+   * equal row counts, each bounded by the first whole key at or after its start. A bucket far
+   * heavier than the mean is counted again in finer buckets; one holding many rows under a single
+   * leading value stays one range.
+   */
+  private List<KeyRange> planByLeadingInteger(Connection connection) throws SQLException {
+    String lead = dialect.quote(source.keyColumns().get(0));
+    RangeSql sql = new RangeSql(dialect, source.keyColumns());
+    long min;
+    long max;
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT min(" + lead + "), max(" + lead + ") FROM "
+            + source.fromClause(dialect) + " WHERE " + sql.notNull())) {
+      rs.next();
+      if (rs.getObject(1) == null) {
+        List<KeyRange> single = new ArrayList<>();
+        single.add(KeyRange.between(0, null, null, 0));
+        return single;
+      }
+      min = rs.getLong(1);
+      max = rs.getLong(2);
+    }
+    if (max == Long.MAX_VALUE || max - min < 0) {
+      return planByPosition(connection);
+    }
+    TreeMap<Long, Long> buckets = countBuckets(connection, lead, min, max + 1, partitions);
+    long total = buckets.values().stream().mapToLong(Long::longValue).sum();
+    double mean = Math.max(1.0, (double) total / partitions);
+    // Sparse or clustered leading values: a few finer equal-width rounds inside heavy buckets,
+    // each a range scan of that bucket alone (position splitting is what is too slow here).
+    for (int round = 0; round < MAX_REFINE_ROUNDS; round++) {
+      boolean refined = false;
+      for (Long start : new ArrayList<>(buckets.keySet())) {
+        long rows = buckets.get(start);
+        Long next = buckets.higherKey(start);
+        long end = next == null ? max + 1 : next;
+        if (rows > 2 * mean && end - start > 1) {
+          // Empty buckets are omitted, so [start, end) may be mostly empty: split its extent.
+          long[] extent = extent(connection, lead, start, end);
+          if (extent[1] > extent[0]) {
+            buckets.remove(start);
+            int parts = (int) Math.min(MAX_REFINE_PARTS, 2 * Math.ceil(rows / mean));
+            buckets.putAll(countBuckets(connection, lead, extent[0], extent[1] + 1, parts));
+            refined = true;
+          }
+        }
+      }
+      if (!refined) {
+        break;
+      }
+    }
+    List<Long> starts = new ArrayList<>();
+    List<Long> estimates = new ArrayList<>();
+    mergeTowardsMean(buckets, mean, starts, estimates);
+    String first = "SELECT " + dialect.columnList(source.keyColumns()) + " FROM "
+        + source.fromClause(dialect) + " WHERE " + sql.notNull() + " AND " + lead + " >= ?"
+        + sql.orderBy() + " LIMIT 1";
+    List<Object[]> boundaries = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(first)) {
+      for (int i = 1; i < starts.size(); i++) {
+        ps.setLong(1, starts.get(i));
+        try (ResultSet rs = ps.executeQuery()) {
+          ColumnReader[] readers = ColumnReader.forResultSet(rs.getMetaData(), dialect);
+          if (rs.next()) {
+            boundaries.add(readKey(rs, readers));
+          }
+        }
+      }
+    }
+    List<KeyRange> ranges = new ArrayList<>();
+    for (int i = 0; i <= boundaries.size(); i++) {
+      Object[] lower = i == 0 ? null : boundaries.get(i - 1);
+      Object[] upper = i < boundaries.size() ? boundaries.get(i) : null;
+      ranges.add(KeyRange.between(i, lower, upper, estimates.get(Math.min(i,
+          estimates.size() - 1))));
+    }
+    return ranges;
+  }
+
+  /** The smallest and largest value of {@code column} in [from, to). */
+  private long[] extent(Connection connection, String column, long from, long to)
+      throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT min(" + column + "), max("
+        + column + ") FROM " + source.fromClause(dialect) + " WHERE " + column + " >= ? AND "
+        + column + " < ?")) {
+      ps.setLong(1, from);
+      ps.setLong(2, to);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new long[] {rs.getLong(1), rs.getLong(2)};
+      }
+    }
+  }
+
+  /**
+   * Merges neighbouring buckets while they stay under {@code mean}; adds each merged bucket's
+   * first start to {@code starts} and its rows to {@code estimates}.
+   */
+  private static void mergeTowardsMean(TreeMap<Long, Long> buckets, double mean,
+      List<Long> starts, List<Long> estimates) {
+    long acc = 0;
+    for (var e : buckets.entrySet()) {
+      if (!starts.isEmpty() && acc > 0 && acc + e.getValue() > mean) {
+        starts.add(e.getKey());
+        estimates.add(acc);
+        acc = 0;
+      } else if (starts.isEmpty()) {
+        starts.add(e.getKey());
+      }
+      acc += e.getValue();
+    }
+    estimates.add(acc);
+  }
+
+  private static Object[] readKey(ResultSet rs, ColumnReader[] readers) throws SQLException {
+    Object[] key = new Object[readers.length];
+    for (int i = 0; i < key.length; i++) {
+      key[i] = readers[i].read(rs, i + 1);
+    }
+    return key;
+  }
+
   private List<KeyRange> planByPosition(Connection connection) throws SQLException {
     RangeSql sql = new RangeSql(dialect, source.keyColumns());
     long total = count(connection, sql.notNull(), List.of());
@@ -215,10 +333,7 @@ public final class KeyRangePlanner {
       try (ResultSet rs = ps.executeQuery()) {
         ColumnReader[] readers = ColumnReader.forResultSet(rs.getMetaData(), dialect);
         while (rs.next()) {
-          Object[] key = new Object[readers.length];
-          for (int i = 0; i < key.length; i++) {
-            key[i] = readers[i].read(rs, i + 1);
-          }
+          Object[] key = readKey(rs, readers);
           // Many duplicates of one key can repeat a boundary; a range may not be empty-by-design.
           if (boundaries.isEmpty()
               || !java.util.Arrays.deepEquals(boundaries.get(boundaries.size() - 1), key)) {

@@ -62,6 +62,41 @@ class KeyRangePlannerTest {
         5000);
   }
 
+  /**
+   * A composite key led by an integer (the HR schema's salaries: emp_no, from_date) is split on
+   * that integer, each boundary a whole key; the ranges still cover every row once, balanced.
+   */
+  @Test
+  void compositeKeyLedByAnIntegerOnMariaDb() throws Exception {
+    TestDatabase db = EmbeddedDatabases.newMariaDb();
+    db.execute("CREATE TABLE salaries (emp_no INT NOT NULL, from_date DATE NOT NULL,"
+            + " salary INT, PRIMARY KEY (emp_no, from_date))",
+        "INSERT INTO salaries SELECT 10000 + e.seq, DATE '1990-01-01' + INTERVAL y.seq YEAR,"
+            + " e.seq FROM seq_1_to_2000 e JOIN seq_0_to_9 y",
+        // One leading value with many rows: its range is heavy but still covered once.
+        "INSERT INTO salaries SELECT 50000, DATE '1900-01-01' + INTERVAL seq DAY, 0"
+            + " FROM seq_1_to_3000");
+    List<String> key = List.of("emp_no", "from_date");
+    List<KeyRange> ranges = plan(db, Dialect.MYSQL, "salaries", key, 8);
+    assertTrue(ranges.size() >= 4, ranges.toString());
+    assertEquals(2, ranges.get(1).lower().length, "boundaries are whole keys");
+    assertCoversEachRowOnce(db, Dialect.MYSQL, "salaries", key, ranges, 23000);
+    long largestBelowTheHeavyKey = maxRows(db, Dialect.MYSQL, "salaries", key,
+        ranges.subList(0, ranges.size() - 1));
+    assertTrue(largestBelowTheHeavyKey <= 2.5 * 20000 / 8, "largest: " + largestBelowTheHeavyKey);
+  }
+
+  @Test
+  void compositeKeyLedByAnIntegerOnPostgres() throws Exception {
+    TestDatabase db = EmbeddedDatabases.newPostgres();
+    db.execute("CREATE TABLE titles (emp_no int, title text, PRIMARY KEY (emp_no, title))",
+        "INSERT INTO titles SELECT g / 3, 't' || (g % 3) FROM generate_series(3, 6002) g");
+    List<String> key = List.of("emp_no", "title");
+    List<KeyRange> ranges = plan(db, Dialect.POSTGRESQL, "titles", key, 6);
+    assertTrue(ranges.size() >= 4, ranges.toString());
+    assertCoversEachRowOnce(db, Dialect.POSTGRESQL, "titles", key, ranges, 6000);
+  }
+
   @Test
   void timestampKeysAndNullKeysGetTheirOwnRange() throws Exception {
     TestDatabase db = EmbeddedDatabases.newMariaDb();

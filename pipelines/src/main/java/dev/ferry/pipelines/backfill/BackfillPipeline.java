@@ -1,8 +1,5 @@
 package dev.ferry.pipelines.backfill;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ferry.jdbc.ColumnKinds;
 import dev.ferry.jdbc.Describe;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
@@ -10,53 +7,26 @@ import dev.ferry.map.MapChunks;
 import dev.ferry.map.RecordMapper;
 import dev.ferry.mongo.CollectionSource;
 import dev.ferry.mongo.CollectionTarget;
-import dev.ferry.mongo.MongoProgressStore;
-import dev.ferry.mongo.ReadCollection;
-import dev.ferry.mongo.UpsertDocuments;
 import dev.ferry.pipelines.enrich.Enrichments;
 import dev.ferry.pipelines.mongo.MongoBackfill;
-import dev.ferry.pipelines.spec.ReportFiles;
-import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
-import dev.ferry.plan.KeyRangePlanner;
+import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.plan.SourceRelation;
-import dev.ferry.progress.JobState;
-import dev.ferry.progress.ProgressStore;
-import dev.ferry.progress.StateTables;
 import dev.ferry.read.RangeTask;
 import dev.ferry.read.ReadRanges;
-import dev.ferry.read.SpreadRanges;
 import dev.ferry.record.Chunk;
-import dev.ferry.record.Column;
-import dev.ferry.record.ConversionException;
-import dev.ferry.record.Conversions;
 import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Layout;
-import dev.ferry.record.Sha256;
-import dev.ferry.record.ValueKind;
 import dev.ferry.write.CopyPassThrough;
 import dev.ferry.write.RowStatement;
 import dev.ferry.write.TargetTable;
 import dev.ferry.write.WriteChunks;
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricQueryResults;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
@@ -109,7 +79,7 @@ public final class BackfillPipeline {
   }
 
   /** The backfill itself: copy the source table into the target with upserts. */
-  private static final Variant COPY = new Variant() {
+  static final Variant COPY = new Variant() {
     @Override
     public BackfillConfig configure(BackfillOptions options, Secrets secrets) {
       return BackfillConfig.fromAllowingMongo(options, secrets);
@@ -143,7 +113,7 @@ public final class BackfillPipeline {
     } catch (SpecException e) {
       return invalid(options.getJob(), e.getMessage());
     }
-    return new Run(options, config, variant).execute();
+    return new BackfillRun(options, config, variant).execute();
   }
 
   /**
@@ -177,340 +147,6 @@ public final class BackfillPipeline {
     s.error = message;
     LOG.error("invalid job spec: {}", message);
     return s;
-  }
-
-  /** One execution of a configured job. */
-  private static final class Run {
-    private final BackfillOptions options;
-    private final BackfillConfig config;
-    private final Variant variant;
-    private final RunSummary summary = new RunSummary();
-    private final long startNanos = System.nanoTime();
-    /** Rows the checkpoints counted as written before this run started. */
-    private long writtenBefore;
-
-    Run(BackfillOptions options, BackfillConfig config, Variant variant) {
-      this.options = options;
-      this.config = config;
-      this.variant = variant;
-      summary.job = config.job;
-      summary.source = config.sourceName();
-      summary.target = config.targetName();
-      summary.maxDeadLetters = config.maxDeadLetters;
-      summary.runId = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-          .format(ZonedDateTime.now(ZoneOffset.UTC)) + "-"
-          + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    RunSummary execute() {
-      JobState store = config.target != null
-          ? new ProgressStore(config.target, config.stateSchema)
-          : new MongoProgressStore(config.mongo.targetEndpoint);
-      boolean started = false;
-      AutoCloseable lease = null;
-      try {
-        Prepared prepared = variant.prepare(config);
-        store.ensureTables();
-        String since = resolveSince(store, prepared);
-        summary.since = since;
-        summary.kind = prepared.kind != null ? prepared.kind
-            : since == null ? "backfill" : "catch-up";
-        summary.fingerprint = fingerprint(prepared, since);
-        summary.deadLetterTable = config.target != null
-            ? new StateTables(config.target.dialect(), config.stateSchema)
-                .table(StateTables.DEAD_LETTER)
-            : config.mongo.targetEndpoint.database() + "." + StateTables.DEAD_LETTER;
-        if (config.restart) {
-          store.forget(config.job, summary.fingerprint);
-        }
-        ProgressStore.Work work = store.planOrResume(config.job, summary.fingerprint,
-            () -> plan(prepared), () -> captureWatermark(prepared));
-        summary.watermark = work.watermark;
-        if (work.resumed && work.watermark == null && config.sinceColumn != null) {
-          LOG.warn("{}: the saved plan has no watermark (saved by an older ferry, or the"
-              + " column was empty); taking it now", config.job);
-          summary.watermark = captureWatermark(prepared);
-        }
-        summary.resumed = work.resumed;
-        summary.rangesThisRun = work.pending.size();
-        writtenBefore = store.totals(config.job, summary.fingerprint).rowsWritten;
-        lease = store.holdRun(summary.runId);
-        store.startRun(config.job, summary.runId, summary.fingerprint, summary.kind, since);
-        started = true;
-        int interrupted = store.markInterrupted(config.job, summary.runId);
-        if (interrupted > 0) {
-          LOG.info("{}: {} earlier run(s) whose process is gone marked interrupted in the run"
-              + " log", config.job, interrupted);
-        }
-        if (work.resumed) {
-          LOG.info("{}: resuming: {} of {} ranges already done, {} to go", config.job,
-              work.doneRanges, work.totalRanges, work.pending.size());
-        }
-        if (!work.pending.isEmpty()) {
-          runPipeline(prepared, work.pending, store, since);
-        }
-        finish(store, "succeeded", null);
-      } catch (SpecException e) {
-        summary.status = "invalid";
-        summary.exitCode = RunSummary.EXIT_INVALID_SPEC;
-        summary.error = e.getMessage();
-      } catch (Exception e) {
-        summary.status = "failed";
-        summary.exitCode = RunSummary.EXIT_FAILED;
-        summary.error = describe(e);
-        if (started) {
-          try {
-            finish(store, "failed", null);
-          } catch (Exception ignored) {
-            // the summary already carries the original error
-          }
-        }
-      } finally {
-        close(lease);
-      }
-      summary.seconds = (System.nanoTime() - startNanos) / 1e9;
-      summary.rowsPerSecond = summary.rowsRead / Math.max(summary.seconds, 1e-3);
-      report();
-      return summary;
-    }
-
-    private void close(AutoCloseable lease) {
-      if (lease != null) {
-        try {
-          lease.close();
-        } catch (Exception e) {
-          LOG.debug("closing the run's lease failed", e);
-        }
-      }
-    }
-
-    private String describe(Throwable e) {
-      Throwable root = e;
-      StringBuilder sb = new StringBuilder();
-      while (root != null) {
-        if (root.getMessage() != null && !sb.toString().contains(root.getMessage())) {
-          sb.append(sb.length() == 0 ? "" : " <- ").append(root.getMessage());
-        }
-        root = root.getCause() == root ? null : root.getCause();
-      }
-      String text = sb.length() == 0 ? e.getClass().getName() : sb.toString();
-      return config.redact(text);
-    }
-
-    private String resolveSince(JobState store, Prepared p) throws Exception {
-      if (config.since == null) {
-        return null;
-      }
-      if (config.since.equals("last")) {
-        String watermark = store.lastWatermark(config.job);
-        if (watermark == null) {
-          throw new SpecException(config.origin, "since.value", "'last' needs an earlier"
-              + " successful run of job " + config.job + " that recorded a watermark");
-        }
-        return watermark;
-      }
-      Column column = p.sourceLayout.column(p.sourceLayout.indexOf(config.sinceColumn));
-      try {
-        Object value = Conversions.convert(config.since, sinceKind(column));
-        return KeyCodec.encode(new Object[] {value});
-      } catch (ConversionException e) {
-        throw new SpecException(config.origin, "since.value", e.getMessage());
-      }
-    }
-
-    /** The watermark column's own kind; kinds a watermark cannot order by compare as text. */
-    private ValueKind sinceKind(Column c) {
-      ValueKind kind = ColumnKinds.of(c, config.source.dialect());
-      switch (kind) {
-        case DATE:
-        case TIMESTAMP:
-        case TIMESTAMPTZ:
-        case LONG:
-        case DECIMAL:
-          return kind;
-        default:
-          return ValueKind.TEXT;
-      }
-    }
-
-    /** The catch-up watermark before anything is read ({@link CatchUpWatermark}). */
-    private String captureWatermark(Prepared p) throws SQLException {
-      return config.sinceColumn == null ? null : CatchUpWatermark.capture(config.source,
-          p.relation, p.sourceLayout, config.sinceColumn, config.sinceMarginSeconds);
-    }
-
-    private List<dev.ferry.plan.KeyRange> plan(Prepared p) throws SQLException {
-      if (p.collection != null) {
-        return MongoBackfill.plan(p.collection, config.partitions);
-      }
-      try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
-        c.setReadOnly(true);
-        return new KeyRangePlanner(config.source.dialect(), p.relation, config.partitions)
-            .plan(c);
-      }
-    }
-
-    private String fingerprint(Prepared p, String since) {
-      String canonical = String.join("\n", config.job, config.sourceName(),
-          p.relation != null ? p.relation.toString() : p.collection.toString(),
-          String.valueOf(config.sourceQuery), config.targetName(), p.targetName(),
-          p.targetKey().toString(), config.mapping.fingerprint(),
-          String.valueOf(config.sinceColumn), String.valueOf(since),
-          String.valueOf(config.zeroDatesAsNull));
-      if (p.kind != null) {
-        // A collection's filter is part of its name above; a relation's query is not.
-        canonical += "\n" + p.kind + (p.relation == null ? ""
-            : "\n" + p.relation.fromClause(config.source.dialect()));
-      }
-      return Sha256.hex(canonical).substring(0, 32);
-    }
-
-    private void runPipeline(Prepared p, List<RangeTask> pending, JobState store,
-        String since) {
-      String step = (p.target != null ? "Table." : "Collection.")
-          + p.targetName().replaceAll("[^A-Za-z0-9_.]", "_");
-      Pipeline pipeline = Pipeline.create(options);
-      PCollection<RangeTask> tasks = pipeline.apply(step + ".Ranges", SpreadRanges.of(pending));
-      String readStep;
-      if (p.copiesInOneStep()) {
-        readStep = p.copyInOneStep(tasks, step, readRanges(p, since), WriteChunks.into(
-                config.target, p.target, p.sourceLayout, p.sourceKeyColumns())
-            .forJob(config.job, summary.fingerprint, summary.runId)
-            .withStateSchema(config.stateSchema)
-            .withRowStatement(p.statement));
-      } else {
-        readStep = step + ".Read";
-        applySteps(p, tasks, step, since);
-      }
-      LOG.info("{}: copying {} ranges of {} to {}", config.job, pending.size(),
-          p.sourceName(), p.targetName());
-      try (ProgressReporter reporter = new ProgressReporter(store, config.job,
-          summary.fingerprint, config.progressIntervalSeconds)) {
-        PipelineResult result = pipeline.run();
-        result.waitUntilFinish();
-        // Only the table's own read: lookups read with the same transform.
-        summary.rowsRead = counter(result, ReadRanges.class, "rowsRead", readStep)
-            + counter(result, ReadCollection.class, "rowsRead", readStep);
-        summary.rowsWritten = counter(result, WriteChunks.class, "rowsWritten", null)
-            + counter(result, UpsertDocuments.class, "rowsWritten", null);
-        summary.rowsDeadLettered = counter(result, WriteChunks.class, "rowsDeadLettered", null)
-            + counter(result, UpsertDocuments.class, "rowsDeadLettered", null);
-        summary.retries = counter(result, ReadRanges.class, "readRetries", null)
-            + counter(result, WriteChunks.class, "writeRetries", null)
-            + counter(result, ReadCollection.class, "readRetries", null)
-            + counter(result, UpsertDocuments.class, "writeRetries", null);
-      }
-    }
-
-    /** Reading, mapping, lookups and writing as separate steps: MongoDB, or lookups. */
-    private void applySteps(Prepared p, PCollection<RangeTask> tasks, String step,
-        String since) {
-      PCollection<Chunk> rows = tasks
-          .apply(step + ".Read", p.collection != null
-              ? MongoBackfill.read(p.collection, config) : readRanges(p, since))
-          .apply(step + ".Map", MapChunks.with(p.mapper, p.sourceKeyColumns(),
-              p.sourceName()));
-      for (Map.Entry<String, PTransform<PCollection<Chunk>, PCollection<Chunk>>> s
-          : p.afterMap.entrySet()) {
-        rows = rows.apply(step + "." + s.getKey(), s.getValue());
-      }
-      if (p.collectionTarget != null) {
-        rows.apply(step + ".Upsert", UpsertDocuments.into(p.collectionTarget, p.outputLayout(),
-                p.sourceLayout, p.sourceKeyColumns())
-            .forJob(config.job, summary.fingerprint, summary.runId));
-      } else {
-        rows.apply(step + (p.kind == null ? ".Upsert" : ".Write"), WriteChunks.into(
-                config.target, p.target, p.sourceLayout, p.sourceKeyColumns())
-            .forJob(config.job, summary.fingerprint, summary.runId)
-            .withStateSchema(config.stateSchema)
-            .withRowStatement(p.statement));
-      }
-    }
-
-    private ReadRanges readRanges(Prepared p, String since) {
-      return BackfillPipeline.readRanges(config, p, p.target, config.job, since);
-    }
-
-    /** A counter's total over all steps, or over {@code step} when not null. */
-    private long counter(PipelineResult result, Class<?> namespace, String name, String step) {
-      MetricsFilter.Builder filter = MetricsFilter.builder()
-          .addNameFilter(MetricNameFilter.named(namespace, name));
-      if (step != null) {
-        filter.addStep(step);
-      }
-      MetricQueryResults metrics = result.metrics().queryMetrics(filter.build());
-      long total = 0;
-      for (MetricResult<Long> c : metrics.getCounters()) {
-        Long v = c.getAttempted();
-        total += v == null ? 0 : v;
-      }
-      return total;
-    }
-
-    private void finish(JobState store, String status, String error) throws Exception {
-      ProgressStore.Totals totals = store.totals(config.job, summary.fingerprint);
-      summary.rangesTotal = totals.ranges;
-      summary.rangesDone = totals.rangesDone;
-      summary.jobRowsRead = totals.rowsRead;
-      summary.jobRowsWritten = totals.rowsWritten;
-      summary.jobRowsDeadLettered = totals.rowsDead;
-      boolean complete = totals.rangesDone == totals.ranges;
-      String finalStatus = status;
-      if (status.equals("succeeded") && !complete) {
-        finalStatus = "failed";
-        summary.error = (totals.ranges - totals.rangesDone) + " ranges did not complete";
-      }
-      summary.status = finalStatus;
-      summary.exitCode = finalStatus.equals("succeeded") ? RunSummary.EXIT_OK
-          : RunSummary.EXIT_FAILED;
-      if (finalStatus.equals("succeeded") && totals.rowsDead > config.maxDeadLetters) {
-        summary.exitCode = RunSummary.EXIT_TOO_MANY_DEAD_LETTERS;
-        summary.status = "too-many-dead-letters";
-      }
-      store.finishRun(config.job, summary.runId, finalStatus,
-          finalStatus.equals("succeeded") ? summary.watermark : null, summary.rowsRead,
-          summary.rowsWritten, summary.rowsDeadLettered);
-      // finishRun's commit is synchronous: the checkpoints read above are now durable with the
-      // rows they count, including any whose chunk commits were asynchronous.
-      summary.rowsCommitted = totals.rowsWritten - writtenBefore;
-      if (config.deadLetterFile != null) {
-        exportDeadLetters(store, Path.of(config.deadLetterFile));
-      }
-    }
-
-    private void exportDeadLetters(JobState store, Path file) throws Exception {
-      ObjectMapper json = new ObjectMapper();
-      try (BufferedWriter w = ReportFiles.open(file)) {
-        for (String[] d : store.deadLetters(config.job, summary.fingerprint)) {
-          ObjectNode node = json.createObjectNode();
-          node.put("job", config.job);
-          node.set("key", json.readTree(d[0]));
-          node.put("stage", d[1]);
-          node.put("column", d[2]);
-          node.put("error", d[3]);
-          node.set("sourceRow", json.readTree(d[4]));
-          node.put("runId", d[5]);
-          w.write(node.toString());
-          w.newLine();
-        }
-      }
-    }
-
-    private void report() {
-      String text = summary.toConsole();
-      if (summary.exitCode == RunSummary.EXIT_OK) {
-        LOG.info(text);
-      } else {
-        LOG.error(text);
-      }
-      if (config.summaryFile != null) {
-        try {
-          summary.writeTo(config.summaryFile);
-        } catch (IOException e) {
-          LOG.error("cannot write summary file {}: {}", config.summaryFile, e.getMessage());
-        }
-      }
-    }
   }
 
   /**
@@ -687,5 +323,4 @@ public final class BackfillPipeline {
     }
     return targetKey;
   }
-
 }

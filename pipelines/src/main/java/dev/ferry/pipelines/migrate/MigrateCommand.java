@@ -18,20 +18,22 @@ import org.slf4j.LoggerFactory;
  *   <li><b>created</b>: enum types and CREATE TABLE with primary keys (a table that already exists
  *       is kept and reported);
  *   <li><b>loaded</b>: every table copied by the backfill job {@code migrate-<db>-<table>} with its
- *       mapping file, parents before children;
+ *       mapping file, {@code --parallelTables} at a time, largest first; small tables share a
+ *       pipeline ({@link LoadBatches});
  *   <li><b>constrained</b>: once all tables are loaded, indexes, CHECK constraints and foreign keys
  *       (those of cycles and self-references can only hold now), and identity sequences restarted
  *       past the loaded ids; then the ON UPDATE CURRENT_TIMESTAMP triggers and the views that
  *       PostgreSQL accepts ({@link AfterLoadObjects}; triggers, routines and refused views are
  *       listed in the summary and {@code not-migrated.sql});
- *   <li><b>verified</b>: each table checked against the source ({@link TableCheck}).
+ *   <li><b>verified</b>: each table checked against the source ({@link TableCheck}) right after
+ *       its load, several at a time, and recorded once constrained.
  * </ol>
  *
  * <p>Each table's phase is kept in {@code ferry_migration} in the target (schema {@code ferry}
  * unless {@code --stateSchema}), so running the same command again after a failure continues
  * where it stopped: finished phases are not repeated, and a table interrupted while loading
- * resumes from the backfill's checkpoints. The run stops at the first table that fails and names
- * it.
+ * resumes from the backfill's checkpoints. After the first table that fails no further table
+ * starts; the run names it.
  *
  * <pre>
  * java -cp ferry-direct.jar dev.ferry.pipelines.migrate.MigrateCommand \
@@ -81,7 +83,9 @@ public final class MigrateCommand {
       JdbcEndpoint target = settings.requireTarget();
       summary.source = settings.source.toString();
       summary.target = target.toString();
+      long planning = System.nanoTime();
       MigrationPlan plan = MigrationPlan.make(settings);
+      summary.phaseSeconds.put("plan", (System.nanoTime() - planning) / 1e9);
       PlanCommand.describe(summary, plan);
       if (!plan.problems.isEmpty()) {
         LOG.error(plan.toConsole());

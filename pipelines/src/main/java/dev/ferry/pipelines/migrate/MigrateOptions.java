@@ -169,4 +169,11 @@ public interface MigrateOptions extends PipelineOptions {
   String getReportFile();
 
   void setReportFile(String value);
+
+  @Description("Tables loaded, and then checked, at the same time; each has its own pipeline."
+      + " Default 4.")
+  @Default.Integer(4)
+  int getParallelTables();
+
+  void setParallelTables(int value);
 }

@@ -1,8 +1,8 @@
 package dev.ferry.pipelines.migrate;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.pipelines.backfill.BackfillBatch;
 import dev.ferry.pipelines.backfill.BackfillOptions;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.RunSummary;
@@ -11,9 +11,9 @@ import dev.ferry.pipelines.migrate.MigrationState.Phase;
 import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
+import dev.ferry.progress.ProgressStore;
 import dev.ferry.schema.MappingOptions;
 import dev.ferry.schema.Warning;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,8 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.util.common.ReflectHelpers;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,9 +35,6 @@ final class MigrationRun {
   private static final Logger LOG = LoggerFactory.getLogger(MigrationRun.class);
   /** PostgreSQL: an index (relation) or a constraint of that name already exists. */
   private static final Set<String> ALREADY_EXISTS = Set.of("42P07", "42710");
-  /** Beam's own (de)serialization of options, as runners use it to ship them to workers. */
-  private static final ObjectMapper OPTIONS_JSON = new ObjectMapper()
-      .registerModules(ObjectMapper.findModules(ReflectHelpers.findClassLoader()));
 
   private final MigrateOptions options;
   private final Secrets secrets;
@@ -48,8 +44,15 @@ final class MigrationRun {
   private final TableCheck check;
   private final MigrationSummary summary;
   private final MigrationState state;
-  private final Map<String, Phase> phases = new HashMap<>();
+  private final ParallelTables tables;
+  /** Each table's phase; written by the threads that load and check tables at once. */
+  private final Map<String, Phase> phases = new ConcurrentHashMap<>();
   private final Map<String, MigrationSummary.TableResult> results = new HashMap<>();
+  /**
+   * Checks made right after a table's load, while other tables still load; recorded once the
+   * table is constrained (constraints and identity restarts do not change a table's rows).
+   */
+  private final Map<String, TableCheck.Outcome> checkedEarly = new ConcurrentHashMap<>();
   private boolean stateReady;
 
   MigrationRun(MigrateOptions options, Secrets secrets, MigrateSettings settings,
@@ -64,6 +67,7 @@ final class MigrationRun {
     String name = "migrate-" + plan.schema.name()
         + settings.targetSchema.map(s -> "-" + s).orElse("");
     this.state = new MigrationState(settings.stateSchema, name);
+    this.tables = new ParallelTables(options.getParallelTables());
     summary.migration = name;
     summary.check = check.name();
     summary.tables.forEach(r -> results.put(r.table, r));
@@ -74,11 +78,11 @@ final class MigrationRun {
       LOG.warn("{}", warning);
     }
     try {
-      create();
-      load();
-      constrain();
-      new AfterLoadObjects(plan, settings, target).create(summary);
-      verify();
+      timed("create", this::create);
+      timed("load", this::load);
+      timed("constrain", this::constrain);
+      timed("objects", () -> new AfterLoadObjects(plan, settings, target).create(summary));
+      timed("check", this::verify);
     } finally {
       if (stateReady) {
         recordPhases();
@@ -88,6 +92,21 @@ final class MigrationRun {
         .allMatch(t -> phases.get(t.sourceTable()) == Phase.VERIFIED);
     summary.status = clean ? "succeeded" : "differences";
     summary.exitCode = clean ? MigrationSummary.EXIT_OK : MigrationSummary.EXIT_DIFFERENCES;
+  }
+
+  /** One phase of the run. */
+  private interface PhaseStep {
+    void run() throws Exception;
+  }
+
+  /** Runs a phase and records its wall time in the summary, where the time went. */
+  private void timed(String phase, PhaseStep step) throws Exception {
+    long start = System.nanoTime();
+    try {
+      step.run();
+    } finally {
+      summary.phaseSeconds.put(phase, (System.nanoTime() - start) / 1e9);
+    }
   }
 
   /** Schemas, state, enum types and tables; each table with its state row in one commit. */
@@ -164,47 +183,80 @@ final class MigrationRun {
     phases.put(task.sourceTable(), Phase.CREATED);
   }
 
-  /** Copies every table that is not loaded yet, in load order; stops at the first failure. */
+  /**
+   * Copies every table that is not loaded yet, {@code --parallelTables} at a time: foreign keys
+   * and indexes come after the load, so tables load in any order. After a failure no further
+   * table starts; those already copying finish and are recorded.
+   */
   private void load() throws Exception {
     String loadUrl = loadUrl();
-    for (TableTask task : plan.tables) {
-      if (phases.get(task.sourceTable()).reached(Phase.LOADED)) {
-        continue;
-      }
-      BackfillOptions backfill = copyOf(options).as(BackfillOptions.class);
-      task.configure(backfill, settings, loadUrl,
-          settings.reload.contains(task.sourceTable()));
+    List<TableTask> pending = plan.tables.stream()
+        .filter(t -> !phases.get(t.sourceTable()).reached(Phase.LOADED)).toList();
+    if (!pending.isEmpty()) {
+      // Created once here: several backfills creating the same state tables at once would race.
+      new ProgressStore(target, settings.stateSchema).ensureTables();
+    }
+    tables.run(LoadBatches.of(pending), LoadBatches::rows, "load",
+        batch -> load(batch, loadUrl));
+  }
+
+  /** Copies a batch of tables with one pipeline (or one table with its own). */
+  private void load(List<TableTask> batch, String loadUrl) throws Exception {
+    List<BackfillOptions> jobs = new ArrayList<>();
+    for (TableTask task : batch) {
+      BackfillOptions backfill = OptionsCopy.of(options).as(BackfillOptions.class);
+      task.configure(backfill, settings, loadUrl, settings.reload.contains(task.sourceTable()));
       LOG.info("loading {} into {} (job {})", task.sourceTable(), task.quotedTarget(),
           task.job());
-      RunSummary run = BackfillPipeline.run(backfill, secrets);
-      MigrationSummary.TableResult result = results.get(task.sourceTable());
-      result.loadedThisRun = true;
-      result.loadSeconds = run.seconds;
-      if (run.exitCode != RunSummary.EXIT_OK) {
-        throw loadFailure(task, run);
+      jobs.add(backfill);
+    }
+    List<RunSummary> runs = batch.size() == 1
+        ? List.of(BackfillPipeline.run(jobs.get(0), secrets))
+        : BackfillBatch.run(jobs, secrets);
+    TableFailure failure = null;
+    for (int i = 0; i < batch.size(); i++) {
+      try {
+        loaded(batch.get(i), runs.get(i));
+      } catch (TableFailure e) {
+        failure = failure == null ? e : failure;
       }
-      String detail = run.jobRowsDeadLettered == 0 ? "loaded"
-          : String.format("loaded; %,d rows dead-lettered in %s", run.jobRowsDeadLettered,
-              run.deadLetterTable);
-      try (Connection c = target.connect(JdbcEndpoint.Role.TARGET)) {
-        state.record(c, task, Phase.LOADED, run.jobRowsWritten, detail);
-      }
-      phases.put(task.sourceTable(), Phase.LOADED);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    for (TableTask task : batch) {
+      checkEarly(task);
     }
   }
 
-  private TableFailure loadFailure(TableTask task, RunSummary run) {
-    if (run.exitCode == RunSummary.EXIT_TOO_MANY_DEAD_LETTERS) {
-      return new TableFailure(task.sourceTable(), MigrationSummary.EXIT_TOO_MANY_DEAD_LETTERS,
-          String.format("%,d rows dead-lettered (see %s, job %s), more than --maxDeadLetters=%d;"
-              + " fix them in the source and run again with --reload=%s, or allow them with"
-              + " --maxDeadLetters", run.jobRowsDeadLettered, run.deadLetterTable, task.job(),
-              settings.maxDeadLetters, task.sourceTable()));
+  /**
+   * Checks a table as soon as it is loaded, so that the checks of most tables overlap the loads
+   * of others (the largest table's load is usually the longest step). A check that cannot run
+   * now is simply made again in the check phase.
+   */
+  private void checkEarly(TableTask task) {
+    try {
+      checkedEarly.put(task.sourceTable(), check.check(task));
+    } catch (Exception e) {
+      LOG.warn("table {}: checking right after the load failed ({}); checking again after the"
+          + " constraints", task.sourceTable(), Failures.describe(e, settings.source, target));
     }
-    int exit = run.exitCode == RunSummary.EXIT_INVALID_SPEC ? MigrationSummary.EXIT_INVALID
-        : MigrationSummary.EXIT_FAILED;
-    return new TableFailure(task.sourceTable(), exit, "loading failed (job " + task.job()
-        + "; run the same command again to resume): " + run.error);
+  }
+
+  private void loaded(TableTask task, RunSummary run) throws Exception {
+    MigrationSummary.TableResult result = results.get(task.sourceTable());
+    result.loadedThisRun = true;
+    result.loadSeconds = run.seconds;
+    if (run.exitCode != RunSummary.EXIT_OK) {
+      throw TableFailure.ofLoad(task, run, settings.maxDeadLetters);
+    }
+    String detail = run.jobRowsDeadLettered == 0 ? "loaded"
+        : String.format("loaded; %,d rows dead-lettered in %s", run.jobRowsDeadLettered,
+            run.deadLetterTable);
+    try (Connection c = target.connect(JdbcEndpoint.Role.TARGET)) {
+      state.record(c, task, Phase.LOADED, run.jobRowsWritten, detail);
+    }
+    phases.put(task.sourceTable(), Phase.LOADED);
   }
 
   /**
@@ -257,29 +309,35 @@ final class MigrationRun {
     }
   }
 
-  /** Checks every constrained table; a table with differences stays constrained. */
+  /**
+   * Checks every constrained table, {@code --parallelTables} at a time; a table with differences
+   * stays constrained.
+   */
   private void verify() throws Exception {
+    List<TableTask> pending = plan.tables.stream()
+        .filter(t -> phases.get(t.sourceTable()) == Phase.CONSTRAINED).toList();
+    tables.run(pending, "check", this::verify);
+  }
+
+  private void verify(TableTask task) throws Exception {
+    TableCheck.Outcome outcome = checkedEarly.remove(task.sourceTable());
+    try {
+      if (outcome == null) {
+        outcome = check.check(task);
+      }
+    } catch (Exception e) {
+      throw new TableFailure(task.sourceTable(), MigrationSummary.EXIT_FAILED,
+          check.name() + " check failed: " + Failures.describe(e, settings.source, target));
+    }
     try (Connection c = target.connect(JdbcEndpoint.Role.TARGET)) {
-      for (TableTask task : plan.tables) {
-        if (phases.get(task.sourceTable()) != Phase.CONSTRAINED) {
-          continue;
-        }
-        TableCheck.Outcome outcome;
-        try {
-          outcome = check.check(task);
-        } catch (Exception e) {
-          throw new TableFailure(task.sourceTable(), MigrationSummary.EXIT_FAILED,
-              check.name() + " check failed: " + Failures.describe(e, settings.source, target));
-        }
-        if (outcome.clean()) {
-          state.advance(c, task, Phase.VERIFIED, Optional.of(outcome.detail()));
-          phases.put(task.sourceTable(), Phase.VERIFIED);
-        } else {
-          LOG.error("table {}: {} check found differences: {}", task.sourceTable(),
-              check.name(), outcome.detail());
-          state.advance(c, task, Phase.CONSTRAINED,
-              Optional.of("differences: " + outcome.detail()));
-        }
+      if (outcome.clean()) {
+        state.advance(c, task, Phase.VERIFIED, Optional.of(outcome.detail()));
+        phases.put(task.sourceTable(), Phase.VERIFIED);
+      } else {
+        LOG.error("table {}: {} check found differences: {}", task.sourceTable(),
+            check.name(), outcome.detail());
+        state.advance(c, task, Phase.CONSTRAINED,
+            Optional.of("differences: " + outcome.detail()));
       }
     }
   }
@@ -325,17 +383,4 @@ final class MigrationRun {
     }
   }
 
-  /**
-   * An independent copy of the options for one table's backfill: runner flags come along, and
-   * setting the table's flags does not change the caller's options.
-   */
-  /** An independent copy, so one table's settings never leak into the next job. */
-  static PipelineOptions copyOf(PipelineOptions options) {
-    try {
-      return OPTIONS_JSON.readValue(OPTIONS_JSON.writeValueAsBytes(options),
-          PipelineOptions.class);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot copy the pipeline options", e);
-    }
-  }
 }

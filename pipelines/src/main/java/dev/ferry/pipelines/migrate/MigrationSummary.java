@@ -7,9 +7,12 @@ import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +56,8 @@ public final class MigrationSummary {
   /** The file with the source of every object not migrated, for the user to port. */
   @JsonProperty public String notMigratedFile;
   @JsonProperty public double seconds;
+  /** Wall seconds of each phase (plan, create, load, constrain, check), in order. */
+  @JsonProperty public Map<String, Double> phaseSeconds = new LinkedHashMap<>();
 
   /** One warning of the schema translation. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -169,7 +174,13 @@ public final class MigrationSummary {
     if (error != null) {
       sb.append(String.format("  error        %s%n", error));
     }
-    sb.append(String.format("  time         %.1f s%n  exit code    %d%n", seconds, exitCode));
+    sb.append(String.format("  time         %.1f s", seconds));
+    if (!phaseSeconds.isEmpty()) {
+      StringJoiner phases = new StringJoiner(", ", " (", ")");
+      phaseSeconds.forEach((phase, s) -> phases.add(String.format("%s %.1f s", phase, s)));
+      sb.append(phases);
+    }
+    sb.append(String.format("%n  exit code    %d%n", exitCode));
     return sb.toString();
   }
 }

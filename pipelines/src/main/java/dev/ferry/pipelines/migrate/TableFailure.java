@@ -1,5 +1,7 @@
 package dev.ferry.pipelines.migrate;
 
+import dev.ferry.pipelines.backfill.RunSummary;
+
 /** A table could not move on to its next phase; the migration stops there, naming it. */
 final class TableFailure extends Exception {
   private static final long serialVersionUID = 1L;
@@ -10,5 +12,20 @@ final class TableFailure extends Exception {
     super(message);
     this.table = table;
     this.exitCode = exitCode;
+  }
+
+  /** The failure of a table's load, with what to do about it. */
+  static TableFailure ofLoad(TableTask task, RunSummary run, long maxDeadLetters) {
+    if (run.exitCode == RunSummary.EXIT_TOO_MANY_DEAD_LETTERS) {
+      return new TableFailure(task.sourceTable(), MigrationSummary.EXIT_TOO_MANY_DEAD_LETTERS,
+          String.format("%,d rows dead-lettered (see %s, job %s), more than --maxDeadLetters=%d;"
+              + " fix them in the source and run again with --reload=%s, or allow them with"
+              + " --maxDeadLetters", run.jobRowsDeadLettered, run.deadLetterTable, task.job(),
+              maxDeadLetters, task.sourceTable()));
+    }
+    int exit = run.exitCode == RunSummary.EXIT_INVALID_SPEC ? MigrationSummary.EXIT_INVALID
+        : MigrationSummary.EXIT_FAILED;
+    return new TableFailure(task.sourceTable(), exit, "loading failed (job " + task.job()
+        + "; run the same command again to resume): " + run.error);
   }
 }

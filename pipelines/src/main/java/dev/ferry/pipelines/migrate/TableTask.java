@@ -23,6 +23,9 @@ import java.util.zip.CRC32;
 public final class TableTask {
   private static final Pattern JOB_SAFE = Pattern.compile("[A-Za-z0-9_.-]+");
   private static final int MAX_JOB_NAME = 200;
+  /** Without --partitions, a table gets a key range per this many rows, up to the default 16. */
+  static final long ROWS_PER_RANGE = 20_000;
+  private static final int MAX_DEFAULT_RANGES = 16;
 
   private final String sourceTable;
   private final List<String> targetTable;
@@ -107,6 +110,19 @@ public final class TableTask {
     options.setDeadLetterFile(null);
     options.setSummaryFile(null);
     options.setRestart(restart);
+    if (options.getPartitions() == null) {
+      options.setPartitions(defaultRanges());
+    }
+  }
+
+  /**
+   * Key ranges for a table when --partitions is not given: one per {@link #ROWS_PER_RANGE} rows,
+   * at most 16. A small table is one range: planning, reading and checkpointing many ranges of a
+   * few rows each would cost more than the rows, and tables are copied several at once anyway.
+   */
+  int defaultRanges() {
+    long ranges = (rows.value() + ROWS_PER_RANGE - 1) / ROWS_PER_RANGE;
+    return (int) Math.max(1, Math.min(MAX_DEFAULT_RANGES, ranges));
   }
 
   /** A name in the double-quoted form the backfill's table flags parse back exactly. */

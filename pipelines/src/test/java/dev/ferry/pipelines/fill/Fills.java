@@ -51,7 +51,8 @@ final class Fills {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("no progress within 90 s");
+    throw new AssertionError("no progress within 90 s; the child's output:\n"
+        + Files.readString(log.toPath()));
   }
 
   static RunSummary run(String... args) {

@@ -47,7 +47,10 @@ class MigrateMariaDbTest {
     assertEquals("LOADED", phases.get("employees"));
     assertEquals("LOADED", phases.get("a_cycle"));
     assertEquals("CREATED", phases.get("order lines"));
-    assertEquals("CREATED", phases.get("zones"), "tables after the failed one wait");
+    // Tables load several at once: those not started when `order lines` failed stay CREATED, and
+    // no table goes past LOADED while one is not loaded.
+    assertTrue(phases.values().stream().allMatch(p -> p.equals("LOADED") || p.equals("CREATED")),
+        phases.toString());
     assertEquals(0L, dst.scalar("SELECT count(*) FROM pg_constraint WHERE contype = 'f'"),
         "no foreign keys before every table is loaded");
     String error = (String) dst.scalar("SELECT error FROM ferry.ferry_dead_letter");
@@ -62,7 +65,8 @@ class MigrateMariaDbTest {
         .collect(Collectors.toMap(t -> t.table, t -> t));
     assertFalse(results.get("customers").loadedThisRun);
     assertTrue(results.get("order lines").loadedThisRun);
-    assertTrue(results.get("zones").loadedThisRun);
+    assertEquals(1L, runs(dst, results.get("zones").job),
+        "zones loaded once, by whichever run reached it");
     assertEquals(1L, runs(dst, results.get("customers").job), "customers loaded once");
     assertEquals(2L, runs(dst, results.get("order lines").job));
     assertTrue(Migrations.phases(dst).values().stream().allMatch("VERIFIED"::equals),
