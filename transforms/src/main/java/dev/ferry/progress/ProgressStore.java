@@ -171,6 +171,8 @@ public final class ProgressStore implements JobState {
   public static final class Totals {
     public long ranges;
     public long rangesDone;
+    /** Ranges not done with at least one chunk committed: being copied now (or interrupted). */
+    public long rangesStarted;
     public long rowsRead;
     public long rowsWritten;
     public long rowsDead;
@@ -182,7 +184,8 @@ public final class ProgressStore implements JobState {
     try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
         PreparedStatement ps = c.prepareStatement("SELECT count(*), COALESCE(SUM(CASE WHEN done"
             + " THEN 1 ELSE 0 END), 0), COALESCE(SUM(rows_read), 0), COALESCE(SUM(rows_written),"
-            + " 0), COALESCE(SUM(rows_dead), 0), COALESCE(SUM(estimated_rows), 0) FROM "
+            + " 0), COALESCE(SUM(rows_dead), 0), COALESCE(SUM(estimated_rows), 0),"
+            + " COALESCE(SUM(CASE WHEN NOT done AND seq > 0 THEN 1 ELSE 0 END), 0) FROM "
             + tables.table(StateTables.PROGRESS) + " WHERE job = ? AND fingerprint = ?")) {
       ps.setString(1, job);
       ps.setString(2, fingerprint);
@@ -195,6 +198,7 @@ public final class ProgressStore implements JobState {
         t.rowsWritten = rs.getLong(4);
         t.rowsDead = rs.getLong(5);
         t.estimatedRows = rs.getLong(6);
+        t.rangesStarted = rs.getLong(7);
         return t;
       }
     }

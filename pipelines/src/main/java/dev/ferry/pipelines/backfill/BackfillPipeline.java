@@ -12,6 +12,7 @@ import dev.ferry.mongo.CollectionTarget;
 import dev.ferry.mongo.MongoProgressStore;
 import dev.ferry.mongo.ReadCollection;
 import dev.ferry.mongo.UpsertDocuments;
+import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.enrich.Enrichments;
 import dev.ferry.pipelines.mongo.MongoBackfill;
 import dev.ferry.pipelines.spec.ReportFiles;
@@ -260,7 +261,7 @@ public final class BackfillPipeline {
         summary.error = e.getMessage();
       } catch (Exception e) {
         summary.status = "failed";
-        summary.exitCode = RunSummary.EXIT_FAILED;
+        summary.exitCode = ExitCodes.forFailure(e);
         summary.error = describe(e);
         if (started) {
           try {

@@ -3,6 +3,7 @@ package dev.ferry.pipelines.dryrun;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
+import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
@@ -103,7 +104,7 @@ public final class DryRunPipeline {
     } catch (SpecException e) {
       fail(report, DryRunReport.EXIT_INVALID_SPEC, "invalid", e.getMessage());
     } catch (Exception e) {
-      fail(report, DryRunReport.EXIT_FAILED, "failed", config == null ? e.getMessage()
+      fail(report, ExitCodes.forFailure(e), "failed", config == null ? e.getMessage()
           : Failures.describe(e, config.source, config.target));
     }
     return finish(report, options.getReport(), start);

@@ -2,6 +2,7 @@ package dev.ferry.pipelines.dryrun;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.profile.ProfileReport;
 import dev.ferry.profile.Growth;
 import dev.ferry.pipelines.spec.ReportFiles;
@@ -19,9 +20,9 @@ import java.util.Locale;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class DryRunReport {
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_INVALID_SPEC = 2;
+  public static final int EXIT_OK = ExitCodes.OK;
+  public static final int EXIT_FAILED = ExitCodes.FAILED;
+  public static final int EXIT_INVALID_SPEC = ExitCodes.INVALID;
   /** Mean days per month, for growth over months. */
   static final double DAYS_PER_MONTH = 365.25 / 12;
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.pipelines.backfill.RunSummary;
+import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -23,11 +23,11 @@ import java.util.Map;
     "mismatchesByColumn", "sourceRowsRejectedByMapping", "sample", "examples", "differencesFile",
     "repair", "serverCheck"})
 public final class ReconcileReport {
-  /** Exit codes: those of the backfill, and one for differences beyond the tolerance. */
-  public static final int EXIT_OK = RunSummary.EXIT_OK;
-  public static final int EXIT_FAILED = RunSummary.EXIT_FAILED;
-  public static final int EXIT_INVALID_SPEC = RunSummary.EXIT_INVALID_SPEC;
-  public static final int EXIT_DIFFERENCES = 4;
+  /** Exit codes: those of every command ({@link ExitCodes}). */
+  public static final int EXIT_OK = ExitCodes.OK;
+  public static final int EXIT_FAILED = ExitCodes.FAILED;
+  public static final int EXIT_INVALID_SPEC = ExitCodes.INVALID;
+  public static final int EXIT_DIFFERENCES = ExitCodes.DIFFERENCES;
 
   @JsonProperty public String job;
   /** ok, differences (beyond the tolerance), failed or invalid. */
