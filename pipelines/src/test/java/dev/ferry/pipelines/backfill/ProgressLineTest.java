@@ -57,7 +57,7 @@ class ProgressLineTest {
     ProgressStore.Totals t = store.totals("job", "fp");
     assertEquals(1, t.rangesDone);
     assertEquals(1, t.rangesStarted);
-    assertEquals("[#########-----------]  46% | ranges 1/3 (1 running) | read 140 of ~300,"
+    assertEquals("[#########-----------]  47% | ranges 1/3 (1 running) | read 140 of ~300,"
         + " written 140, dead-lettered 0 | 10 rows/s | ETA 0:00:16",
         ProgressReporter.line(t, 10));
   }
