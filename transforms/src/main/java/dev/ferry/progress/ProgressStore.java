@@ -19,10 +19,12 @@ import java.util.List;
 public final class ProgressStore implements JobState {
   private final JdbcEndpoint endpoint;
   private final StateTables tables;
+  private final DeadLetterStore deadLetters;
 
   public ProgressStore(JdbcEndpoint endpoint, List<String> stateSchema) {
     this.endpoint = endpoint;
     this.tables = new StateTables(endpoint.dialect(), stateSchema);
+    this.deadLetters = new DeadLetterStore(endpoint, stateSchema);
   }
 
   @Override
@@ -60,7 +62,10 @@ public final class ProgressStore implements JobState {
     String capture() throws SQLException;
   }
 
-  /** Forgets the saved plan and progress of (job, fingerprint), for a deliberate full re-copy. */
+  /**
+   * Forgets the saved plan and progress of (job, fingerprint), and its open dead letters, for a
+   * deliberate full re-copy.
+   */
   @Override
   public void forget(String job, String fingerprint) throws SQLException {
     try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
@@ -69,7 +74,18 @@ public final class ProgressStore implements JobState {
       ps.setString(1, job);
       ps.setString(2, fingerprint);
       ps.executeUpdate();
+      deadLetters.forgetOpen(c, job, fingerprint);
     }
+  }
+
+  @Override
+  public long openDeadLetters(String job, String fingerprint) throws SQLException {
+    return deadLetters.open(job, fingerprint);
+  }
+
+  @Override
+  public long acceptedDeadLetters(String job, String fingerprint) throws SQLException {
+    return deadLetters.accepted(job, fingerprint);
   }
 
   /** The work of one run: what is left, and how much of the plan was already done. */

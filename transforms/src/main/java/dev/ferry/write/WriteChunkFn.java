@@ -7,21 +7,18 @@ import dev.ferry.progress.StateTables;
 import dev.ferry.record.Chunk;
 import dev.ferry.record.ConversionException;
 import dev.ferry.record.CopyTextRows;
+import dev.ferry.progress.DeadLetterStore;
 import dev.ferry.record.DeadLetter;
 import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Record;
 import dev.ferry.record.RowJson;
 import dev.ferry.record.ValueSize;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -457,7 +454,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
   private void addDeadLetter(DeadLetter d) throws SQLException {
     deadLetter.setString(1, config.job);
     deadLetter.setString(2, config.fingerprint);
-    deadLetter.setString(3, sha256(d.key()));
+    deadLetter.setString(3, DeadLetterStore.keyHash(d.key()));
     deadLetter.setString(4, d.stage().name().toLowerCase(java.util.Locale.ROOT));
     deadLetter.setString(5, d.key());
     deadLetter.setString(6, d.column());
@@ -470,15 +467,6 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
   // The dead-letter table is text: it must accept what the data table refused, NULs included.
   private static String scrub(String s) {
     return s.indexOf('\0') < 0 ? s : s.replace("\0", "\\u0000");
-  }
-
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private void ensureConnection() throws SQLException {

@@ -1,7 +1,5 @@
 package dev.ferry.pipelines.backfill;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.jdbc.Describe;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
@@ -15,7 +13,6 @@ import dev.ferry.mongo.UpsertDocuments;
 import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.enrich.Enrichments;
 import dev.ferry.pipelines.mongo.MongoBackfill;
-import dev.ferry.pipelines.spec.ReportFiles;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.plan.KeyRangePlanner;
@@ -37,7 +34,6 @@ import dev.ferry.write.CopyPassThrough;
 import dev.ferry.write.RowStatement;
 import dev.ferry.write.TargetTable;
 import dev.ferry.write.WriteChunks;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -123,24 +119,32 @@ public final class BackfillPipeline {
 
     @Override
     public Prepared prepare(BackfillConfig config) throws SQLException {
-      Prepared p = prepareSource(config);
-      Enrichments.plan(config, p);
-      if (config.mongo.targetEndpoint != null) {
-        p.collectionTarget = MongoBackfill.describeTarget(config, p);
-        return p;
-      }
-      if (config.createTarget) {
-        TargetCreation.ensure(config, p);
-      }
-      p.target = describeTarget(config, p);
-      try {
-        p.target.requireUniqueKey(config.target);
-      } catch (IllegalArgumentException e) {
-        throw new SpecException(config.origin, "target.key", e.getMessage());
-      }
-      return p;
+      return prepareCopy(config);
     }
   };
+
+  /**
+   * The backfill's own preparation: source, mapping, lookups and target, checked; the target
+   * table created first when asked. A retry of dead letters writes through the same steps.
+   */
+  public static Prepared prepareCopy(BackfillConfig config) throws SQLException {
+    Prepared p = prepareSource(config);
+    Enrichments.plan(config, p);
+    if (config.mongo.targetEndpoint != null) {
+      p.collectionTarget = MongoBackfill.describeTarget(config, p);
+      return p;
+    }
+    if (config.createTarget) {
+      TargetCreation.ensure(config, p);
+    }
+    p.target = describeTarget(config, p);
+    try {
+      p.target.requireUniqueKey(config.target);
+    } catch (IllegalArgumentException e) {
+      throw new SpecException(config.origin, "target.key", e.getMessage());
+    }
+    return p;
+  }
 
   public static RunSummary run(BackfillOptions options, Secrets secrets, Variant variant) {
     BackfillConfig config;
@@ -480,7 +484,10 @@ public final class BackfillPipeline {
       summary.status = finalStatus;
       summary.exitCode = finalStatus.equals("succeeded") ? RunSummary.EXIT_OK
           : RunSummary.EXIT_FAILED;
-      if (finalStatus.equals("succeeded") && totals.rowsDead > config.maxDeadLetters) {
+      // Accepted dead letters and those a retry wrote no longer count against the limit.
+      summary.deadLettersOpen = store.openDeadLetters(config.job, summary.fingerprint);
+      summary.deadLettersAccepted = store.acceptedDeadLetters(config.job, summary.fingerprint);
+      if (finalStatus.equals("succeeded") && summary.deadLettersOpen > config.maxDeadLetters) {
         summary.exitCode = RunSummary.EXIT_TOO_MANY_DEAD_LETTERS;
         summary.status = "too-many-dead-letters";
       }
@@ -491,25 +498,8 @@ public final class BackfillPipeline {
       // rows they count, including any whose chunk commits were asynchronous.
       summary.rowsCommitted = totals.rowsWritten - writtenBefore;
       if (config.deadLetterFile != null) {
-        exportDeadLetters(store, Path.of(config.deadLetterFile));
-      }
-    }
-
-    private void exportDeadLetters(JobState store, Path file) throws Exception {
-      ObjectMapper json = new ObjectMapper();
-      try (BufferedWriter w = ReportFiles.open(file)) {
-        for (String[] d : store.deadLetters(config.job, summary.fingerprint)) {
-          ObjectNode node = json.createObjectNode();
-          node.put("job", config.job);
-          node.set("key", json.readTree(d[0]));
-          node.put("stage", d[1]);
-          node.put("column", d[2]);
-          node.put("error", d[3]);
-          node.set("sourceRow", json.readTree(d[4]));
-          node.put("runId", d[5]);
-          w.write(node.toString());
-          w.newLine();
-        }
+        DeadLetterFile.write(Path.of(config.deadLetterFile), config.job,
+            store.deadLetters(config.job, summary.fingerprint));
       }
     }
 

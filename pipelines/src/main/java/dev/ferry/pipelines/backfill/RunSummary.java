@@ -44,6 +44,10 @@ public final class RunSummary {
   @JsonProperty public long jobRowsRead;
   @JsonProperty public long jobRowsWritten;
   @JsonProperty public long jobRowsDeadLettered;
+  /** Dead letters of the job nobody accepted and no retry wrote: what exit code 3 counts. */
+  @JsonProperty public long deadLettersOpen;
+  /** Dead letters accepted with {@code ferry deadletters accept}. */
+  @JsonProperty public long deadLettersAccepted;
   @JsonProperty public long maxDeadLetters;
   @JsonProperty public String deadLetterTable;
   @JsonProperty public double seconds;
@@ -82,9 +86,10 @@ public final class RunSummary {
       sb.append(String.format("  whole job     %,d read, %,d written, %,d dead-lettered%n",
           jobRowsRead, jobRowsWritten, jobRowsDeadLettered));
     }
-    if (jobRowsDeadLettered > 0) {
-      sb.append(String.format("  dead letters  in %s (limit %d)%n", deadLetterTable,
-          maxDeadLetters));
+    if (jobRowsDeadLettered > 0 || deadLettersOpen + deadLettersAccepted > 0) {
+      sb.append(String.format("  dead letters  %,d open, %,d accepted, in %s (limit %d open;"
+          + " see ferry deadletters list)%n", deadLettersOpen, deadLettersAccepted,
+          deadLetterTable, maxDeadLetters));
     }
     if (watermark != null) {
       // Only a successful run records its watermark; --since=last would not start from this one.

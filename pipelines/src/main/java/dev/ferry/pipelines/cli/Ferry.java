@@ -31,6 +31,9 @@ public final class Ferry {
         args -> dev.ferry.pipelines.dryrun.DryRunPipeline.run(args).exitCode));
     COMMANDS.put("plan", new Command("show what migrate would do: load order, DDL, mappings",
         args -> dev.ferry.pipelines.migrate.PlanCommand.run(args).exitCode));
+    COMMANDS.put("deadletters", new Command("list, retry or accept a job's dead letters:"
+        + " ferry deadletters list|retry|accept",
+        args -> dev.ferry.pipelines.deadletters.DeadLettersCommand.run(args).exitCode));
     COMMANDS.put("migrate", new Command("move a whole MySQL database to PostgreSQL, resumably",
         args -> dev.ferry.pipelines.migrate.MigrateCommand.run(args).exitCode));
   }

@@ -194,7 +194,8 @@ public final class ReconcilePipeline {
           check.apply(buckets != null ? buckets : check.checksums(), results, report,
               config.job);
         }
-        Findings findings = new Findings(results.differences, setup.canonicalizer);
+        Findings findings = DeadLetterMatch.read(config).apply(
+            new Findings(results.differences, setup.canonicalizer), report);
         Verdict.summarize(report, settings, results.facts, findings);
         if (settings.differencesFile != null) {
           findings.writeDifferences(settings.differencesFile);
