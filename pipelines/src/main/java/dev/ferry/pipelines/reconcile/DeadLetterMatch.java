@@ -39,7 +39,11 @@ final class DeadLetterMatch {
     try {
       entries = new DeadLetterStore(config.target, config.stateSchema).list(config.job);
     } catch (SQLException e) {
-      if (Failures.isMissingTable(e)) {
+      // No state tables yet (no backfill ran), or a dead-letter table of an older ferry without
+      // the acceptance columns (the next backfill or deadletters command adds them): nothing
+      // to match; reconcile creates nothing in the target.
+      if (Failures.isMissingTable(e) || "42703".equals(e.getSQLState())
+          || "42S22".equals(e.getSQLState()) || e.getErrorCode() == 1054) {
         return match;
       }
       throw e;
