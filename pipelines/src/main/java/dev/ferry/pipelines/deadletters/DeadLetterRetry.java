@@ -85,8 +85,11 @@ final class DeadLetterRetry {
     KeyLookup lookup = new KeyLookup(ReconcileSide.source(config.source, p.relation, p.mapper,
         p.relation.keyColumns()).withZeroDatesAsNull(config.zeroDatesAsNull));
     ProgressStore runLog = new ProgressStore(config.target, config.stateSchema);
+    int groups = 0;
     for (Map.Entry<String, Set<String>> group : byFingerprint.entrySet()) {
       String fingerprint = group.getKey();
+      // One logged run per plan fingerprint (a backfill's, a catch-up's), each id unique.
+      String groupRunId = groups++ == 0 ? runId : runId + "-" + groups;
       List<String> rowKeys = new ArrayList<>();
       List<Object[]> keyValues = new ArrayList<>();
       for (String rowKey : group.getValue()) {
@@ -103,16 +106,16 @@ final class DeadLetterRetry {
       out.keys += rowKeys.size();
       out.rowsRead += rows.size();
       out.goneFromSource += Math.max(0, rowKeys.size() - rows.size());
-      runLog.startRun(config.job, runId, fingerprint, "retry", null);
-      long[] written = rows.isEmpty() ? new long[2] : write(p, fingerprint, rows);
+      runLog.startRun(config.job, groupRunId, fingerprint, "retry", null);
+      long[] written = rows.isEmpty() ? new long[2] : write(p, fingerprint, groupRunId, rows);
       out.rowsWritten += written[0];
       out.rejectedAgain += written[1];
-      runLog.finishRun(config.job, runId, "succeeded", null, rows.size(), written[0],
+      runLog.finishRun(config.job, groupRunId, "succeeded", null, rows.size(), written[0],
           written[1]);
-      out.removed += store.removeResolved(config.job, fingerprint, rowKeys, runId);
+      out.removed += store.removeResolved(config.job, fingerprint, rowKeys, groupRunId);
     }
     for (DeadLetterStore.Entry e : store.list(config.job)) {
-      if (runId.equals(e.runId) && out.reasons.size() < REASONS_SHOWN) {
+      if (e.runId.startsWith(runId) && out.reasons.size() < REASONS_SHOWN) {
         out.reasons.add(e.rowKey + " " + e.stage + (e.column == null ? "" : " " + e.column)
             + ": " + e.error);
       }
@@ -124,7 +127,8 @@ final class DeadLetterRetry {
   }
 
   /** Maps and writes {@code rows} as the backfill does; returns rows written and dead-lettered. */
-  private long[] write(BackfillPipeline.Prepared p, String fingerprint, List<Object[]> rows) {
+  private long[] write(BackfillPipeline.Prepared p, String fingerprint, String groupRunId,
+      List<Object[]> rows) {
     List<Chunk> chunks = new ArrayList<>();
     for (int from = 0; from < rows.size(); from += config.batchSize) {
       List<Record> records = new ArrayList<>();
@@ -145,7 +149,7 @@ final class DeadLetterRetry {
     }
     mapped.apply(step + ".Upsert", WriteChunks.into(config.target, p.target, p.sourceLayout,
             p.sourceKeyColumns())
-        .forJob(config.job, fingerprint, runId)
+        .forJob(config.job, fingerprint, groupRunId)
         .withStateSchema(config.stateSchema)
         .withRowStatement(p.statement));
     PipelineResult result = pipeline.run();
