@@ -1,13 +1,11 @@
 package dev.ferry.digest;
 
+import dev.ferry.record.DataCoder;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.Objects;
-import org.apache.beam.sdk.coders.AtomicCoder;
 
 /**
  * An order-independent checksum of a set of rows: how many there are and the sums, modulo
@@ -83,7 +81,7 @@ public final class Digest implements Serializable {
   }
 
   /** Beam coder for {@link Digest}. */
-  public static final class Coder extends AtomicCoder<Digest> {
+  public static final class Coder extends DataCoder<Digest> {
     private static final Coder INSTANCE = new Coder();
 
     private Coder() {}
@@ -93,21 +91,15 @@ public final class Digest implements Serializable {
     }
 
     @Override
-    public void encode(Digest d, OutputStream outStream) throws IOException {
-      DataOutputStream out = new DataOutputStream(outStream);
+    protected void write(Digest d, DataOutputStream out) throws IOException {
       out.writeLong(d.count);
       out.writeLong(d.lane1);
       out.writeLong(d.lane2);
-      out.flush();
     }
 
     @Override
-    public Digest decode(InputStream inStream) throws IOException {
-      DataInputStream in = new DataInputStream(inStream);
+    protected Digest read(DataInputStream in) throws IOException {
       return new Digest(in.readLong(), in.readLong(), in.readLong());
     }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 }

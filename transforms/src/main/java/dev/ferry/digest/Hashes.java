@@ -50,19 +50,10 @@ public final class Hashes {
   /** Length of {@code s} in UTF-8 bytes, as SQL's octet_length counts it. */
   public static int utf8Length(CharSequence s) {
     int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        n++;
-      } else if (c < 0x800) {
-        n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        n += 4;
-        i++;
-      } else {
-        n += 3;
-      }
+    for (int i = 0; i < s.length(); ) {
+      int bytes = utf8Bytes(s, i);
+      n += bytes;
+      i += bytes == 4 ? 2 : 1;
     }
     return n;
   }
@@ -72,21 +63,24 @@ public final class Hashes {
     int i = from;
     int n = 0;
     while (n < bytes) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        n++;
-      } else if (c < 0x800) {
-        n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()
-          && Character.isLowSurrogate(s.charAt(i + 1))) {
-        n += 4;
-        i++;
-      } else {
-        n += 3;
-      }
-      i++;
+      int b = utf8Bytes(s, i);
+      n += b;
+      i += b == 4 ? 2 : 1;
     }
     return i;
+  }
+
+  /** UTF-8 bytes of the char at {@code i}: 4 for a surrogate pair (two chars), else 1 to 3. */
+  private static int utf8Bytes(CharSequence s, int i) {
+    char c = s.charAt(i);
+    if (c < 0x80) {
+      return 1;
+    }
+    if (c < 0x800) {
+      return 2;
+    }
+    return Character.isHighSurrogate(c) && i + 1 < s.length()
+        && Character.isLowSurrogate(s.charAt(i + 1)) ? 4 : 3;
   }
 
   /** MurmurHash3 (x86, 32-bit) over the UTF-16 code units of {@code s[from, to)}. */

@@ -1,5 +1,6 @@
 package dev.ferry.digest;
 
+import dev.ferry.jdbc.ColumnKinds;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.record.Column;
 import dev.ferry.record.Layout;

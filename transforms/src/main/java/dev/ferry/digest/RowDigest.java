@@ -1,16 +1,14 @@
 package dev.ferry.digest;
 
+import dev.ferry.record.DataCoder;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import org.apache.beam.sdk.coders.AtomicCoder;
 
 /**
  * What the reconciliation join needs of one row, instead of the row: where it was read (key
@@ -114,7 +112,7 @@ public final class RowDigest implements Serializable {
   }
 
   /** Beam coder for {@link RowDigest}. */
-  public static final class Coder extends AtomicCoder<RowDigest> {
+  public static final class Coder extends DataCoder<RowDigest> {
     private static final Coder INSTANCE = new Coder();
 
     private Coder() {}
@@ -124,8 +122,7 @@ public final class RowDigest implements Serializable {
     }
 
     @Override
-    public void encode(RowDigest d, OutputStream outStream) throws IOException {
-      DataOutputStream out = new DataOutputStream(outStream);
+    protected void write(RowDigest d, DataOutputStream out) throws IOException {
       out.writeInt(d.range);
       out.writeLong(d.bucket);
       out.writeLong(d.lane1);
@@ -144,12 +141,10 @@ public final class RowDigest implements Serializable {
       if (d.rejectedColumn != null) {
         out.writeUTF(d.rejectedColumn);
       }
-      out.flush();
     }
 
     @Override
-    public RowDigest decode(InputStream inStream) throws IOException {
-      DataInputStream in = new DataInputStream(inStream);
+    protected RowDigest read(DataInputStream in) throws IOException {
       int range = in.readInt();
       long bucket = in.readLong();
       long lane1 = in.readLong();
@@ -168,8 +163,5 @@ public final class RowDigest implements Serializable {
       String rejected = in.readBoolean() ? in.readUTF() : null;
       return new RowDigest(range, bucket, lane1, lane2, hashes, approx, rejected);
     }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 }

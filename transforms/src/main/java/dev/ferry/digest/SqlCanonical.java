@@ -1,5 +1,6 @@
 package dev.ferry.digest;
 
+import dev.ferry.jdbc.ColumnKinds;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.record.Column;
 import dev.ferry.record.ValueKind;
@@ -66,9 +67,7 @@ public final class SqlCanonical {
       case Types.TIME:
         return Family.TIME;
       case Types.TIMESTAMP:
-        boolean instant = dialect == Dialect.MYSQL ? type.equals("timestamp")
-            : type.equals("timestamptz");
-        return instant ? Family.INSTANT : Family.LOCAL_TIMESTAMP;
+        return ColumnKinds.isInstant(c, dialect) ? Family.INSTANT : Family.LOCAL_TIMESTAMP;
       case Types.TIMESTAMP_WITH_TIMEZONE:
         return Family.INSTANT;
       case Types.OTHER:
@@ -128,7 +127,7 @@ public final class SqlCanonical {
       return texts;
     }
 
-    /** True for a 64-bit row hash ({@link #postgresRowHash}) instead of column texts. */
+    /** True for a 64-bit row hash ({@link PostgresRowHash}) instead of column texts. */
     public boolean hashed() {
       check();
       return tags.equals(String.valueOf(HASH));
@@ -160,102 +159,7 @@ public final class SqlCanonical {
     }
   }
 
-  /**
-   * PostgreSQL on both sides with the very same column types: each value hashed by its type's own
-   * 64-bit hash function ({@link #postgresValueHash}), seeded by its position so that equal
-   * values in two columns hash apart, and the column hashes combined by XOR. There is no text
-   * formatting and no row built only to be hashed again: a tenth cheaper per row than
-   * {@code hash_record_extended} over a {@code ROW(...)}, which copies every value once more.
-   * Types whose hash is not exact keep their text: floats (-0 and 0 hash alike), JSON
-   * ({@code jsonb}'s hash ignores where arrays end) and every type not known to hash by value
-   * (an enum hashes its database-specific OID). Text is hashed in the "C"
-   * collation, byte by byte. Numbers hash by value and timestamps at full precision, so the hash
-   * is at least as strict as the pipeline's comparison. Whether two servers compute these hashes
-   * alike is checked before use ({@code PushdownPlan.hashesAlike}): the hash functions are not
-   * promised to be stable across versions and platforms.
-   */
-  public static Form postgresRowHash(List<Column> sideColumns, List<Column> peerColumns) {
-    List<String> values = new ArrayList<>();
-    for (int i = 0; i < sideColumns.size(); i++) {
-      Column a = sideColumns.get(i);
-      Column b = peerColumns.get(i);
-      if (!a.typeName().equals(b.typeName()) || a.size() != b.size() || a.scale() != b.scale()) {
-        return Form.none("column " + a.name() + " is " + a + " on one side and " + b
-            + " on the other");
-      }
-      values.add(postgresValueHash(a.typeName(), Dialect.POSTGRESQL.quote(a.name()), i + 1));
-    }
-    return Form.of(Dialect.POSTGRESQL, List.of("(" + String.join(" # ", values) + ")"),
-        String.valueOf(HASH));
-  }
-
-  /**
-   * The SQL for the 64-bit hash of {@code ref}, a value of PostgreSQL type {@code type}, under
-   * {@code seed}: the type's own hash where it tells exactly the values the pipeline tells, else
-   * the hash of the value's text; never NULL, since NULL hashes to a constant of the seed. A
-   * {@code timestamptz} is hashed as its UTC wall time, which names one instant whatever the
-   * session's zone (a cast to {@code timestamp} would fold the hour a clock is set back).
-   */
-  public static String postgresValueHash(String type, String ref, int seed) {
-    String function;
-    String argument = ref;
-    switch (type) {
-      case "int2":
-        function = "hashint2extended";
-        break;
-      case "int4":
-        function = "hashint4extended";
-        break;
-      case "int8":
-        function = "hashint8extended";
-        break;
-      case "numeric":
-        function = "hash_numeric_extended";
-        break;
-      case "bool":
-        function = "hashint4extended";
-        argument = ref + "::int4";
-        break;
-      case "text":
-      case "varchar":
-        function = "hashtextextended";
-        argument = ref + " COLLATE \"C\"";
-        break;
-      case "date":
-      case "bytea":
-        // Their hash functions take no SQL argument, and no cast of a date is exact over its
-        // whole range (timestamps end in 294276 AD): a one-value row hashes with them.
-        function = "hash_record_extended";
-        argument = "ROW(" + ref + ")";
-        break;
-      case "time":
-        function = "time_hash_extended";
-        break;
-      case "timestamp":
-        function = "timestamp_hash_extended";
-        break;
-      case "timestamptz":
-        function = "timestamp_hash_extended";
-        argument = ref + " AT TIME ZONE 'UTC'";
-        break;
-      case "uuid":
-        function = "uuid_hash_extended";
-        break;
-      default:
-        function = "hashtextextended";
-        argument = ref + "::text COLLATE \"C\"";
-    }
-    return "coalesce(" + function + "(" + argument + ", " + seed + "), " + nullHash(seed) + ")";
-  }
-
-  /** A constant per seed (golden-ratio multiples), the hash of a NULL in that position. */
-  private static long nullHash(int seed) {
-    long h = seed * 0x9E3779B97F4A7C15L;
-    // Long.MIN_VALUE has no int8 literal in SQL (its negation overflows).
-    return h == Long.MIN_VALUE ? h + 1 : h;
-  }
-
-  /** The tag of a form that is one 64-bit row hash ({@link #postgresRowHash}), not texts. */
+  /** The tag of a form that is one 64-bit row hash ({@link PostgresRowHash}), not texts. */
   public static final char HASH = 'H';
 
   /** Tag, byte length, colon and text; '-' when the text is NULL. */

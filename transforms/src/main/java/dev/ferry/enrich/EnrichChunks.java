@@ -64,8 +64,8 @@ import org.slf4j.LoggerFactory;
  *       cluster runners.
  * </ul>
  *
- * <p>{@link #withAutomaticStrategy} chooses by the lookup's size, and on the DirectRunner always
- * the side input.
+ * <p>{@link #withAutomaticStrategy} chooses by the lookup's size; on the DirectRunner the caller
+ * passes no limit, so the side input is always chosen there.
  */
 public final class EnrichChunks extends PTransform<PCollection<Chunk>, PCollection<Chunk>> {
   private static final Logger LOG = LoggerFactory.getLogger(EnrichChunks.class);
@@ -109,9 +109,9 @@ public final class EnrichChunks extends PTransform<PCollection<Chunk>, PCollecti
 
   /**
    * Chooses the strategy when the pipeline is built: a side input for a lookup of at most
-   * {@code sideInputMaxRows} rows (of {@code lookupRowCount} estimated), a join above. On the
-   * DirectRunner always a side input: its grouping holds every row in the same JVM anyway, and
-   * copies a key's values as they arrive, which makes the join much slower there.
+   * {@code sideInputMaxRows} rows (of {@code lookupRowCount} estimated), a join above. Callers
+   * on the DirectRunner pass {@code Long.MAX_VALUE}: its grouping holds every row in the same
+   * JVM anyway, and copies a key's values as they arrive, which makes the join much slower.
    */
   public EnrichChunks withAutomaticStrategy(long lookupRowCount, long sideInputMaxRows) {
     if (lookupRowCount < 0 || sideInputMaxRows < 0) {
@@ -127,13 +127,10 @@ public final class EnrichChunks extends PTransform<PCollection<Chunk>, PCollecti
         .setCoder(KvCoder.of(StringUtf8Coder.of(), RecordCoder.of()));
     Lookup.Strategy chosen = strategy;
     if (chosen == null) {
-      Class<?> runner = chunks.getPipeline().getOptions().getRunner();
-      boolean direct = runner != null && runner.getName().endsWith(".DirectRunner");
-      chosen = direct || lookupRowCount <= sideInputMaxRows ? Lookup.Strategy.SIDE_INPUT
+      chosen = lookupRowCount <= sideInputMaxRows ? Lookup.Strategy.SIDE_INPUT
           : Lookup.Strategy.JOIN;
-      LOG.info("{} (about {} rows): {}{}", enricher.lookup(), lookupRowCount,
-          chosen == Lookup.Strategy.SIDE_INPUT ? "side input" : "CoGroupByKey",
-          direct && lookupRowCount > sideInputMaxRows ? " (the DirectRunner's choice)" : "");
+      LOG.info("{} (about {} rows): {}", enricher.lookup(), lookupRowCount,
+          chosen == Lookup.Strategy.SIDE_INPUT ? "side input" : "CoGroupByKey");
     }
     PCollection<Chunk> out = chosen == Lookup.Strategy.SIDE_INPUT
         ? viaSideInput(chunks, rows)

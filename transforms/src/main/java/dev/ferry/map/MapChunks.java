@@ -110,15 +110,8 @@ public final class MapChunks extends PTransform<PCollection<Chunk>, PCollection<
   }
 
   /** Maps each chunk and hands it on. */
-  private static final class MapThen implements ChunkSink {
+  private record MapThen(MapFn map, ChunkSink next) implements ChunkSink {
     private static final long serialVersionUID = 1L;
-    private final MapFn map;
-    private final ChunkSink next;
-
-    MapThen(MapFn map, ChunkSink next) {
-      this.map = map;
-      this.next = next;
-    }
 
     @Override
     public void setup() throws Exception {

@@ -6,13 +6,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.ferry.record.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Serializable;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -88,9 +86,8 @@ public final class MappingSpec implements Serializable {
   /** A stable hash of the mapping's content; part of a job's fingerprint. */
   public String fingerprint() {
     try {
-      byte[] canonical = new ObjectMapper().writeValueAsBytes(this);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-    } catch (IOException | NoSuchAlgorithmException e) {
+      return Sha256.hex(new ObjectMapper().writeValueAsBytes(this));
+    } catch (IOException e) {
       throw new IllegalStateException("cannot fingerprint mapping", e);
     }
   }

@@ -8,6 +8,7 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import dev.ferry.plan.KeyRange;
+import dev.ferry.progress.Checkpoint;
 import dev.ferry.progress.JobState;
 import dev.ferry.progress.ProgressStore;
 import dev.ferry.progress.StateTables;
@@ -129,15 +130,15 @@ public final class MongoProgressStore implements JobState {
    * StateTables#advanceCheckpoint}.
    */
   static boolean advance(MongoDatabase db, String job, String fingerprint, Checkpoint c) {
-    List<Bson> set = new ArrayList<>(List.of(Updates.set("seq", c.seq),
-        Updates.set("done", c.last), Updates.set("updatedAt", new Date()),
-        Updates.inc("rowsRead", c.read), Updates.inc("rowsWritten", c.written),
-        Updates.inc("rowsDead", c.dead)));
-    if (c.lastKey != null) {
-      set.add(Updates.set("lastKey", c.lastKey));
+    List<Bson> set = new ArrayList<>(List.of(Updates.set("seq", c.seq()),
+        Updates.set("done", c.last()), Updates.set("updatedAt", new Date()),
+        Updates.inc("rowsRead", c.read()), Updates.inc("rowsWritten", c.written()),
+        Updates.inc("rowsDead", c.dead())));
+    if (c.lastKey() != null) {
+      set.add(Updates.set("lastKey", c.lastKey()));
     }
     return progress(db).updateOne(Filters.and(Filters.eq("_id", rangeId(job, fingerprint,
-        c.range)), Filters.eq("seq", c.seq - 1)), Updates.combine(set)).getMatchedCount() == 1;
+        c.range())), Filters.eq("seq", c.seq() - 1)), Updates.combine(set)).getMatchedCount() == 1;
   }
 
   /** The range's committed sequence number (a range not in the plan: never behind). */

@@ -12,6 +12,7 @@ import dev.ferry.record.Chunk;
 import dev.ferry.record.ChunkCoder;
 import dev.ferry.record.DeadLetter;
 import dev.ferry.record.Record;
+import dev.ferry.retry.Backoff;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -153,6 +154,7 @@ public final class ReadCollection extends PTransform<PCollection<RangeTask>, PCo
       long seq = task.committedSeq();
       Throttle throttle = maxRowsPerSecond > 0
           ? Throttle.shared(throttleName, maxRowsPerSecond) : null;
+      Backoff backoff = Backoff.start();
       for (int attempt = 1; ; attempt++) {
         try (MongoCursor<Document> cursor = open(range, after)) {
           List<Record> batch = new ArrayList<>(chunkSize);
@@ -193,7 +195,7 @@ public final class ReadCollection extends PTransform<PCollection<RangeTask>, PCo
                 + source.endpoint().redact(e.getMessage()), e);
           }
           readRetries.inc();
-          Transience.backoff(attempt);
+          backoff.pause();
         }
       }
     }

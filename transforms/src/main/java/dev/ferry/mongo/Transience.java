@@ -19,9 +19,4 @@ final class Transience {
         || e.hasErrorLabel(MongoException.TRANSIENT_TRANSACTION_ERROR_LABEL)
         || e.hasErrorLabel("RetryableWriteError");
   }
-
-  /** Waits before attempt {@code attempt + 1}: 1 s, 2 s, 4 s … at most 30 s. */
-  static void backoff(int attempt) throws InterruptedException {
-    Thread.sleep(Math.min(30_000, 500L << Math.min(attempt, 6)));
-  }
 }

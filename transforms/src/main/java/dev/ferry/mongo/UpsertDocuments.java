@@ -14,6 +14,8 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import dev.ferry.progress.Checkpoint;
+import dev.ferry.progress.CheckpointSequencer;
 import dev.ferry.record.Chunk;
 import dev.ferry.record.ConversionException;
 import dev.ferry.record.DeadLetter;
@@ -21,12 +23,10 @@ import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Layout;
 import dev.ferry.record.Record;
 import dev.ferry.record.RowJson;
+import dev.ferry.retry.Backoff;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -142,14 +142,8 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
   }
 
   private static final class UpsertFn extends DoFn<Chunk, Void> {
-    /**
-     * Checkpoints of chunks written before an earlier chunk of their range, per job run and
-     * range, applied once the earlier ones are (as the JDBC writer does): runners may write a
-     * range's chunks in any order.
-     */
-    private static final Map<String, TreeMap<Long, Checkpoint>> WAITING = new HashMap<>();
-
     private final Config config;
+    private transient CheckpointSequencer sequencer;
     private final Counter rowsWritten = Metrics.counter(UpsertDocuments.class, "rowsWritten");
     private final Counter rowsDeadLettered = Metrics.counter(UpsertDocuments.class,
         "rowsDeadLettered");
@@ -168,6 +162,7 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
 
     @Setup
     public void setup() {
+      sequencer = new CheckpointSequencer(config.job, config.fingerprint, config.runId);
       client = config.target.endpoint().connect();
       config.target.ensureKeyIndex(client);
       paths = new FieldPath[config.rowLayout.size()];
@@ -199,6 +194,7 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
         }
       }
       MongoDatabase db = config.target.endpoint().database(client);
+      Backoff backoff = Backoff.start();
       for (int attempt = 1; ; attempt++) {
         try {
           List<DeadLetter> rejected = write(models, modelSources);
@@ -207,7 +203,7 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
           MongoProgressStore.recordDeadLetters(db, config.job, config.fingerprint, config.runId,
               all);
           long written = models.size() - rejected.size();
-          checkpoint(db, new Checkpoint(chunk, written, all.size()));
+          checkpoint(db, Checkpoint.of(chunk, written, all.size()));
           rowsWritten.inc(written);
           rowsDeadLettered.inc(all.size());
           chunk.release();
@@ -219,7 +215,7 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
                 + config.target.endpoint().redact(e.getMessage()), e);
           }
           writeRetries.inc();
-          Transience.backoff(attempt);
+          backoff.pause();
         }
       }
     }
@@ -326,35 +322,22 @@ public final class UpsertDocuments extends PTransform<PCollection<Chunk>, PDone>
 
     /** Advances the range's checkpoint, then any later chunks of it that were waiting. */
     private void checkpoint(MongoDatabase db, Checkpoint mine) {
-      String range = config.job + '\0' + config.fingerprint + '\0' + config.runId + '\0'
-          + mine.range;
-      if (!MongoProgressStore.advance(db, config.job, config.fingerprint, mine)) {
-        synchronized (WAITING) {
-          WAITING.computeIfAbsent(range, k -> new TreeMap<>()).put(mine.seq, mine);
-        }
+      CheckpointSequencer.Store<RuntimeException> store =
+          new CheckpointSequencer.Store<RuntimeException>() {
+            @Override
+            public boolean advance(Checkpoint c) {
+              return MongoProgressStore.advance(db, config.job, config.fingerprint, c);
+            }
+
+            @Override
+            public long currentSeq(int range) {
+              return MongoProgressStore.seq(db, config.job, config.fingerprint, range);
+            }
+          };
+      if (!store.advance(mine)) {
+        sequencer.park(mine);
       }
-      while (true) {
-        Checkpoint next;
-        synchronized (WAITING) {
-          TreeMap<Long, Checkpoint> waiting = WAITING.get(range);
-          if (waiting == null || waiting.isEmpty()) {
-            WAITING.remove(range);
-            return;
-          }
-          next = waiting.firstEntry().getValue();
-        }
-        if (!MongoProgressStore.advance(db, config.job, config.fingerprint, next)
-            && MongoProgressStore.seq(db, config.job, config.fingerprint, next.range)
-                < next.seq) {
-          return;
-        }
-        synchronized (WAITING) {
-          TreeMap<Long, Checkpoint> waiting = WAITING.get(range);
-          if (waiting != null) {
-            waiting.remove(next.seq);
-          }
-        }
-      }
+      sequencer.applyWaiting(mine.range(), store);
     }
   }
 

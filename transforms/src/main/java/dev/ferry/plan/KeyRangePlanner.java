@@ -1,7 +1,7 @@
 package dev.ferry.plan;
 
 import dev.ferry.jdbc.Dialect;
-import dev.ferry.read.ColumnReader;
+import dev.ferry.jdbc.ColumnReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -36,8 +36,11 @@ public final class RangeSql implements java.io.Serializable {
     return "(" + String.join(", ", Collections.nCopies(keys.size(), "?")) + ")";
   }
 
-  /** ORDER BY clause on the key columns. */
+  /** ORDER BY clause on the key columns; none for a table without a key. */
   public String orderBy() {
+    if (keys.isEmpty()) {
+      return "";
+    }
     return " ORDER BY " + dialect.columnList(keys);
   }
 
@@ -47,6 +50,10 @@ public final class RangeSql implements java.io.Serializable {
    */
   public String where(KeyRange range, Object[] afterKey, List<Object> params) {
     List<String> terms = new ArrayList<>();
+    if (keys.isEmpty()) {
+      // A table without a key is read whole, as its one range of "NULL keys".
+      return "1 = 1";
+    }
     if (range.nullKeys()) {
       List<String> anyNull = new ArrayList<>();
       for (String k : keys) {

@@ -19,8 +19,9 @@ public final class SourceRelation implements Serializable {
   private final String query;
   private final List<String> keyColumns;
 
-  private SourceRelation(List<String> table, String query, List<String> keyColumns) {
-    if (keyColumns == null || keyColumns.isEmpty()) {
+  private SourceRelation(List<String> table, String query, List<String> keyColumns,
+      boolean keyRequired) {
+    if (keyColumns == null || keyRequired && keyColumns.isEmpty()) {
       throw new IllegalArgumentException("at least one key column is required");
     }
     this.table = table == null ? null : Collections.unmodifiableList(new ArrayList<>(table));
@@ -31,12 +32,24 @@ public final class SourceRelation implements Serializable {
   /** A table, given as its name or as {@code schema.table} split into parts. */
   public static SourceRelation table(List<String> qualifiedName, List<String> keyColumns) {
     Objects.requireNonNull(qualifiedName, "table");
-    return new SourceRelation(qualifiedName, null, keyColumns);
+    return new SourceRelation(qualifiedName, null, keyColumns, true);
+  }
+
+  /**
+   * A table without a key, which can only be read whole, in one scan: as the single range
+   * {@link KeyRange#ofNullKeys} (every row, as {@link RangeSql} selects it for no key columns),
+   * with no order and no resume point. For reading a table once (a profile), never for copying:
+   * its rows cannot be checkpointed, upserted or compared by key.
+   */
+  public static SourceRelation unkeyedTable(List<String> qualifiedName) {
+    Objects.requireNonNull(qualifiedName, "table");
+    return new SourceRelation(qualifiedName, null, List.of(), false);
   }
 
   public static SourceRelation query(String sql, List<String> keyColumns) {
     Objects.requireNonNull(sql, "query");
-    return new SourceRelation(null, sql.trim().replaceAll(";+\\s*$", ""), keyColumns);
+    return new SourceRelation(null, sql.trim().replaceAll(";+\\s*$", ""), keyColumns,
+        true);
   }
 
   public List<String> keyColumns() {

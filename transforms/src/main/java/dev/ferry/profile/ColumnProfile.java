@@ -2,6 +2,7 @@ package dev.ferry.profile;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.Serializable;
+import java.util.List;
 
 /**
  * The profile of one column. Lengths are in bytes (text as UTF-8) and only present for columns
@@ -12,7 +13,11 @@ import java.io.Serializable;
  * as the source declares it where its catalog says so ({@code enum('new','paid')},
  * {@code tinyint(1)}), else as the driver describes it; min and
  * max compare in Java order (text by UTF-16 code unit, not by the database collation) and text
- * of 200 characters or more is shown as its first 200 followed by '…'.
+ * of 200 characters or more is shown as its first 200 followed by '…'. {@code lengths} counts
+ * text and binary values by length in bins that double ({@code 0}, {@code 1}, {@code 2–3},
+ * {@code 4–7}, …); {@code topValues} counts each value of a column that holds at most
+ * {@value TopValues#MAX_VALUES} distinct values of at most {@value TopValues#MAX_CHARS}
+ * characters, most frequent first, and is absent for other columns.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class ColumnProfile implements Serializable {
@@ -32,10 +37,19 @@ public final class ColumnProfile implements Serializable {
   public final Long totalBytes;
   public final Long largeValues;
   public final Boolean largeObjects;
+  public final List<LengthBin> lengths;
+  public final List<ValueCount> topValues;
+
+  /** Values whose length in bytes is between {@code from} and {@code to}, both included. */
+  public record LengthBin(long from, long to, long count) implements Serializable {}
+
+  /** How many rows hold a value (as text). */
+  public record ValueCount(String value, long count) implements Serializable {}
 
   public ColumnProfile(String name, String type, long nulls, double nullRate, long distinct,
       boolean distinctEstimated, String min, String max, Long maxLength, Long p99Length,
-      Long maxChars, Long totalBytes, Long largeValues, Boolean largeObjects) {
+      Long maxChars, Long totalBytes, Long largeValues, Boolean largeObjects,
+      List<LengthBin> lengths, List<ValueCount> topValues) {
     this.name = name;
     this.type = type;
     this.nulls = nulls;
@@ -50,17 +64,20 @@ public final class ColumnProfile implements Serializable {
     this.totalBytes = totalBytes;
     this.largeValues = largeValues;
     this.largeObjects = largeObjects;
+    this.lengths = lengths == null ? null : List.copyOf(lengths);
+    this.topValues = topValues == null ? null : List.copyOf(topValues);
   }
 
   /** This profile with the type as the source declares it. */
   ColumnProfile withDeclaredType(String declared) {
     return new ColumnProfile(name, declared, nulls, nullRate, distinct, distinctEstimated, min,
-        max, maxLength, p99Length, maxChars, totalBytes, largeValues, largeObjects);
+        max, maxLength, p99Length, maxChars, totalBytes, largeValues, largeObjects, lengths,
+        topValues);
   }
 
   /** This profile with every non-NULL value known distinct (a key proven unique). */
   ColumnProfile allDistinct(long rows) {
     return new ColumnProfile(name, type, nulls, nullRate, rows - nulls, false, min, max,
-        maxLength, p99Length, maxChars, totalBytes, largeValues, largeObjects);
+        maxLength, p99Length, maxChars, totalBytes, largeValues, largeObjects, lengths, topValues);
   }
 }

@@ -3,6 +3,7 @@ package dev.ferry.profile;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
+import java.time.temporal.Temporal;
 import java.util.UUID;
 
 /**
@@ -24,6 +25,7 @@ final class ColumnStats implements Serializable {
   // True once values of different kinds met: a loosely typed source; min/max are then unknown.
   private boolean mixedKinds;
   LengthHistogram lengths;
+  final TopValues top = new TopValues();
   long maxLength;
   long maxChars;
   long totalBytes;
@@ -37,6 +39,13 @@ final class ColumnStats implements Serializable {
   void addValue(Object v) {
     values++;
     distinct.add(ValueHash.of(v));
+    // Only values whose text is the value are shown as top values (not arrays or documents).
+    if (v instanceof Number || v instanceof Boolean || v instanceof Temporal
+        || v instanceof UUID) {
+      top.add(v);
+    } else {
+      top.giveUp();
+    }
     if (v instanceof LocalDateTime) {
       zoneless++;
     }
@@ -52,12 +61,14 @@ final class ColumnStats implements Serializable {
     distinct.add(scan.hash);
     addLength(scan.utf8Bytes, largeValueBytes);
     maxChars = Math.max(maxChars, scan.codePoints);
+    top.add(s);
     trackText(s);
   }
 
   void addBytes(byte[] b, long largeValueBytes) {
     values++;
     distinct.add(ValueHash.of(b));
+    top.giveUp();
     addLength(b.length, largeValueBytes);
   }
 
@@ -139,6 +150,7 @@ final class ColumnStats implements Serializable {
       }
       lengths.merge(other.lengths);
     }
+    top.merge(other.top);
     maxLength = Math.max(maxLength, other.maxLength);
     maxChars = Math.max(maxChars, other.maxChars);
     totalBytes += other.totalBytes;
@@ -154,7 +166,8 @@ final class ColumnStats implements Serializable {
         Math.min(distinct.estimate(), values), true, render(min), render(max), measured ? maxLength : null,
         measured ? p99 : null, measured && maxChars > 0 ? maxChars : null,
         measured ? totalBytes : null, measured ? largeValues : null,
-        measured ? largeValues > 0 : null);
+        measured ? largeValues > 0 : null, measured ? lengths.doublingBins() : null,
+        top.toList());
   }
 
   private static String render(Object v) {

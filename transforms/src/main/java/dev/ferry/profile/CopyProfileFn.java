@@ -6,11 +6,12 @@ import dev.ferry.jdbc.SqlErrors;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.plan.RangeSql;
 import dev.ferry.plan.SourceRelation;
-import dev.ferry.read.ColumnReader;
+import dev.ferry.jdbc.ColumnReader;
 import dev.ferry.read.RangeTask;
 import dev.ferry.record.Column;
 import dev.ferry.record.CopyTextRows;
 import dev.ferry.record.Layout;
+import dev.ferry.retry.Backoff;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -135,6 +136,7 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
   @ProcessElement
   public void process(@Element RangeTask task) throws SQLException, InterruptedException {
     KeyRange range = task.range();
+    Backoff backoff = Backoff.start();
     for (int attempt = 1; ; attempt++) {
       profiler.start();
       try {
@@ -156,7 +158,7 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
           throw new SQLException("profiling range " + range + " of" + from + " by COPY failed: "
               + source.redact(String.valueOf(e.getMessage())), e.getSQLState(), e);
         }
-        long backoffMillis = Math.min(30_000, 500L << Math.min(attempt, 6));
+        long backoffMillis = backoff.nextMillis();
         LOG.warn("range {} of{}: transient error ({}), retrying in {} ms (attempt {}/{})", range,
             from, source.redact(String.valueOf(e.getMessage())), backoffMillis, attempt,
             MAX_ATTEMPTS);

@@ -1,7 +1,9 @@
 package dev.ferry.profile;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Counts of value lengths for percentiles: exact below {@value #EXACT} bytes, and in buckets 1%
@@ -61,6 +63,33 @@ final class LengthHistogram implements Serializable {
       }
     }
     throw new IllegalStateException("histogram total " + total + " exceeds its counts");
+  }
+
+  /**
+   * The counts in bins that double (0, 1, 2–3, 4–7, …), for a chart of lengths that span orders
+   * of magnitude; empty bins between the shortest and the longest are kept, so the bins are
+   * contiguous.
+   */
+  List<ColumnProfile.LengthBin> doublingBins() {
+    long[] bins = new long[65];
+    int first = bins.length;
+    int last = -1;
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] > 0) {
+        long lower = lowerBound(i);
+        int bin = lower == 0 ? 0 : 64 - Long.numberOfLeadingZeros(lower);
+        bins[bin] += counts[i];
+        first = Math.min(first, bin);
+        last = Math.max(last, bin);
+      }
+    }
+    List<ColumnProfile.LengthBin> out = new ArrayList<>();
+    for (int b = first; b <= last; b++) {
+      long from = b == 0 ? 0 : 1L << (b - 1);
+      long to = b == 0 ? 0 : (1L << b) - 1;
+      out.add(new ColumnProfile.LengthBin(from, to, bins[b]));
+    }
+    return out;
   }
 
   static int bucket(long length) {

@@ -56,12 +56,15 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
     this.config = config;
   }
 
-  /** Profiles rows of {@code layout}, keyed by {@code keyColumns}. */
+  /**
+   * Profiles rows of {@code layout}, keyed by {@code keyColumns}. No key columns profile a table
+   * without a key ({@link SourceRelation#unkeyedTable}, read in one range): the same column
+   * statistics and findings, without key checks (duplicate and NULL keys) and without example
+   * keys, as no row can be named.
+   */
   public static ProfileRows of(Layout layout, List<String> keyColumns) {
     Objects.requireNonNull(layout, "layout");
-    if (keyColumns == null || keyColumns.isEmpty()) {
-      throw new IllegalArgumentException("at least one key column is required");
-    }
+    Objects.requireNonNull(keyColumns, "keyColumns");
     for (String k : keyColumns) {
       layout.indexOf(k);
     }
@@ -159,6 +162,9 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
     if (dialect != Dialect.POSTGRESQL) {
       return "the source is not PostgreSQL";
     }
+    if (config.keyColumns.isEmpty()) {
+      return "the table has no key";
+    }
     if (!config.keyUnique) {
       return "the key is not proven unique";
     }
@@ -181,7 +187,7 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
         .setCoder(KvCoder.of(VarIntCoder.of(), SerializedCoder.of(KeyRuns.class)));
     PCollectionList<ProfileStats> partials = PCollectionList.of(
         parts.get(ProfileChunksFn.STATS).setCoder(statsCoder));
-    if (!config.keyUnique) {
+    if (!config.keyUnique && !config.keyColumns.isEmpty()) {
       partials = partials.and(parts.get(ProfileChunksFn.RUNS)
           .apply("GroupRunsByRange", GroupByKey.create())
           .apply("FindDuplicateKeys", ParDo.of(new FindDuplicateKeysFn(config)))

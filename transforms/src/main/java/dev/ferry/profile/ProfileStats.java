@@ -16,12 +16,15 @@ import java.util.Map;
  */
 final class ProfileStats implements Serializable {
   private static final long serialVersionUID = 1L;
+  private static final int MAX_MONTHS = 1200;
 
   long rowsRead;
   long rowsProfiled;
   /** Rows by the growth window's created-at column: in the last 30 days, and in the last 90. */
   long grown30;
   long grown90;
+  /** Rows by the month of the created-at column (year × 100 + month), for the growth chart. */
+  final Map<Integer, long[]> months = new HashMap<>();
   final ColumnStats[] columns;
   private final int maxExamples;
   private final Map<FindingKey, FindingTally> findings = new HashMap<>();
@@ -51,6 +54,7 @@ final class ProfileStats implements Serializable {
     rowsProfiled += other.rowsProfiled;
     grown30 += other.grown30;
     grown90 += other.grown90;
+    other.months.forEach((month, n) -> addMonth(month, n[0]));
     if (other.columns.length == columns.length) {
       for (int i = 0; i < columns.length; i++) {
         columns[i].merge(other.columns[i]);
@@ -60,6 +64,19 @@ final class ProfileStats implements Serializable {
           + columns.length + " columns cannot be merged");
     }
     other.findings.forEach((key, tally) -> tally(key.kind(), key.column()).merge(tally));
+  }
+
+  /**
+   * Counts {@code rows} in a month. Months beyond {@value #MAX_MONTHS} distinct ones (a column
+   * of mistyped years) are left out, so a profile's size stays bounded; the chart shows the rest.
+   */
+  void addMonth(int month, long rows) {
+    long[] n = months.get(month);
+    if (n != null) {
+      n[0] += rows;
+    } else if (months.size() < MAX_MONTHS) {
+      months.put(month, new long[] {rows});
+    }
   }
 
   TableProfile toProfile(Layout layout, long largeValueBytes, GrowthWindow growth) {
@@ -79,7 +96,15 @@ final class ProfileStats implements Serializable {
     }
     list.sort(Comparator.comparing((Finding f) -> f.kind)
         .thenComparing(f -> f.column == null ? "" : f.column));
+    Map<String, Long> perMonth = null;
+    if (growth != null) {
+      perMonth = new java.util.TreeMap<>();
+      for (Map.Entry<Integer, long[]> e : months.entrySet()) {
+        perMonth.put(String.format("%04d-%02d", e.getKey() / 100, e.getKey() % 100),
+            e.getValue()[0]);
+      }
+    }
     return new TableProfile(rowsRead, rowsProfiled, largeValueBytes, columnProfiles, list,
-        growth == null ? null : new Growth(growth.column, grown30, grown90));
+        growth == null ? null : new Growth(growth.column, grown30, grown90), perMonth);
   }
 }

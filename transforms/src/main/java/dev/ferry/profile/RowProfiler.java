@@ -63,7 +63,8 @@ final class RowProfiler {
     FindingKind kind = message.contains("zero date '") ? FindingKind.ZERO_DATE
         : message.contains("is infinite") ? FindingKind.OUT_OF_RANGE_DATE
         : FindingKind.UNREADABLE_VALUE;
-    stats.tally(kind, column).add(key, message, 1);
+    // Without key columns the reader's key is empty and names no row: keep no example.
+    stats.tally(kind, column).add(config.keyColumns.isEmpty() ? null : key, message, 1);
     findings.inc();
   }
 
@@ -72,7 +73,11 @@ final class RowProfiler {
     rowsProfiled.inc(rows);
   }
 
+  /** The key as text for a finding's examples; null for a table without a key (no examples). */
   String keyText(Object[] key) {
+    if (config.keyColumns.isEmpty()) {
+      return null;
+    }
     return KeyCodec.readable(config.keyColumns, key);
   }
 
@@ -118,6 +123,10 @@ final class RowProfiler {
       GrowthWindow.Age age = config.growth.place(values[growthIndex]);
       stats.grown30 += age == GrowthWindow.Age.LAST_30_DAYS ? 1 : 0;
       stats.grown90 += age != GrowthWindow.Age.OLDER_OR_FUTURE ? 1 : 0;
+      int month = month(values[growthIndex]);
+      if (month >= 0) {
+        stats.addMonth(month, 1);
+      }
     }
     if (config.targetFit != null) {
       TargetFit.Misfit misfit = config.targetFit.check(values);
@@ -131,6 +140,20 @@ final class RowProfiler {
     if (bytes > config.largeValueBytes) {
       hit(FindingKind.LARGE_VALUE, column, bytes + " bytes");
     }
+  }
+
+  /** Year × 100 + month of a date or timestamp (as the value reads), or -1. */
+  private static int month(Object v) {
+    if (v instanceof LocalDate) {
+      return ((LocalDate) v).getYear() * 100 + ((LocalDate) v).getMonthValue();
+    }
+    if (v instanceof LocalDateTime) {
+      return ((LocalDateTime) v).getYear() * 100 + ((LocalDateTime) v).getMonthValue();
+    }
+    if (v instanceof OffsetDateTime) {
+      return ((OffsetDateTime) v).getYear() * 100 + ((OffsetDateTime) v).getMonthValue();
+    }
+    return -1;
   }
 
   /** The year of a date or timestamp; a year inside the accepted range for anything else. */

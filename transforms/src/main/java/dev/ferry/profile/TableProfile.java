@@ -1,8 +1,10 @@
 package dev.ferry.profile;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What {@link ProfileRows} measured: rows read (including rows the reader rejected, which appear
@@ -22,15 +24,25 @@ public final class TableProfile implements Serializable {
    * show it beside the table's other catalog facts, not inside the profile.
    */
   @JsonIgnore public final Growth growth;
+  /**
+   * Rows per month ({@code 2026-03}) of the created-at column that the growth is counted by, in
+   * month order; null when no growth window was given. Rows whose value is NULL or was rejected
+   * are in no month.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public final Map<String, Long> rowsPerMonth;
 
   public TableProfile(long rowsRead, long rowsProfiled, long largeValueBytes,
-      List<ColumnProfile> columns, List<Finding> findings, Growth growth) {
+      List<ColumnProfile> columns, List<Finding> findings, Growth growth,
+      Map<String, Long> rowsPerMonth) {
     this.rowsRead = rowsRead;
     this.rowsProfiled = rowsProfiled;
     this.largeValueBytes = largeValueBytes;
     this.columns = List.copyOf(columns);
     this.findings = List.copyOf(findings);
     this.growth = growth;
+    this.rowsPerMonth = rowsPerMonth == null ? null
+        : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(rowsPerMonth));
   }
 
   /** The column's profile by name. */
@@ -66,6 +78,7 @@ public final class TableProfile implements Serializable {
           ? c.withDeclaredType(declaredTypes.get(c.name)) : c;
       out.add(c.name.equals(uniqueKeyColumn) ? next.allDistinct(rowsProfiled) : next);
     }
-    return new TableProfile(rowsRead, rowsProfiled, largeValueBytes, out, findings, growth);
+    return new TableProfile(rowsRead, rowsProfiled, largeValueBytes, out, findings, growth,
+        rowsPerMonth);
   }
 }

@@ -1,9 +1,7 @@
 package dev.ferry.progress;
 
 import dev.ferry.jdbc.JdbcEndpoint;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.ferry.record.Sha256;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,7 +9,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -194,22 +191,13 @@ public final class DeadLetterStore {
   }
 
   /**
-   * The hash of a row key that identifies its dead letter: compared instead of the key's text,
-   * which MySQL would compare by a case-insensitive collation.
+   * The keys' hashes, as the writer stores them ({@code key_hash}): compared instead of the
+   * keys' text, which MySQL would compare by a case-insensitive collation.
    */
-  public static String keyHash(String rowKey) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(rowKey.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private static List<String> hashes(List<String> rowKeys) {
     List<String> out = new ArrayList<>(rowKeys.size());
     for (String k : rowKeys) {
-      out.add(keyHash(k));
+      out.add(Sha256.hex(k));
     }
     return out;
   }

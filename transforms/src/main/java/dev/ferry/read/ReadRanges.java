@@ -7,12 +7,8 @@ import dev.ferry.plan.SourceRelation;
 import dev.ferry.record.Chunk;
 import dev.ferry.record.ChunkCoder;
 import dev.ferry.record.ChunkSink;
-import dev.ferry.record.Column;
 import dev.ferry.record.CopyTextRows;
 import dev.ferry.record.Layout;
-import java.sql.Types;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -73,6 +69,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
   private final Object sinceValue;
   private final int maxAttempts;
   private final boolean copyText;
+  private final boolean backpressure;
 
   private ReadRanges(Builder b) {
     this.endpoint = b.endpoint;
@@ -88,6 +85,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     this.sinceValue = b.sinceValue;
     this.maxAttempts = b.maxAttempts;
     this.copyText = b.copyText;
+    this.backpressure = b.backpressure;
   }
 
   /** Reads the columns of {@code layout} from {@code relation} at {@code endpoint}. */
@@ -168,6 +166,18 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
   }
 
   /**
+   * Readers wait while the chunks read in this JVM and not yet written hold more than a quarter
+   * of the heap ({@link dev.ferry.record.InFlight}). For runners that queue each step's output
+   * in memory with no limit (the DirectRunner); off by default, since on a runner that hands
+   * chunks to other workers nothing in this JVM would release them.
+   */
+  public ReadRanges withBackpressure(boolean on) {
+    Builder b = toBuilder();
+    b.backpressure = on;
+    return new ReadRanges(b);
+  }
+
+  /**
    * Reads each range with {@code COPY (SELECT …) TO STDOUT} and emits the rows as COPY text
    * ({@link dev.ferry.record.CopyTextRows}), unparsed, for a PostgreSQL target whose columns
    * are the source's own (see {@code dev.ferry.write.CopyPassThrough}). PostgreSQL sources with
@@ -209,12 +219,12 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
   }
 
   /** What the reading DoFn needs, worked out once at pipeline construction. */
-  ReadRangeFn.Settings settings(PCollection<RangeTask> tasks) {
+  ReadSettings settings(PCollection<RangeTask> tasks) {
     if (copyText && sinceColumn != null) {
       throw new IllegalStateException("COPY text reading does not combine with withSince");
     }
     Dialect dialect = endpoint.dialect();
-    ReadRangeFn.Settings s = new ReadRangeFn.Settings();
+    ReadSettings s = new ReadSettings();
     s.endpoint = endpoint;
     s.rangeSql = new RangeSql(dialect, relation.keyColumns());
     String from = " FROM " + relation.fromClause(dialect);
@@ -231,169 +241,13 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     s.zeroDatesAsNull = zeroDatesAsNull;
     s.maxAttempts = maxAttempts;
     s.copyText = copyText;
-    // The DirectRunner queues each step's output for the next step with no limit.
-    Class<?> runner = tasks.getPipeline().getOptions().getRunner();
-    s.backpressure = runner != null && runner.getName().endsWith(".DirectRunner");
+    s.backpressure = backpressure;
     s.plainFetchSize = fetchSize;
     s.boundedFetchSize = fetchSize;
     if (dialect == Dialect.POSTGRESQL) {
-      planPostgresFetch(s, dialect, from);
+      new PostgresFetchPlan(layout, relation, fetchSize, maxChunkBytes).apply(s, dialect, from);
     }
     return s;
-  }
-
-  /**
-   * Bounds what the PostgreSQL driver buffers: {@code fetchSize} rows of at most {@code
-   * rowBytes} each. Columns that can hold large values are sent only when shorter than a
-   * threshold and otherwise fetched again by key, so a row's size in the cursor is known.
-   */
-  private void planPostgresFetch(ReadRangeFn.Settings s, Dialect dialect, String from) {
-    List<Integer> large = new ArrayList<>();
-    long fixedBytes = 0;
-    java.util.Set<Integer> keys = new java.util.HashSet<>();
-    for (int k : s.keyIndexes) {
-      keys.add(k);
-    }
-    for (int i = 0; i < layout.size(); i++) {
-      long bound = maxBytes(layout.column(i));
-      if (bound > MIN_LARGE_VALUE_BYTES && !keys.contains(i)) {
-        large.add(i);
-      } else {
-        fixedBytes += Math.min(bound, MAX_LARGE_VALUE_BYTES);
-      }
-    }
-    // The NULL-key range is read whole (no key to look rows up by): assume 1 MiB per large value.
-    s.plainFetchSize = fetchSizeFor(fixedBytes + large.size() * MAX_LARGE_VALUE_BYTES);
-    if (large.isEmpty()) {
-      s.boundedFetchSize = fetchSizeFor(fixedBytes);
-      return;
-    }
-    long threshold = Math.max(MIN_LARGE_VALUE_BYTES, Math.min(MAX_LARGE_VALUE_BYTES,
-        maxChunkBytes / ((long) fetchSize * large.size())));
-    s.boundedFetchSize = fetchSizeFor(fixedBytes + large.size() * (threshold + 8));
-    // Each length is computed once per row, in a lateral subquery that OFFSET 0 keeps from being
-    // folded back into (and so repeated by) the select list. For text and bytea the length comes
-    // from the value's header, without reading the value; other types are measured as text.
-    // Printing every jsonb value only to measure it would cost about half as much again as the
-    // read itself: jsonb prints at most 6 bytes per stored byte (a control character takes 6),
-    // so on PostgreSQL 14 and later a value stored uncompressed in a sixth of the
-    // threshold or less is known to be short unprinted.
-    StringBuilder select = new StringBuilder("SELECT ");
-    StringBuilder lengthColumns = new StringBuilder();
-    StringBuilder lengths = new StringBuilder();
-    StringBuilder exactLengths = new StringBuilder();
-    StringBuilder lookup = new StringBuilder("SELECT ");
-    s.largeColumns = new int[large.size()];
-    for (int i = 0; i < layout.size(); i++) {
-      Column c = layout.column(i);
-      String q = dialect.quote(c.name());
-      if (i > 0) {
-        select.append(", ");
-      }
-      int k = large.indexOf(i);
-      if (k < 0) {
-        select.append(q);
-        continue;
-      }
-      s.largeColumns[k] = i;
-      String length = "ferry_length.ferry_length_" + k;
-      select.append("CASE WHEN ").append(length).append(" > ").append(threshold)
-          .append(" THEN NULL ELSE ").append(q).append(" END");
-      lengthColumns.append(", CASE WHEN ").append(length).append(" > ").append(threshold)
-          .append(" THEN ").append(length).append(" ELSE 0 END");
-      String exact = "octet_length(" + (isTextOrBinary(c) ? q : q + "::text") + ")::int8";
-      String estimated = !c.typeName().equals("jsonb") ? exact
-          : "CASE WHEN pg_column_compression(" + q + ") IS NULL AND pg_column_size(" + q
-              + ") <= " + threshold / 6 + " THEN 0 ELSE " + exact + " END";
-      lengths.append(k > 0 ? ", " : "").append(estimated).append(" AS ferry_length_").append(k);
-      exactLengths.append(k > 0 ? ", " : "").append(exact).append(" AS ferry_length_").append(k);
-      lookup.append(k > 0 ? ", " : "").append(q);
-    }
-    List<String> isLarge = new ArrayList<>();
-    for (int k = 0; k < large.size(); k++) {
-      isLarge.add("ferry_length.ferry_length_" + k + " > " + threshold);
-    }
-    // COPY sends a row as one message, held whole by the driver: a row with a large value
-    // arrives with NULL in its place and a final 't', and is read again as values instead.
-    String flagged = select + ", coalesce(" + String.join(" OR ", isLarge) + ", false)";
-    String bounded = select.append(lengthColumns).toString();
-    s.copyFlaggedSelect = flagged + lateral(from, lengths);
-    s.boundedSelect = bounded + lateral(from, lengths);
-    if (!lengths.toString().equals(exactLengths.toString())) {
-      s.legacyCopyFlaggedSelect = flagged + lateral(from, exactLengths);
-      s.legacyBoundedSelect = bounded + lateral(from, exactLengths);
-    }
-    // Binary transfer sends bytea as raw bytes rather than hex text (a third of the memory);
-    // it is only asked for when every looked-up column reads the same either way.
-    s.binaryLookup = true;
-    for (int i : s.largeColumns) {
-      s.binaryLookup &= isTextOrBinary(layout.column(i)) || layout.column(i).typeName().equals(
-          "json") || layout.column(i).typeName().equals("jsonb");
-    }
-    List<String> keyTerms = new ArrayList<>();
-    for (String key : relation.keyColumns()) {
-      keyTerms.add(dialect.quote(key) + " = ?");
-    }
-    s.lookup = lookup.append(from).append(" WHERE ").append(String.join(" AND ", keyTerms))
-        .toString();
-  }
-
-  private static String lateral(String from, CharSequence lengths) {
-    return from + " CROSS JOIN LATERAL (SELECT " + lengths + " OFFSET 0) AS ferry_length";
-  }
-
-  private int fetchSizeFor(long rowBytes) {
-    long rows = maxChunkBytes / Math.max(1, rowBytes);
-    return (int) Math.max(1, Math.min(fetchSize, rows));
-  }
-
-  /** PostgreSQL text and byte types whose length() takes the column as it is. */
-  private static boolean isTextOrBinary(Column c) {
-    return (c.isText() || c.isBinary()) && PG_LENGTH_TYPES.contains(c.typeName());
-  }
-
-  private static final java.util.Set<String> PG_LENGTH_TYPES =
-      java.util.Set.of("text", "varchar", "bpchar", "bytea", "name");
-
-  /** The most bytes a PostgreSQL value of the column can take on the wire (text format). */
-  static long maxBytes(Column c) {
-    int size = c.size();
-    boolean bounded = size > 0 && size < Integer.MAX_VALUE;
-    if (c.isText()) {
-      return bounded ? 4L * size + 4 : Long.MAX_VALUE;
-    }
-    if (c.isBinary()) {
-      return bounded ? 2L * size + 6 : Long.MAX_VALUE;
-    }
-    switch (c.jdbcType()) {
-      case Types.NUMERIC:
-      case Types.DECIMAL:
-        // numeric without a declared precision: assumed small (it could hold 131072 digits)
-        return bounded && size <= 1000 ? size + 8 : 64;
-      case Types.OTHER:
-        switch (c.typeName()) {
-          case "uuid":
-          case "interval":
-          case "inet":
-          case "cidr":
-          case "macaddr":
-          case "macaddr8":
-          case "money":
-            return 64;
-          default:
-            return Long.MAX_VALUE;
-        }
-      case Types.ARRAY:
-      case Types.SQLXML:
-      case Types.STRUCT:
-      case Types.JAVA_OBJECT:
-      case Types.DISTINCT:
-        return Long.MAX_VALUE;
-      case Types.BIT:
-        return bounded ? size / 8 + 16 : 64;
-      default:
-        return 64;
-    }
   }
 
   @Override
@@ -423,6 +277,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     b.sinceValue = sinceValue;
     b.maxAttempts = maxAttempts;
     b.copyText = copyText;
+    b.backpressure = backpressure;
     return b;
   }
 
@@ -440,5 +295,6 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     Object sinceValue;
     int maxAttempts = 8;
     boolean copyText;
+    boolean backpressure;
   }
 }

@@ -21,7 +21,7 @@ final class ReadRangesInto extends PTransform<PCollection<RangeTask>, PDone> {
 
   @Override
   public PDone expand(PCollection<RangeTask> tasks) {
-    ReadRangeFn.Settings s = read.settings(tasks);
+    ReadSettings s = read.settings(tasks);
     // Each chunk is gone into the sink before the next is read: nothing queues between steps.
     s.backpressure = false;
     s.yieldToRunner = false;

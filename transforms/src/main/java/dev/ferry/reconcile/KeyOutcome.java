@@ -1,16 +1,14 @@
 package dev.ferry.reconcile;
 
+import dev.ferry.record.DataCoder;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import org.apache.beam.sdk.coders.AtomicCoder;
 
 /**
  * The verdict on one key that is not a match: its class, how many rows each side has, the
@@ -87,7 +85,7 @@ public final class KeyOutcome implements Serializable {
   }
 
   /** Beam coder for {@link KeyOutcome}. */
-  public static final class Coder extends AtomicCoder<KeyOutcome> {
+  public static final class Coder extends DataCoder<KeyOutcome> {
     private static final Coder INSTANCE = new Coder();
 
     private Coder() {}
@@ -97,8 +95,7 @@ public final class KeyOutcome implements Serializable {
     }
 
     @Override
-    public void encode(KeyOutcome o, OutputStream outStream) throws IOException {
-      DataOutputStream out = new DataOutputStream(outStream);
+    protected void write(KeyOutcome o, DataOutputStream out) throws IOException {
       writeString(out, o.key);
       out.writeByte(o.kind.ordinal());
       out.writeInt(o.sourceRows);
@@ -111,12 +108,10 @@ public final class KeyOutcome implements Serializable {
       if (o.rejectedColumn != null) {
         writeString(out, o.rejectedColumn);
       }
-      out.flush();
     }
 
     @Override
-    public KeyOutcome decode(InputStream inStream) throws IOException {
-      DataInputStream in = new DataInputStream(inStream);
+    protected KeyOutcome read(DataInputStream in) throws IOException {
       String key = readString(in);
       KeyClass kind = KeyClass.values()[in.readByte()];
       int sourceRows = in.readInt();
@@ -129,9 +124,6 @@ public final class KeyOutcome implements Serializable {
       String rejected = in.readBoolean() ? readString(in) : null;
       return new KeyOutcome(key, kind, sourceRows, targetRows, columns, rejected);
     }
-
-    @Override
-    public void verifyDeterministic() {}
 
     // Keys can be long text, beyond writeUTF's 64 KiB.
     private static void writeString(DataOutputStream out, String s) throws IOException {

@@ -1,7 +1,7 @@
 package dev.ferry.reconcile;
 
 import dev.ferry.digest.Bucketing;
-import dev.ferry.digest.ColumnKinds;
+import dev.ferry.jdbc.ColumnKinds;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.record.Column;

@@ -2,6 +2,7 @@ package dev.ferry.reconcile;
 
 import dev.ferry.digest.Bucketing;
 import dev.ferry.digest.Digest;
+import dev.ferry.digest.PostgresRowHash;
 import dev.ferry.digest.RowCanonicalizer;
 import dev.ferry.digest.SqlCanonical;
 import dev.ferry.jdbc.Dialect;
@@ -65,11 +66,11 @@ public final class PushdownPlan implements Serializable {
     Dialect td = target.dialect();
     if (nativeHashes && sd == Dialect.POSTGRESQL && td == Dialect.POSTGRESQL
         && canonicalizer.floatTolerance() == 0) {
-      SqlCanonical.Form sourceNative = SqlCanonical.postgresRowHash(sourceColumns,
+      SqlCanonical.Form sourceNative = PostgresRowHash.of(sourceColumns,
           targetColumns);
       if (sourceNative.available()) {
         return withKeys(canonicalizer, compared, sourceColumns, targetColumns, sd, td,
-            sourceNative, SqlCanonical.postgresRowHash(targetColumns, sourceColumns));
+            sourceNative, PostgresRowHash.of(targetColumns, sourceColumns));
       }
     }
     SqlCanonical.Form sourceRow = canonicalizer.sqlRow(sd, sourceColumns, td, targetColumns);
@@ -121,14 +122,14 @@ public final class PushdownPlan implements Serializable {
 
   /**
    * True when both endpoints are PostgreSQL servers that hash every type of
-   * {@link SqlCanonical#postgresRowHash} to the same value: the same probe row hashes alike on
+   * {@link PostgresRowHash#of} to the same value: the same probe row hashes alike on
    * both (PostgreSQL 14 or newer; hash functions may differ between versions and platforms).
    */
   public static boolean hashesAlike(JdbcEndpoint a, JdbcEndpoint b) throws SQLException {
     return Server.probe(a).hashesAlike(Server.probe(b));
   }
 
-  // A value of every type SqlCanonical.postgresValueHash hashes by the type's own function, a
+  // A value of every type PostgresRowHash.valueHash hashes by the type's own function, a
   // NULL, and a float and a jsonb hashed as their text, combined the way a row's are.
   private static final String PROBE_HASH = probeHash(new String[][] {
       {"int2", "1::int2"}, {"int4", "2::int4"}, {"int8", "3::int8"}, {"numeric", "2.5::numeric"},
@@ -142,7 +143,7 @@ public final class PushdownPlan implements Serializable {
   private static String probeHash(String[][] values) {
     List<String> hashes = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
-      hashes.add(SqlCanonical.postgresValueHash(values[i][0], values[i][1], i + 1));
+      hashes.add(PostgresRowHash.valueHash(values[i][0], values[i][1], i + 1));
     }
     return "SELECT " + String.join(" # ", hashes);
   }

@@ -1,6 +1,6 @@
 package dev.ferry.reconcile;
 
-import dev.ferry.digest.ColumnKinds;
+import dev.ferry.jdbc.ColumnKinds;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.MappingException;

@@ -2,7 +2,7 @@ package dev.ferry.reconcile;
 
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
-import dev.ferry.read.ColumnReader;
+import dev.ferry.jdbc.ColumnReader;
 import dev.ferry.read.SourceColumns;
 import dev.ferry.record.Column;
 import dev.ferry.record.Layout;

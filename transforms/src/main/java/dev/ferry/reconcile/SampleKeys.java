@@ -3,7 +3,7 @@ package dev.ferry.reconcile;
 import dev.ferry.digest.Hashes;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
-import dev.ferry.read.ColumnReader;
+import dev.ferry.jdbc.ColumnReader;
 import dev.ferry.record.Column;
 import dev.ferry.record.KeyCodec;
 import java.sql.Connection;

@@ -3,14 +3,11 @@ package dev.ferry.record;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.coders.AtomicCoder;
 
 /** Beam coder for {@link Chunk}. */
-public final class ChunkCoder extends AtomicCoder<Chunk> {
+public final class ChunkCoder extends DataCoder<Chunk> {
   private static final ChunkCoder INSTANCE = new ChunkCoder();
 
   private ChunkCoder() {}
@@ -20,8 +17,7 @@ public final class ChunkCoder extends AtomicCoder<Chunk> {
   }
 
   @Override
-  public void encode(Chunk chunk, OutputStream outStream) throws IOException {
-    DataOutputStream out = new DataOutputStream(outStream);
+  protected void write(Chunk chunk, DataOutputStream out) throws IOException {
     out.writeInt(chunk.range());
     out.writeLong(chunk.seq());
     out.writeBoolean(chunk.last());
@@ -47,12 +43,10 @@ public final class ChunkCoder extends AtomicCoder<Chunk> {
       out.writeInt(copy.text().length);
       out.write(copy.text());
     }
-    out.flush();
   }
 
   @Override
-  public Chunk decode(InputStream inStream) throws IOException {
-    DataInputStream in = new DataInputStream(inStream);
+  protected Chunk read(DataInputStream in) throws IOException {
     int range = in.readInt();
     long seq = in.readLong();
     boolean last = in.readBoolean();
@@ -105,7 +99,4 @@ public final class ChunkCoder extends AtomicCoder<Chunk> {
   private static String readNullableString(DataInputStream in) throws IOException {
     return in.readBoolean() ? ValueCodec.readString(in) : null;
   }
-
-  @Override
-  public void verifyDeterministic() {}
 }

@@ -3,12 +3,9 @@ package dev.ferry.record;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import org.apache.beam.sdk.coders.AtomicCoder;
 
 /** Beam coder for {@link Record}: a value count followed by each value in {@link ValueCodec}. */
-public final class RecordCoder extends AtomicCoder<Record> {
+public final class RecordCoder extends DataCoder<Record> {
   private static final RecordCoder INSTANCE = new RecordCoder();
 
   private RecordCoder() {}
@@ -18,15 +15,13 @@ public final class RecordCoder extends AtomicCoder<Record> {
   }
 
   @Override
-  public void encode(Record value, OutputStream outStream) throws IOException {
-    DataOutputStream out = new DataOutputStream(outStream);
+  protected void write(Record value, DataOutputStream out) throws IOException {
     writeValues(value.values(), out);
-    out.flush();
   }
 
   @Override
-  public Record decode(InputStream inStream) throws IOException {
-    return new Record(readValues(new DataInputStream(inStream)));
+  protected Record read(DataInputStream in) throws IOException {
+    return new Record(readValues(in));
   }
 
   static void writeValues(Object[] values, DataOutputStream out) throws IOException {
@@ -43,7 +38,4 @@ public final class RecordCoder extends AtomicCoder<Record> {
     }
     return values;
   }
-
-  @Override
-  public void verifyDeterministic() {}
 }

@@ -117,7 +117,8 @@ final class ColumnMapper {
               ? "ON UPDATE CURRENT_TIMESTAMP is emulated by a BEFORE UPDATE trigger; create it"
                   + " after the last catch-up, or it rewrites the copied timestamps"
               : "ON UPDATE CURRENT_TIMESTAMP has no PostgreSQL equivalent; the application must"
-                  + " set the column, or enable MappingOptions.withOnUpdateTriggers");
+                  + " set the column, or enable MappingOptions.withOnUpdateTriggers (ferry migrate"
+                  + " creates the trigger unless --onUpdateTriggers=false)");
     }
     if (column.generated()) {
       report.column(

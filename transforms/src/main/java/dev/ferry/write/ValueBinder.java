@@ -1,5 +1,6 @@
 package dev.ferry.write;
 
+import dev.ferry.jdbc.ColumnKinds;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.record.Column;
 import dev.ferry.record.ConversionException;
@@ -10,7 +11,6 @@ import java.math.BigDecimal;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
-import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
@@ -51,8 +51,7 @@ public final class ValueBinder implements Serializable {
   private final boolean finiteOnly;
   private final boolean rejectNul;
   private final boolean mysql;
-  /** Fractional-second digits the column keeps, or -1 when not a time type. */
-  private final int fractionDigits;
+  private final TemporalRange temporalRange;
   private final String typeName;
   /** A bit-string column: PostgreSQL bit(n)/varbit(n), MySQL BIT(n). */
   private final boolean bits;
@@ -81,25 +80,12 @@ public final class ValueBinder implements Serializable {
     this.fixedBits = type.equals("bit");
     this.bits = fixedBits || type.equals("varbit") || type.equals("bit varying");
     this.bitLength = c.size() > 0 && c.size() < (1 << 24) ? c.size() : 0;
-    this.fractionDigits = fractionDigits(c, kind, dialect);
-  }
-
-  private static int fractionDigits(Column c, ValueKind kind, Dialect dialect) {
-    if (kind != ValueKind.TIMESTAMP && kind != ValueKind.TIMESTAMPTZ && kind != ValueKind.TIME) {
-      return -1;
-    }
-    if (dialect == Dialect.MYSQL) {
-      // The driver reports the display width: 19 for DATETIME, 19 + 1 + n for DATETIME(n);
-      // 10 for TIME, 10 + 1 + n for TIME(n).
-      int whole = kind == ValueKind.TIME ? 10 : 19;
-      return c.size() > whole + 1 ? Math.min(6, c.size() - whole - 1) : 0;
-    }
-    return c.scale() >= 0 && c.scale() <= 6 ? c.scale() : 6;
+    this.temporalRange = new TemporalRange(c, kind, dialect);
   }
 
   public static ValueBinder forColumn(Column c, Dialect dialect) {
     String type = c.typeName().toLowerCase(Locale.ROOT);
-    ValueKind kind = kindOf(c, type, dialect);
+    ValueKind kind = ColumnKinds.of(c, dialect);
     int maxChars = 0;
     if (kind == ValueKind.TEXT && (type.contains("char") || type.equals("bpchar"))
         && c.size() > 0 && c.size() < Integer.MAX_VALUE) {
@@ -122,10 +108,6 @@ public final class ValueBinder implements Serializable {
     return new ValueBinder(c, kind, maxChars, min, max, finiteOnly, dialect);
   }
 
-  private static final java.util.Set<String> POSTGRES_TEXT_TYPES =
-      java.util.Set.of("varchar", "text", "bpchar", "char", "name", "citext", "character",
-          "character varying", "unknown", "");
-
   private static int integerBits(String type) {
     if (type.startsWith("tinyint")) {
       return 8;
@@ -141,66 +123,6 @@ public final class ValueBinder implements Serializable {
       return 32;
     }
     return 64;
-  }
-
-  /**
-   * The kind of value a target column takes. Reconcile compares in the same kinds, so a source
-   * row is compared with what the writer would have made of it.
-   */
-  public static ValueKind kindOf(Column c, Dialect dialect) {
-    return kindOf(c, c.typeName().toLowerCase(Locale.ROOT), dialect);
-  }
-
-  private static ValueKind kindOf(Column c, String type, Dialect dialect) {
-    switch (c.jdbcType()) {
-      case Types.BIT:
-      case Types.BOOLEAN:
-        return type.equals("bit") && c.size() > 1 ? ValueKind.OTHER : ValueKind.BOOLEAN;
-      case Types.TINYINT:
-      case Types.SMALLINT:
-      case Types.INTEGER:
-        return ValueKind.LONG;
-      case Types.BIGINT:
-        return type.contains("unsigned") ? ValueKind.DECIMAL : ValueKind.LONG;
-      case Types.NUMERIC:
-      case Types.DECIMAL:
-        return ValueKind.DECIMAL;
-      case Types.REAL:
-        return ValueKind.FLOAT;
-      case Types.FLOAT:
-      case Types.DOUBLE:
-        return ValueKind.DOUBLE;
-      case Types.DATE:
-        return type.equals("year") ? ValueKind.LONG : ValueKind.DATE;
-      case Types.TIME:
-        return ValueKind.TIME;
-      case Types.TIMESTAMP:
-        if (dialect == Dialect.MYSQL) {
-          return type.equals("timestamp") ? ValueKind.TIMESTAMPTZ : ValueKind.TIMESTAMP;
-        }
-        return type.equals("timestamptz") ? ValueKind.TIMESTAMPTZ : ValueKind.TIMESTAMP;
-      case Types.TIMESTAMP_WITH_TIMEZONE:
-        return ValueKind.TIMESTAMPTZ;
-      case Types.BINARY:
-      case Types.VARBINARY:
-      case Types.LONGVARBINARY:
-      case Types.BLOB:
-        return ValueKind.BYTES;
-      case Types.OTHER:
-        if (type.equals("uuid")) {
-          return ValueKind.UUID;
-        }
-        return type.equals("json") || type.equals("jsonb") ? ValueKind.JSON : ValueKind.OTHER;
-      case Types.ARRAY:
-        return ValueKind.OTHER;
-      default:
-        if (type.equals("json")) {
-          return ValueKind.JSON;
-        }
-        // PostgreSQL reports user-defined enum types as VARCHAR; they must be bound untyped.
-        return dialect == Dialect.POSTGRESQL && !POSTGRES_TEXT_TYPES.contains(type)
-            ? ValueKind.OTHER : ValueKind.TEXT;
-    }
   }
 
   String column() {
@@ -224,9 +146,9 @@ public final class ValueBinder implements Serializable {
     }
     Object v = Conversions.convert(value, kind);
     if (kind == ValueKind.DOUBLE || kind == ValueKind.FLOAT) {
-      checkExact(value, v);
+      FloatExactness.check(column, kind, typeName, value, v);
     } else if (v instanceof java.time.temporal.Temporal) {
-      checkTime(v);
+      temporalRange.check(v);
     }
     if (v instanceof String) {
       checkText((String) v);
@@ -260,118 +182,6 @@ public final class ValueBinder implements Serializable {
           + " valid UTF-8 (byte 0x" + String.format("%02X", bytes[Math.min(at, bytes.length - 1)])
           + " at offset " + at + "); binary values become text only when they are valid UTF-8");
     }
-  }
-
-  /** A number written into a floating-point column must come out with the same value. */
-  private void checkExact(Object in, Object out) throws ConversionException {
-    if (out == null || in instanceof Double && kind == ValueKind.DOUBLE
-        || in instanceof Float) {
-      return;
-    }
-    double d = ((Number) out).doubleValue();
-    if (!Double.isFinite(d)) {
-      boolean spelledOut = in instanceof Double
-          || in instanceof String && ((String) in).trim().matches("(?i)[+-]?(nan|inf|infinity)");
-      if (!spelledOut) {
-        throw new ConversionException("column " + column + ": " + shown(in) + " is beyond the"
-            + " range of " + typeName);
-      }
-      return;
-    }
-    BigDecimal exact;
-    if (in instanceof Long) {
-      exact = BigDecimal.valueOf((Long) in);
-    } else if (in instanceof BigDecimal) {
-      exact = (BigDecimal) in;
-    } else if (in instanceof Double) {
-      exact = new BigDecimal(in.toString());
-    } else if (in instanceof String) {
-      try {
-        exact = new BigDecimal(((String) in).trim());
-      } catch (NumberFormatException e) {
-        return;
-      }
-    } else {
-      return;
-    }
-    BigDecimal stored = new BigDecimal(out.toString());
-    if (stored.compareTo(exact) != 0) {
-      throw new ConversionException("column " + column + ": " + shown(in) + " has more"
-          + " significant digits than " + typeName + " keeps; it would be stored as " + out);
-    }
-  }
-
-  private static String shown(Object in) {
-    String s = in instanceof BigDecimal ? ((BigDecimal) in).toPlainString() : in.toString();
-    return s.length() > 100 ? s.substring(0, 100) + "..." : s;
-  }
-
-  private static final LocalDate MYSQL_MIN_DATE = LocalDate.of(1, 1, 1);
-  private static final LocalDate MYSQL_MAX_DATE = LocalDate.of(9999, 12, 31);
-  private static final java.time.Instant MYSQL_MIN_TIMESTAMP =
-      java.time.Instant.parse("1970-01-01T00:00:01Z");
-  private static final java.time.Instant MYSQL_MAX_TIMESTAMP =
-      java.time.Instant.parse("2038-01-19T03:14:07.999999Z");
-  private static final LocalDate PG_MIN_DATE = LocalDate.of(-4713, 11, 24);
-  private static final LocalDate PG_MAX_DATE = LocalDate.of(5874897, 12, 31);
-  private static final LocalDate PG_MAX_TIMESTAMP_DATE = LocalDate.of(294276, 12, 31);
-
-  /** Dates in the column's range; no more fractional-second digits than it keeps. */
-  private void checkTime(Object v) throws ConversionException {
-    LocalDate date = null;
-    int nanos = -1;
-    if (v instanceof LocalDate) {
-      date = (LocalDate) v;
-    } else if (v instanceof LocalDateTime) {
-      date = ((LocalDateTime) v).toLocalDate();
-      nanos = ((LocalDateTime) v).getNano();
-    } else if (v instanceof OffsetDateTime) {
-      OffsetDateTime t = ((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC);
-      if (mysql && kind == ValueKind.TIMESTAMPTZ && (t.toInstant().isBefore(MYSQL_MIN_TIMESTAMP)
-          || t.toInstant().isAfter(MYSQL_MAX_TIMESTAMP))) {
-        throw new ConversionException("column " + column + ": " + v + " is outside the range"
-            + " a MySQL/MariaDB TIMESTAMP holds (1970-01-01 00:00:01 to 2038-01-19 03:14:07 UTC)");
-      }
-      date = t.toLocalDate();
-      nanos = t.getNano();
-    } else if (v instanceof LocalTime) {
-      nanos = ((LocalTime) v).getNano();
-    }
-    if (date != null && kind == ValueKind.DATE
-        && (date.equals(LocalDate.MAX) || date.equals(LocalDate.MIN))) {
-      // PostgreSQL's infinite dates (read as LocalDate.MAX and MIN)
-      if (mysql) {
-        throw new ConversionException("column " + column + ": the date '"
-            + (date.equals(LocalDate.MAX) ? "infinity" : "-infinity") + "' has no equivalent in"
-            + " a MySQL/MariaDB " + typeName + " column");
-      }
-      return;
-    }
-    if (date != null) {
-      LocalDate min = mysql ? MYSQL_MIN_DATE : PG_MIN_DATE;
-      LocalDate max = mysql ? MYSQL_MAX_DATE
-          : kind == ValueKind.DATE ? PG_MAX_DATE : PG_MAX_TIMESTAMP_DATE;
-      if (date.isBefore(min) || date.isAfter(max)) {
-        throw new ConversionException("column " + column + ": " + describe(date) + " is outside"
-            + " the range a " + (mysql ? "MySQL/MariaDB " : "PostgreSQL ") + typeName
-            + " column holds (" + describe(min) + " to " + describe(max) + ")");
-      }
-    }
-    if (nanos > 0 && fractionDigits >= 0) {
-      int unit = (int) Math.pow(10, 9 - fractionDigits);
-      if (nanos % unit != 0) {
-        throw new ConversionException("column " + column + ": " + v + " has more"
-            + " fractional-second digits than the column keeps (" + fractionDigits
-            + "); the target would round it");
-      }
-    }
-  }
-
-  /** A date as people write it: 0044-03-15 BC rather than Java's proleptic -0043-03-15. */
-  private static String describe(LocalDate d) {
-    int year = d.getYear();
-    return String.format("%04d-%02d-%02d%s", year >= 1 ? year : 1 - year, d.getMonthValue(),
-        d.getDayOfMonth(), year >= 1 ? "" : " BC");
   }
 
   private void checkText(String s) throws ConversionException {

@@ -3,25 +3,24 @@ package dev.ferry.write;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.jdbc.SqlErrors;
+import dev.ferry.progress.Checkpoint;
+import dev.ferry.progress.CheckpointSequencer;
 import dev.ferry.progress.StateTables;
 import dev.ferry.record.Chunk;
 import dev.ferry.record.ConversionException;
 import dev.ferry.record.CopyTextRows;
-import dev.ferry.progress.DeadLetterStore;
 import dev.ferry.record.DeadLetter;
 import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Record;
 import dev.ferry.record.RowJson;
 import dev.ferry.record.ValueSize;
+import dev.ferry.retry.Backoff;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -45,45 +44,13 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
   private static final String UNIQUE_VIOLATION = "23505";
   private final Counter copyFallbacks = Metrics.counter(WriteChunks.class, "copyFallbacks");
 
-  /**
-   * Chunks committed before the chunk preceding them in their range, waiting for it, JVM-wide
-   * (key: job, fingerprint, run, range). Runners that do not fuse reading with writing (the
-   * DirectRunner hands each call's output to the next step as a separate bundle) may write a
-   * range's chunks on different threads and so out of order. A chunk whose checkpoint cannot
-   * advance yet is recorded here after its commit; whichever writer commits the missing chunk
-   * then advances the checkpoint over it in a later transaction. The rows are committed before
-   * the checkpoint claims them, and a later commit never survives a crash that an earlier one
-   * did not (commits are ordered in the log), so the checkpoint still never claims an uncommitted
-   * row. If the JVM dies first, the resumed run reads those chunks again (idempotent upserts).
-   */
-  private static final Map<String, TreeMap<Long, Checkpoint>> WAITING = new HashMap<>();
-
-  /** One chunk's checkpoint, kept to be applied later. */
-  private static final class Checkpoint {
-    final long seq;
-    final String lastKey;
-    final long read;
-    final long written;
-    final long dead;
-    final boolean last;
-
-    Checkpoint(long seq, String lastKey, long read, long written, long dead, boolean last) {
-      this.seq = seq;
-      this.lastKey = lastKey;
-      this.read = read;
-      this.written = written;
-      this.dead = dead;
-      this.last = last;
-    }
-  }
-
+  private transient CheckpointSequencer sequencer;
+  private transient JdbcCheckpoints checkpoints;
   private transient Connection connection;
-  private transient PreparedStatement currentSeq;
   private transient PostgresCopyUpsert copyUpsert;
   private transient java.util.Set<Integer> rangesWithExistingKeys;
   private transient PreparedStatement upsert;
-  private transient PreparedStatement checkpoint;
-  private transient PreparedStatement deadLetter;
+  private transient DeadLetterBatch deadLetters;
   private transient ValueBinder[] binders;
   /** The statement parameter each column binds. */
   private transient int[] parameters;
@@ -109,6 +76,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     parameters = config.statement.parameters(config.table);
     state = new StateTables(dialect, config.stateSchema);
     rangesWithExistingKeys = new java.util.HashSet<>();
+    sequencer = new CheckpointSequencer(config.job, config.fingerprint, config.runId);
   }
 
   @ProcessElement
@@ -116,6 +84,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     if (chunk.target() == null) {
       throw new IllegalStateException("chunks must be mapped before they are written");
     }
+    Backoff backoff = Backoff.start();
     for (int attempt = 1; ; attempt++) {
       try {
         writeInOneTransaction(chunk);
@@ -130,7 +99,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
               e.getErrorCode());
         }
         writeRetries.inc();
-        long backoffMillis = Math.min(30_000, 500L << Math.min(attempt, 6));
+        long backoffMillis = backoff.nextMillis();
         LOG.warn("{}: transient error ({}), retrying chunk in {} ms (attempt {}/{})",
             config.table.displayName(), config.endpoint.redact(SqlErrors.message(e)),
             backoffMillis, attempt, config.maxAttempts);
@@ -146,15 +115,9 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
       long written = chunk.copyText() != null
           ? writeCopyText(chunk.range(), chunk.copyText(), dead)
           : writeRows(chunk, dead);
-      for (DeadLetter d : dead) {
-        addDeadLetter(d);
-      }
-      if (!dead.isEmpty()) {
-        deadLetter.executeBatch();
-      }
-      Checkpoint mine = new Checkpoint(chunk.seq(), chunk.lastKey(), chunk.rowsRead(), written,
-          dead.size(), chunk.last());
-      boolean advanced = advance(chunk.range(), mine);
+      deadLetters.write(dead);
+      Checkpoint mine = Checkpoint.of(chunk, written, dead.size());
+      boolean advanced = checkpoints.advanceInTransaction(mine);
       connection.commit();
       rowsWritten.inc(written);
       rowsDeadLettered.inc(dead.size());
@@ -163,10 +126,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
         rangesCompleted.inc();
       }
       if (!advanced) {
-        synchronized (WAITING) {
-          WAITING.computeIfAbsent(waitingKey(chunk.range()), k -> new TreeMap<>())
-              .put(mine.seq, mine);
-        }
+        sequencer.park(mine);
       }
     } catch (SQLException | RuntimeException e) {
       try {
@@ -176,7 +136,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
       }
       throw e;
     }
-    applyWaiting(chunk.range());
+    rangesCompleted.inc(sequencer.applyWaiting(chunk.range(), checkpoints));
   }
 
   /** Converts and writes a chunk's mapped rows; returns how many were written. */
@@ -224,82 +184,6 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
           }
           return writeIsolating(values, sources, 0, values.size(), dead, true);
         });
-  }
-
-  /** Moves the range's checkpoint from {@code c.seq - 1} to {@code c.seq}; false if not there. */
-  private boolean advance(int range, Checkpoint c) throws SQLException {
-    checkpoint.setLong(1, c.seq);
-    checkpoint.setString(2, c.lastKey);
-    checkpoint.setLong(3, c.read);
-    checkpoint.setLong(4, c.written);
-    checkpoint.setLong(5, c.dead);
-    checkpoint.setBoolean(6, c.last);
-    checkpoint.setString(7, config.job);
-    checkpoint.setString(8, config.fingerprint);
-    checkpoint.setInt(9, range);
-    checkpoint.setLong(10, c.seq - 1);
-    return checkpoint.executeUpdate() == 1;
-  }
-
-  private String waitingKey(int range) {
-    // The run id keeps a failed run's leftovers from ever touching a later run in this JVM.
-    return config.job + '\0' + config.fingerprint + '\0' + config.runId + '\0' + range;
-  }
-
-  /**
-   * Advances the range's checkpoint over chunks committed earlier out of order, one transaction
-   * each, for as long as the next one is waiting. Two writers may try the same chunk: the
-   * checkpoint's condition lets only one of them advance it.
-   */
-  private void applyWaiting(int range) throws SQLException {
-    String key = waitingKey(range);
-    while (true) {
-      Checkpoint next;
-      synchronized (WAITING) {
-        TreeMap<Long, Checkpoint> waiting = WAITING.get(key);
-        if (waiting == null || waiting.isEmpty()) {
-          WAITING.remove(key);
-          return;
-        }
-        next = waiting.firstEntry().getValue();
-      }
-      boolean advanced;
-      try {
-        advanced = advance(range, next);
-        connection.commit();
-      } catch (SQLException e) {
-        connection.rollback();
-        throw e;
-      }
-      if (!advanced && currentSeq(range) < next.seq) {
-        return;
-      }
-      synchronized (WAITING) {
-        TreeMap<Long, Checkpoint> waiting = WAITING.get(key);
-        if (waiting != null) {
-          waiting.remove(next.seq);
-        }
-      }
-      if (advanced && next.last) {
-        rangesCompleted.inc();
-      }
-    }
-  }
-
-  private long currentSeq(int range) throws SQLException {
-    if (currentSeq == null) {
-      currentSeq = connection.prepareStatement("SELECT seq FROM "
-          + state.table(StateTables.PROGRESS)
-          + " WHERE job = ? AND fingerprint = ? AND range_index = ?");
-    }
-    currentSeq.setString(1, config.job);
-    currentSeq.setString(2, config.fingerprint);
-    currentSeq.setInt(3, range);
-    try (java.sql.ResultSet rs = currentSeq.executeQuery()) {
-      long seq = rs.next() ? rs.getLong(1) : Long.MAX_VALUE;
-      connection.commit();
-      return seq;
-    }
   }
 
   private Object[] convert(Record mapped, Record source, List<DeadLetter> dead) {
@@ -451,24 +335,6 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
         column, error, RowJson.render(config.sourceLayout, source.values()));
   }
 
-  private void addDeadLetter(DeadLetter d) throws SQLException {
-    deadLetter.setString(1, config.job);
-    deadLetter.setString(2, config.fingerprint);
-    deadLetter.setString(3, DeadLetterStore.keyHash(d.key()));
-    deadLetter.setString(4, d.stage().name().toLowerCase(java.util.Locale.ROOT));
-    deadLetter.setString(5, d.key());
-    deadLetter.setString(6, d.column());
-    deadLetter.setString(7, scrub(d.error()));
-    deadLetter.setString(8, scrub(d.sourceRow()));
-    deadLetter.setString(9, config.runId);
-    deadLetter.addBatch();
-  }
-
-  // The dead-letter table is text: it must accept what the data table refused, NULs included.
-  private static String scrub(String s) {
-    return s.indexOf('\0') < 0 ? s : s.replace("\0", "\\u0000");
-  }
-
   private void ensureConnection() throws SQLException {
     if (connection != null) {
       return;
@@ -476,8 +342,9 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     connection = config.endpoint.connect(JdbcEndpoint.Role.TARGET);
     connection.setAutoCommit(false);
     upsert = connection.prepareStatement(upsertSql);
-    checkpoint = connection.prepareStatement(state.advanceCheckpoint());
-    deadLetter = connection.prepareStatement(state.upsertDeadLetter());
+    checkpoints = new JdbcCheckpoints(connection, state, config.job, config.fingerprint);
+    deadLetters = new DeadLetterBatch(connection.prepareStatement(state.upsertDeadLetter()),
+        config.job, config.fingerprint, config.runId);
     if (config.endpoint.dialect() == Dialect.POSTGRESQL) {
       if (config.statement.insertsRows()) {
         copyUpsert = PostgresCopyUpsert.open(connection, config.table);
@@ -498,7 +365,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     }
     connection = null;
     copyUpsert = null;
-    currentSeq = null;
+    checkpoints = null;
   }
 
   @Teardown

@@ -1,7 +1,6 @@
 package dev.ferry.write;
 
 import dev.ferry.jdbc.JdbcEndpoint;
-import dev.ferry.progress.StateTables;
 import dev.ferry.record.Chunk;
 import dev.ferry.record.ChunkSink;
 import dev.ferry.record.Layout;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.jdbc.Describe;
 import dev.ferry.jdbc.Dialect;
-import dev.ferry.read.ColumnReader;
+import dev.ferry.jdbc.ColumnReader;
 import dev.ferry.record.Layout;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;

@@ -277,7 +277,10 @@ class ProfileRowsTest {
   void refusesInvalidSettings() {
     Layout layout = new Layout(List.of(new dev.ferry.record.Column("id", java.sql.Types.BIGINT,
         "int8", 19, 0, false)));
-    assertThrows(IllegalArgumentException.class, () -> ProfileRows.of(layout, List.of()));
+    assertThrows(NullPointerException.class, () -> ProfileRows.of(layout, null));
+    // No key columns: a table without a key, profiled in one scan.
+    assertEquals("the table has no key", ProfileRows.of(layout, List.of())
+        .withKeyUnique(true).copyUnsupportedReason(dev.ferry.jdbc.Dialect.POSTGRESQL));
     assertThrows(IllegalArgumentException.class, () -> ProfileRows.of(layout, List.of("nope")));
     ProfileRows rows = ProfileRows.of(layout, List.of("id"));
     assertThrows(IllegalArgumentException.class, () -> rows.withLargeValueBytes(0));

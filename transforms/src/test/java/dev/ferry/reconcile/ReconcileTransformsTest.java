@@ -453,7 +453,7 @@ class ReconcileTransformsTest {
       layout = Describe.relation(c, table);
     }
     List<dev.ferry.record.Column> columns = layout.columns().subList(from, to);
-    return dev.ferry.digest.SqlCanonical.postgresRowHash(columns, columns).texts().get(0);
+    return dev.ferry.digest.PostgresRowHash.of(columns, columns).texts().get(0);
   }
 
   @Test

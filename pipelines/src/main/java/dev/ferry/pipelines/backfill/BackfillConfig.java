@@ -1,7 +1,6 @@
 package dev.ferry.pipelines.backfill;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -9,6 +8,7 @@ import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.MappingSpec;
 import dev.ferry.mongo.MongoEndpoint;
+import dev.ferry.pipelines.job.RunnerTraits;
 import dev.ferry.pipelines.mongo.MongoSides;
 import dev.ferry.pipelines.spec.JobSpec;
 import dev.ferry.pipelines.spec.QualifiedName;
@@ -42,6 +42,8 @@ public final class BackfillConfig {
   public final String sourceQuery;
   public final List<String> sourceKey;
   public final boolean zeroDatesAsNull;
+  /** The runner queues step outputs in memory: readers wait for writers ({@link RunnerTraits}). */
+  public final boolean stepOutputsInMemory;
   /** The JDBC target; null when the target is MongoDB ({@link #mongo}). */
   public final JdbcEndpoint target;
   public final List<String> targetTable;
@@ -77,6 +79,7 @@ public final class BackfillConfig {
     this.sourceQuery = b.sourceQuery;
     this.sourceKey = b.sourceKey;
     this.zeroDatesAsNull = b.zeroDatesAsNull;
+    this.stepOutputsInMemory = b.stepOutputsInMemory;
     this.target = b.target;
     this.targetTable = b.targetTable;
     this.mongo = b.mongo;
@@ -107,6 +110,7 @@ public final class BackfillConfig {
     String sourceQuery;
     List<String> sourceKey;
     boolean zeroDatesAsNull;
+    boolean stepOutputsInMemory;
     JdbcEndpoint target;
     List<String> targetTable;
     MongoSides mongo;
@@ -131,12 +135,21 @@ public final class BackfillConfig {
 
   /** Reads the spec named by the options (if any) and applies the flags over it. */
   public static BackfillConfig from(BackfillOptions options, Secrets secrets) {
-    return from(options, secrets, true, false, false);
+    return from(options, secrets, true, false, false, false);
   }
 
   /** Like {@link #from}, for the backfill job, which also reads and writes MongoDB. */
   public static BackfillConfig fromAllowingMongo(BackfillOptions options, Secrets secrets) {
-    return from(options, secrets, true, false, true);
+    return from(options, secrets, true, false, true, false);
+  }
+
+  /**
+   * Like {@link #fromAllowingMongo}, for the reconcile job, which only reads and so needs no job
+   * name of its own: without one in the flags, the spec or the mapping file's header, it is
+   * {@code reconcile-<table>}.
+   */
+  public static BackfillConfig forReconcile(BackfillOptions options, Secrets secrets) {
+    return from(options, secrets, true, false, true, true);
   }
 
   /**
@@ -145,7 +158,7 @@ public final class BackfillConfig {
    * {@link #target} and {@link #targetTable} are null.
    */
   public static BackfillConfig fromWithOptionalTarget(BackfillOptions options, Secrets secrets) {
-    return from(options, secrets, false, false, true);
+    return from(options, secrets, false, false, true, false);
   }
 
   /**
@@ -154,11 +167,12 @@ public final class BackfillConfig {
    */
   public static BackfillConfig fromWithTargetDefaultingToSource(BackfillOptions options,
       Secrets secrets) {
-    return from(options, secrets, false, true, true);
+    return from(options, secrets, false, true, true, false);
   }
 
   private static BackfillConfig from(BackfillOptions options, Secrets secrets,
-      boolean targetRequired, boolean targetDefaultsToSource, boolean mongoAllowed) {
+      boolean targetRequired, boolean targetDefaultsToSource, boolean mongoAllowed,
+      boolean jobDerived) {
     JobSpec spec;
     String origin;
     Path specDir;
@@ -180,14 +194,11 @@ public final class BackfillConfig {
     }
     Builder b = new Builder();
     b.origin = origin;
-    b.job = first(options.getJob(), spec.job);
-    if (b.job == null) {
-      throw new SpecException(origin, "job", "required (a name such as orders-to-pg)");
-    }
-    if (!JOB_NAME.matcher(b.job).matches()) {
-      throw new SpecException(origin, "job", "'" + b.job + "' may only contain letters, digits,"
-          + " '_', '-' and '.' (at most 200)");
-    }
+    MappingFile mappingFile = MappingFile.resolve(origin, specDir, options.getMappingFile(),
+        spec.mapping);
+    MappingFile.Header header = mappingFile.header;
+    b.mapping = mappingFile.rules;
+    b.job = first(options.getJob(), spec.job, header.job);
     boolean hasTarget = targetRequired || first(options.getTargetUrl(), spec.target.url) != null;
     boolean mongoSource = isMongo(origin, "source", options.getSourceUrl(), spec.source,
         mongoAllowed);
@@ -206,6 +217,12 @@ public final class BackfillConfig {
     String table = first(options.getSourceTable(), spec.source.table);
     b.sourceQuery = first(options.getSourceQuery(), spec.source.query);
     b.sourceKey = options.getSourceKey() != null ? list(options.getSourceKey()) : spec.source.key;
+    if (b.sourceQuery == null && header.source.reads(origin, table)) {
+      // The header's table, read as the migration read it: through its query when it has one.
+      table = header.source.query == null ? header.source.table : null;
+      b.sourceQuery = header.source.query;
+      b.sourceKey = b.sourceKey.isEmpty() ? header.source.key : b.sourceKey;
+    }
     MongoEndpoint mongoSourceEndpoint = mongoSource ? mongoEndpoint(origin, "source", sourceSide)
         : null;
     b.mongo = MongoSides.from(origin, spec, mongoFlags(options), mongoSourceEndpoint,
@@ -221,12 +238,14 @@ public final class BackfillConfig {
     if (b.sourceQuery != null && b.sourceKey.isEmpty()) {
       throw new SpecException(origin, "source.key", "required when reading a query");
     }
-    String zeroDates = first(options.getZeroDates(), spec.source.zeroDates, "reject");
+    String zeroDates = first(options.getZeroDates(), spec.source.zeroDates,
+        header.source.zeroDates, "reject");
     if (!zeroDates.equals("reject") && !zeroDates.equals("null")) {
       throw new SpecException(origin, "source.zeroDates", "must be reject or null, not '"
           + zeroDates + "'");
     }
     b.zeroDatesAsNull = zeroDates.equals("null");
+    b.stepOutputsInMemory = RunnerTraits.queuesStepOutputsInMemory(options);
     String namingText = first(options.getNaming(), spec.target.naming, "preserve");
     try {
       b.naming = Naming.fromFlag(namingText);
@@ -237,7 +256,7 @@ public final class BackfillConfig {
       throw new SpecException(origin, "target.naming", "applies to a JDBC source's columns;"
           + " name a MongoDB source's fields in the mapping");
     }
-    String targetTable = first(options.getTargetTable(), spec.target.table);
+    String targetTable = first(options.getTargetTable(), spec.target.table, header.target.table);
     if (!hasTarget && targetDefaultsToSource) {
       b.target = b.source;
       b.targetTable = targetTable == null ? b.sourceTable : name(origin, "target.table",
@@ -256,14 +275,14 @@ public final class BackfillConfig {
       b.targetTable = name(origin, "target.table", targetTable);
     }
     b.targetKey = options.getTargetKey() != null ? list(options.getTargetKey()) : spec.target.key;
-    String stateSchema = first(options.getStateSchema(), spec.target.stateSchema);
+    String stateSchema = first(options.getStateSchema(), spec.target.stateSchema,
+        header.target.stateSchema);
     b.stateSchema = stateSchema == null ? List.of() : name(origin, "target.stateSchema",
         stateSchema);
     b.createTarget = options.getCreateTarget() || Boolean.TRUE.equals(spec.target.create);
     if (b.createTarget) {
       checkCreatable(origin, b);
     }
-    b.mapping = mapping(origin, specDir, options.getMappingFile(), spec.mapping);
     b.partitions = positive(origin, "partitions", first(options.getPartitions(), spec.partitions,
         16));
     b.batchSize = positive(origin, "batchSize", first(options.getBatchSize(), spec.batchSize,
@@ -297,7 +316,26 @@ public final class BackfillConfig {
     b.restart = options.getRestart();
     b.progressIntervalSeconds = Math.max(1, options.getProgressIntervalSeconds());
     b.fillColumns = spec.fill == null ? List.of() : List.copyOf(spec.fill.columns);
+    b.job = job(origin, b, jobDerived);
     return new BackfillConfig(b);
+  }
+
+  private static String job(String origin, Builder b, boolean derived) {
+    String job = b.job;
+    if (job == null && derived) {
+      List<String> named = b.sourceTable != null ? b.sourceTable : b.targetTable;
+      String base = named == null ? "query" : named.get(named.size() - 1);
+      job = ("reconcile-" + base).replaceAll("[^A-Za-z0-9_.-]", "_");
+      job = job.substring(0, Math.min(job.length(), 200));
+    }
+    if (job == null) {
+      throw new SpecException(origin, "job", "required (a name such as orders-to-pg)");
+    }
+    if (!JOB_NAME.matcher(job).matches()) {
+      throw new SpecException(origin, "job", "'" + job + "' may only contain letters, digits,"
+          + " '_', '-' and '.' (at most 200)");
+    }
+    return job;
   }
 
   /** The schema translation reads the MySQL catalog of a table and writes PostgreSQL DDL. */
@@ -333,8 +371,8 @@ public final class BackfillConfig {
     }
   }
 
-  private static String path(List<com.fasterxml.jackson.databind.JsonMappingException.Reference>
-      refs) {
+  /** A YAML field path for messages: {@code source.key[1]}. */
+  static String path(List<com.fasterxml.jackson.databind.JsonMappingException.Reference> refs) {
     StringBuilder sb = new StringBuilder();
     for (var r : refs) {
       if (r.getFieldName() != null) {
@@ -439,41 +477,6 @@ public final class BackfillConfig {
       return target.redact(t);
     }
     return mongo.targetEndpoint != null ? mongo.targetEndpoint.redact(t) : t;
-  }
-
-  private static MappingSpec mapping(String origin, Path specDir, String fileFlag,
-      JsonNode inline) {
-    String file = fileFlag;
-    JsonNode node = inline;
-    if (file == null && node != null && node.isObject() && node.has("file")) {
-      if (node.size() != 1) {
-        throw new SpecException(origin, "mapping", "give either file or inline rules, not both");
-      }
-      file = node.get("file").asText();
-    }
-    try {
-      if (file != null) {
-        Path path = specDir.resolve(file);
-        if (!Files.isRegularFile(path)) {
-          path = Path.of(file);
-        }
-        if (!Files.isRegularFile(path)) {
-          throw new SpecException(origin, "mapping.file", "no such file: " + file);
-        }
-        try (InputStream in = Files.newInputStream(path)) {
-          return MappingSpec.fromYaml(in);
-        }
-      }
-      if (node == null || node.isNull()) {
-        return MappingSpec.identity();
-      }
-      return YAML.treeToValue(node, MappingSpec.class);
-    } catch (UnrecognizedPropertyException e) {
-      throw new SpecException(origin, "mapping." + path(e.getPath()), "unknown field '"
-          + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")");
-    } catch (IOException e) {
-      throw new SpecException(origin, "mapping", e.getMessage().lines().findFirst().orElse(""));
-    }
   }
 
   private static List<String> name(String origin, String field, String text) {

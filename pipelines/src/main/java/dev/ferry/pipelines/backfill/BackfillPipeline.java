@@ -1,5 +1,6 @@
 package dev.ferry.pipelines.backfill;
 
+import dev.ferry.jdbc.ColumnKinds;
 import dev.ferry.jdbc.Describe;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
@@ -13,8 +14,8 @@ import dev.ferry.mongo.UpsertDocuments;
 import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.enrich.Enrichments;
 import dev.ferry.pipelines.mongo.MongoBackfill;
-import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.pipelines.spec.Secrets;
+import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRangePlanner;
 import dev.ferry.plan.SourceRelation;
 import dev.ferry.progress.JobState;
@@ -29,26 +30,20 @@ import dev.ferry.record.ConversionException;
 import dev.ferry.record.Conversions;
 import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Layout;
+import dev.ferry.record.Sha256;
 import dev.ferry.record.ValueKind;
 import dev.ferry.write.CopyPassThrough;
 import dev.ferry.write.RowStatement;
 import dev.ferry.write.TargetTable;
 import dev.ferry.write.WriteChunks;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -166,7 +161,8 @@ public final class BackfillPipeline {
       String throttleName, String since) {
     ReadRanges read = ReadRanges.from(config.source, p.relation, p.sourceLayout)
         .withChunkSize(config.batchSize)
-        .withZeroDatesAsNull(config.zeroDatesAsNull);
+        .withZeroDatesAsNull(config.zeroDatesAsNull)
+        .withBackpressure(config.stepOutputsInMemory);
     if (config.maxRowsPerSecond > 0) {
       read = read.withMaxRowsPerSecond(config.maxRowsPerSecond, throttleName);
     }
@@ -327,23 +323,16 @@ public final class BackfillPipeline {
       }
     }
 
+    /** The watermark column's own kind; kinds a watermark cannot order by compare as text. */
     private ValueKind sinceKind(Column c) {
-      switch (c.jdbcType()) {
-        case Types.DATE:
-          return ValueKind.DATE;
-        case Types.TIMESTAMP:
-          boolean instant = c.typeName().equals("timestamptz")
-              || config.source.dialect() == Dialect.MYSQL && c.typeName().equals("timestamp");
-          return instant ? ValueKind.TIMESTAMPTZ : ValueKind.TIMESTAMP;
-        case Types.TIMESTAMP_WITH_TIMEZONE:
-          return ValueKind.TIMESTAMPTZ;
-        case Types.BIGINT:
-        case Types.INTEGER:
-        case Types.SMALLINT:
-          return ValueKind.LONG;
-        case Types.NUMERIC:
-        case Types.DECIMAL:
-          return ValueKind.DECIMAL;
+      ValueKind kind = ColumnKinds.of(c, config.source.dialect());
+      switch (kind) {
+        case DATE:
+        case TIMESTAMP:
+        case TIMESTAMPTZ:
+        case LONG:
+        case DECIMAL:
+          return kind;
         default:
           return ValueKind.TEXT;
       }
@@ -378,12 +367,7 @@ public final class BackfillPipeline {
         canonical += "\n" + p.kind + (p.relation == null ? ""
             : "\n" + p.relation.fromClause(config.source.dialect()));
       }
-      try {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-            .digest(canonical.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
+      return Sha256.hex(canonical).substring(0, 32);
     }
 
     private void runPipeline(Prepared p, List<RangeTask> pending, JobState store,
@@ -609,6 +593,16 @@ public final class BackfillPipeline {
 
   /** The source relation (key from the spec or the primary key), its layout and the mapping. */
   public static Prepared prepareSource(BackfillConfig config) throws SQLException {
+    return prepareSource(config, true);
+  }
+
+  /**
+   * Like {@link #prepareSource(BackfillConfig)}; a table with neither a key in the spec nor a
+   * primary key is refused when {@code keyRequired}, else read as one range without a key
+   * ({@link SourceRelation#unkeyedTable}), which only a profile does.
+   */
+  public static Prepared prepareSource(BackfillConfig config, boolean keyRequired)
+      throws SQLException {
     if (config.mongo.source != null) {
       return MongoBackfill.prepareSource(config);
     }
@@ -626,11 +620,16 @@ public final class BackfillPipeline {
             + config.source.redact(e.getMessage()));
       }
       List<String> key = config.sourceKey;
-      if (key.isEmpty()) {
-        key = primaryKey(config, c, config.sourceTable);
+      if (key.isEmpty() && config.sourceQuery == null) {
+        key = SourceKey.primaryKey(dialect, c, config.sourceTable);
       }
-      p.relation = config.sourceQuery != null
-          ? SourceRelation.query(config.sourceQuery, key)
+      if (key.isEmpty() && keyRequired && config.sourceQuery == null) {
+        throw new SpecException(config.origin, "source.key", "table " + String.join(".",
+            config.sourceTable) + " has no primary key; name the key column(s) that identify a"
+            + " row");
+      }
+      p.relation = config.sourceQuery != null ? SourceRelation.query(config.sourceQuery, key)
+          : key.isEmpty() ? SourceRelation.unkeyedTable(config.sourceTable)
           : SourceRelation.table(config.sourceTable, key);
     }
     for (String k : p.relation.keyColumns()) {
@@ -680,29 +679,4 @@ public final class BackfillPipeline {
     return targetKey;
   }
 
-  private static List<String> primaryKey(BackfillConfig config, Connection c, List<String> table)
-      throws SQLException {
-    DatabaseMetaData md = c.getMetaData();
-    String name = table.get(table.size() - 1);
-    String schema = table.size() > 1 ? table.get(table.size() - 2) : null;
-    boolean mysql = config.source.dialect() == Dialect.MYSQL;
-    List<String> columns = new ArrayList<>();
-    List<Short> positions = new ArrayList<>();
-    try (ResultSet rs = md.getPrimaryKeys(mysql ? (schema != null ? schema : c.getCatalog())
-        : null, mysql ? null : (schema != null ? schema : c.getSchema()), name)) {
-      while (rs.next()) {
-        columns.add(rs.getString("COLUMN_NAME"));
-        positions.add(rs.getShort("KEY_SEQ"));
-      }
-    }
-    if (columns.isEmpty()) {
-      throw new SpecException(config.origin, "source.key", "table " + String.join(".", table)
-          + " has no primary key; name the key column(s) that identify a row");
-    }
-    String[] ordered = new String[columns.size()];
-    for (int i = 0; i < columns.size(); i++) {
-      ordered[positions.get(i) - 1] = columns.get(i);
-    }
-    return List.of(ordered);
-  }
 }

@@ -4,7 +4,7 @@ import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.jdbc.OpenTransactions;
 import dev.ferry.plan.SourceRelation;
-import dev.ferry.read.ColumnReader;
+import dev.ferry.jdbc.ColumnReader;
 import dev.ferry.record.Column;
 import dev.ferry.record.KeyCodec;
 import dev.ferry.record.Layout;

@@ -3,6 +3,7 @@ package dev.ferry.pipelines.backfill;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.pipelines.cli.ExitCodes;
+import dev.ferry.pipelines.report.html.ReportPages;
 import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
 
@@ -53,8 +54,10 @@ public final class RunSummary {
   @JsonProperty public double seconds;
   @JsonProperty public double rowsPerSecond;
 
+  /** Writes the JSON report to {@code location} and the HTML page beside it. */
   public void writeTo(String location) throws IOException {
     ReportFiles.writeJson(location, this);
+    ReportPages.writeBeside(location, BackfillPage.of(this));
   }
 
   /** The human summary printed at the end of a run. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.profile.ProfileReport;
 import dev.ferry.profile.Growth;
+import dev.ferry.pipelines.report.html.ReportPages;
 import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
 import java.time.Duration;
@@ -91,8 +92,10 @@ public final class DryRunReport {
     }
   }
 
+  /** Writes the JSON report to {@code location} and the HTML page beside it. */
   public void writeTo(String location) throws IOException {
     ReportFiles.writeJson(location, this);
+    ReportPages.writeBeside(location, DryRunPage.of(this));
   }
 
   public String toConsole() {

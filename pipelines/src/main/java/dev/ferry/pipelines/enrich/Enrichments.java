@@ -52,7 +52,8 @@ public final class Enrichments {
           p.sourceKeyColumns(), p.sourceName());
       p.afterMap.put("Lookup" + (i + 1) + "." + rule.displayName().replaceAll(
           "[^A-Za-z0-9_.]", "_"), rule.strategy.equals("auto")
-              ? enrich.withAutomaticStrategy(planned.rows, rule.sideInputMaxRows)
+              ? enrich.withAutomaticStrategy(planned.rows,
+                  config.stepOutputsInMemory ? Long.MAX_VALUE : rule.sideInputMaxRows)
               : enrich.withStrategy(rule.strategy.equals("join") ? Lookup.Strategy.JOIN
                   : Lookup.Strategy.SIDE_INPUT));
       rows = planned.lookup.outputLayout();

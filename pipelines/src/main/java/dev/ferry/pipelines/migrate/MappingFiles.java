@@ -2,6 +2,7 @@ package dev.ferry.pipelines.migrate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.jdbc.Dialect;
 import dev.ferry.schema.ColumnConversion;
 import dev.ferry.schema.ConversionNeed;
 import dev.ferry.schema.MySqlValueConversions;
@@ -65,10 +66,15 @@ final class MappingFiles {
 
   private final Path dir;
   private final Map<String, String> fileNames;
+  private final List<String> stateSchema;
 
-  /** File names for {@code tables}, unique even on case-insensitive file systems. */
-  MappingFiles(Path dir, List<String> tables) {
+  /**
+   * File names for {@code tables}, unique even on case-insensitive file systems; each file's
+   * header names {@code stateSchema}, where the migration keeps the tables' progress.
+   */
+  MappingFiles(Path dir, List<String> tables, List<String> stateSchema) {
     this.dir = dir;
+    this.stateSchema = List.copyOf(stateSchema);
     Map<String, Integer> lowerCaseUses = new HashMap<>();
     tables.forEach(t -> lowerCaseUses.merge(t.toLowerCase(Locale.ROOT), 1, Integer::sum));
     Map<String, String> names = new HashMap<>();
@@ -92,7 +98,7 @@ final class MappingFiles {
 
   /** Writes the table's generated mapping unless the user's edited file must be kept. */
   Outcome write(TableTask table, boolean overwrite) {
-    String generated = sign(generate(table.conversion(), table.sourceQuery()));
+    String generated = sign(generate(table, stateSchema));
     Path file = table.mappingFile();
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
@@ -129,7 +135,9 @@ final class MappingFiles {
    * The mapping of one table: {@code fromZone} for DATETIME read into timestamptz, a rename for
    * names PostgreSQL had to shorten, and comments saying what happens to every column.
    */
-  static String generate(TableConversion table, Optional<String> sourceQuery) {
+  static String generate(TableTask task, List<String> stateSchema) {
+    TableConversion table = task.conversion();
+    Optional<String> sourceQuery = task.sourceQuery();
     StringBuilder yaml = new StringBuilder();
     yaml.append("# ferry mapping of MySQL table ").append(comment(table.sourceTable()))
         .append(" to PostgreSQL table ").append(comment(table.targetTable())).append('\n');
@@ -162,6 +170,7 @@ final class MappingFiles {
         rules.add("  - {" + String.join(", ", fields) + "}");
       }
     }
+    header(yaml, task, stateSchema);
     yaml.append("passthrough: true\n");
     if (rules.isEmpty()) {
       yaml.append("columns: []\n");
@@ -170,6 +179,28 @@ final class MappingFiles {
       rules.forEach(r -> yaml.append(r).append('\n'));
     }
     return yaml.toString();
+  }
+
+  /**
+   * How the migration read and wrote the table, as data: {@code ferry reconcile --mappingFile}
+   * reads it and compares what the migration compared (see {@code backfill.MappingFile}).
+   */
+  private static void header(StringBuilder yaml, TableTask task, List<String> stateSchema) {
+    yaml.append("#\n# How ferry migrate read and wrote the table; ferry reconcile and ferry"
+        + " backfill\n# use these fields when their flags do not say otherwise.\n");
+    yaml.append("job: ").append(quote(task.job())).append('\n');
+    yaml.append("source:\n  table: ")
+        .append(quote(Dialect.POSTGRESQL.quote(task.sourceTable()))).append('\n');
+    task.sourceQuery().ifPresent(q -> yaml.append("  query: ").append(quote(q)).append('\n'));
+    yaml.append("  key: [").append(task.key().stream().map(MappingFiles::quote)
+        .collect(Collectors.joining(", "))).append("]\n");
+    // The DDL turns zero dates into NULL, and so does the copy (TableTask#configure).
+    yaml.append("  zeroDates: \"null\"\n");
+    yaml.append("target:\n  table: ").append(quote(task.quotedTarget())).append('\n');
+    if (!stateSchema.isEmpty()) {
+      yaml.append("  stateSchema: ")
+          .append(quote(Dialect.POSTGRESQL.quoteQualified(stateSchema))).append('\n');
+    }
   }
 
   private static String needs(ColumnConversion c) {

@@ -21,14 +21,17 @@ import org.slf4j.LoggerFactory;
  *       mapping file, parents before children;
  *   <li><b>constrained</b>: once all tables are loaded, indexes, CHECK constraints and foreign keys
  *       (those of cycles and self-references can only hold now), and identity sequences restarted
- *       past the loaded ids;
+ *       past the loaded ids; then the ON UPDATE CURRENT_TIMESTAMP triggers and the views that
+ *       PostgreSQL accepts ({@link AfterLoadObjects}; triggers, routines and refused views are
+ *       listed in the summary and {@code not-migrated.sql});
  *   <li><b>verified</b>: each table checked against the source ({@link TableCheck}).
  * </ol>
  *
- * <p>Each table's phase is kept in {@code ferry_migration} in the target, so running the same
- * command again after a failure continues where it stopped: finished phases are not repeated, and
- * a table interrupted while loading resumes from the backfill's checkpoints. The run stops at the
- * first table that fails and names it.
+ * <p>Each table's phase is kept in {@code ferry_migration} in the target (schema {@code ferry}
+ * unless {@code --stateSchema}), so running the same command again after a failure continues
+ * where it stopped: finished phases are not repeated, and a table interrupted while loading
+ * resumes from the backfill's checkpoints. The run stops at the first table that fails and names
+ * it.
  *
  * <pre>
  * java -cp ferry-direct.jar dev.ferry.pipelines.migrate.MigrateCommand \

@@ -58,8 +58,9 @@ public interface MigrateOptions extends PipelineOptions {
 
   void setTargetSchema(String value);
 
-  @Description("Schema for ferry's state tables (ferry_migration, ferry_progress, dead letters)."
-      + " Default: the connection's.")
+  @Description("Schema for ferry's state tables (ferry_migration, ferry_progress,"
+      + " ferry_dead_letter, ferry_runs), created when missing, apart from the application's"
+      + " tables. Default: ferry.")
   String getStateSchema();
 
   void setStateSchema(String value);
@@ -110,8 +111,9 @@ public interface MigrateOptions extends PipelineOptions {
 
   void setRulesFile(String value);
 
-  @Description("Directory of the per-table mapping files. Default:"
-      + " transforms/src/main/resources/mappings/<source database>.")
+  @Description("Directory of the per-table mapping files and of not-migrated.sql (the triggers,"
+      + " routines and views left for you to port). Default: ferry-mappings/<source database>"
+      + " under the working directory.")
   String getMappingsDir();
 
   void setMappingsDir(String value);
@@ -121,6 +123,15 @@ public interface MigrateOptions extends PipelineOptions {
   String getReload();
 
   void setReload(String value);
+
+  @Description("Emulate MySQL's ON UPDATE CURRENT_TIMESTAMP with a PostgreSQL BEFORE UPDATE"
+      + " trigger per table, created after the load. Default true; --onUpdateTriggers=false"
+      + " leaves the columns to the application.")
+  // A Boolean without @Default: absent means true, and Airflow, which drops false flags, can
+  // still pass the text false.
+  Boolean getOnUpdateTriggers();
+
+  void setOnUpdateTriggers(Boolean value);
 
   @Description("Rewrite every mapping file, also those you edited.")
   @Default.Boolean(false)

@@ -27,6 +27,10 @@ import java.util.Set;
  */
 final class MigrateSettings {
   private static final String ORIGIN = "flags";
+  /** Where ferry keeps its state unless --stateSchema says otherwise: not the application's. */
+  static final String DEFAULT_STATE_SCHEMA = "ferry";
+  /** Mapping files beside the user, never in a source tree. */
+  private static final Path DEFAULT_MAPPINGS = Path.of("ferry-mappings");
 
   final JdbcEndpoint source;
   /** Absent only for a plan, which reads nothing but the source. */
@@ -38,7 +42,8 @@ final class MigrateSettings {
   final Set<String> reload;
   final MappingOptions mappingOptions;
   final TypeMappingRules rules;
-  final Optional<Path> mappingsDir;
+  /** The parent of the per-database default directory, or the directory --mappingsDir names. */
+  private final Optional<Path> mappingsDir;
   final boolean overwrite;
   final boolean planOnly;
   final long maxDeadLetters;
@@ -62,12 +67,13 @@ final class MigrateSettings {
     // A schema written in double quotes keeps its spelling, as in PostgreSQL's own SQL.
     targetSchema = Optional.ofNullable(o.getTargetSchema()).map(s -> s.strip().startsWith("\"")
         ? single("targetSchema", s) : naming.apply(single("targetSchema", s)));
-    stateSchema = o.getStateSchema() == null ? List.of()
-        : List.of(single("stateSchema", o.getStateSchema()));
+    stateSchema = List.of(o.getStateSchema() == null ? DEFAULT_STATE_SCHEMA
+        : single("stateSchema", o.getStateSchema()));
     include = names(o.getTables());
     exclude = names(o.getExclude());
     reload = names(o.getReload());
-    MappingOptions choices = mappingOptions(o).withNaming(naming);
+    MappingOptions choices = mappingOptions(o).withNaming(naming)
+        .withOnUpdateTriggers(!Boolean.FALSE.equals(o.getOnUpdateTriggers()));
     mappingOptions = targetSchema.map(choices::withTargetSchema).orElse(choices);
     rules = rules(o.getRulesFile());
     mappingsDir = Optional.ofNullable(o.getMappingsDir()).map(Path::of);
@@ -206,6 +212,11 @@ final class MigrateSettings {
       named.stream().filter(t -> !sourceTables.contains(t)).forEach(unknown::add);
     }
     return unknown;
+  }
+
+  /** The directory of the mapping files of {@code database}. */
+  Path mappingsDir(String database) {
+    return mappingsDir.orElse(DEFAULT_MAPPINGS.resolve(database));
   }
 
   /** The target, which everything but a plan needs. */

@@ -5,6 +5,7 @@ import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.MappingSpec;
 import dev.ferry.map.RecordMapper;
+import dev.ferry.pipelines.backfill.MappingFile;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.SourceRelation;
 import dev.ferry.record.Layout;
@@ -13,17 +14,17 @@ import dev.ferry.schema.ForeignKeyDef;
 import dev.ferry.schema.IdentityRestart;
 import dev.ferry.schema.IndexDef;
 import dev.ferry.schema.MySqlCatalog;
+import dev.ferry.schema.MySqlObjects;
 import dev.ferry.schema.MySqlValueConversions;
 import dev.ferry.schema.Naming;
 import dev.ferry.schema.PostgresDdl;
 import dev.ferry.schema.Rename;
+import dev.ferry.schema.SourceObject;
 import dev.ferry.schema.SourceSchema;
 import dev.ferry.schema.TableConversion;
 import dev.ferry.schema.TableDef;
 import dev.ferry.schema.Warning;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,7 +51,6 @@ import org.slf4j.LoggerFactory;
  */
 final class MigrationPlan {
   private static final Logger LOG = LoggerFactory.getLogger(MigrationPlan.class);
-  private static final Path DEFAULT_MAPPINGS = Path.of("transforms/src/main/resources/mappings");
   /** Tables the server estimates below this many rows are counted exactly. */
   private static final long EXACT_COUNT_LIMIT = 1_000_000;
 
@@ -61,11 +61,14 @@ final class MigrationPlan {
   final Path mappingsDir;
   final List<String> problems;
   final Naming naming;
+  /** The source's views, the triggers of the planned tables, and its stored routines. */
+  final List<SourceObject> objects;
 
   private MigrationPlan(SourceSchema schema, PostgresDdl ddl, List<TableTask> tables,
       Map<String, MappingFiles.Outcome> mappingOutcomes, Path mappingsDir,
-      List<String> problems, Naming naming) {
+      List<String> problems, Naming naming, List<SourceObject> objects) {
     this.naming = naming;
+    this.objects = List.copyOf(objects);
     this.schema = schema;
     this.ddl = ddl;
     this.tables = List.copyOf(tables);
@@ -94,9 +97,9 @@ final class MigrationPlan {
       SourceSchema schema = new SourceSchema(all.name(), all.serverVersion(),
           all.tables().stream().filter(t -> settings.selected(t.name())).toList());
       PostgresDdl ddl = PostgresDdl.generate(schema, settings.rules, settings.mappingOptions);
-      Path dir = settings.mappingsDir.orElse(DEFAULT_MAPPINGS.resolve(schema.name()));
+      Path dir = settings.mappingsDir(schema.name());
       List<String> order = ddl.loadOrder().tables();
-      MappingFiles files = new MappingFiles(dir, order);
+      MappingFiles files = new MappingFiles(dir, order, settings.stateSchema);
       Map<String, TableTask.RowCount> rows = rowCounts(c, schema);
       List<String> problems = new ArrayList<>();
       List<TableTask> tasks = new ArrayList<>();
@@ -116,10 +119,13 @@ final class MigrationPlan {
         outcomes.put(task.sourceTable(), files.write(task, settings.overwrite));
         problems.addAll(mappingProblems(c, task));
       }
-      LOG.info("planned {} tables of {}: mapping files in {}, {} problems", tasks.size(),
-          schema.name(), dir, problems.size());
+      List<SourceObject> objects = MySqlObjects.read(c, schema.name()).stream()
+          .filter(o -> o.table().map(settings::selected).orElse(true)).toList();
+      NotMigratedFile.write(dir, schema.name(), NotMigratedFile.untranslated(objects));
+      LOG.info("planned {} tables of {}: mapping files in {}, {} problems, {} views, triggers"
+          + " and routines", tasks.size(), schema.name(), dir, problems.size(), objects.size());
       return new MigrationPlan(schema, ddl, tasks, outcomes, dir, problems,
-          settings.mappingOptions.naming());
+          settings.mappingOptions.naming(), objects);
     }
   }
 
@@ -185,8 +191,8 @@ final class MigrationPlan {
   private static List<String> mappingProblems(Connection c, TableTask task) throws SQLException {
     String where = "table '" + task.sourceTable() + "': mapping file " + task.mappingFile();
     MappingSpec spec;
-    try (InputStream in = Files.newInputStream(task.mappingFile())) {
-      spec = MappingSpec.fromYaml(in);
+    try {
+      spec = MappingFile.read(task.mappingFile()).rules;
     } catch (IOException e) {
       return List.of(where + ": " + e.getMessage().lines().findFirst().orElse(""));
     }
@@ -251,6 +257,14 @@ final class MigrationPlan {
     return counts;
   }
 
+  /**
+   * The schema translation's warnings and every view, trigger and routine: none of them is
+   * carried over without a word.
+   */
+  int warnings() {
+    return ddl.report().warnings().size() + objects.size();
+  }
+
   /** The plan as the console shows it: tables, DDL, restarts, warnings and problems. */
   String toConsole() {
     StringBuilder sb = new StringBuilder();
@@ -295,8 +309,14 @@ final class MigrationPlan {
         renames.size(), naming.flag()));
     renames.forEach(r -> sb.append("--   ").append(r).append('\n'));
     List<Warning> warnings = ddl.report().warnings();
-    sb.append(String.format("%n-- warnings (%d)%n", warnings.size()));
+    sb.append(String.format("%n-- warnings (%d)%n", warnings()));
     warnings.forEach(w -> sb.append(w).append('\n'));
+    for (SourceObject o : objects) {
+      sb.append(o.describe()).append(o.kind() == SourceObject.Kind.VIEW
+          ? ": translated and created after the load if PostgreSQL accepts it, else listed in "
+          : ": not migrated; its source is in ").append(mappingsDir.resolve(NotMigratedFile.NAME))
+          .append('\n');
+    }
     if (!problems.isEmpty()) {
       sb.append(String.format("%n-- problems (%d): migrate refuses to start until they are"
           + " fixed%n", problems.size()));

@@ -77,6 +77,7 @@ final class MigrationRun {
       create();
       load();
       constrain();
+      new AfterLoadObjects(plan, settings, target).create(summary);
       verify();
     } finally {
       if (stateReady) {

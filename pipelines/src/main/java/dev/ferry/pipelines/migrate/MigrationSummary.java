@@ -2,6 +2,7 @@ package dev.ferry.pipelines.migrate;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ferry.pipelines.report.html.ReportPages;
 import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,6 +35,8 @@ public final class MigrationSummary {
   @JsonProperty public String source;
   @JsonProperty public String target;
   @JsonProperty public int warnings;
+  /** The schema translation's warnings one by one; kinds ending in _SKIPPED: skipped objects. */
+  @JsonProperty public List<WarningDetail> warningDetails = new ArrayList<>();
   @JsonProperty public List<String> problems = new ArrayList<>();
   /** Identifiers spelled differently in PostgreSQL: {@code column T.UnitPrice -> unit_price}. */
   @JsonProperty public List<String> renames = new ArrayList<>();
@@ -41,7 +44,41 @@ public final class MigrationSummary {
   @JsonProperty public int identityRestarts;
   @JsonProperty public String check;
   @JsonProperty public List<TableResult> tables = new ArrayList<>();
+  /** ON UPDATE CURRENT_TIMESTAMP triggers in the target (0 with --onUpdateTriggers=false). */
+  @JsonProperty public int onUpdateTriggers;
+  /** Every view, trigger and routine of the source, and what became of it. */
+  @JsonProperty public List<ObjectResult> objects = new ArrayList<>();
+  /** How many of {@link #objects} were not migrated (each also counts in {@link #warnings}). */
+  @JsonProperty public int notMigrated;
+  /** The file with the source of every object not migrated, for the user to port. */
+  @JsonProperty public String notMigratedFile;
   @JsonProperty public double seconds;
+
+  /** One warning of the schema translation. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static final class WarningDetail {
+    @JsonProperty public String kind;
+    @JsonProperty public String table;
+    @JsonProperty public String column;
+    @JsonProperty public String message;
+  }
+
+  /** A view, trigger or routine: {@code planned}, {@code created} or {@code not migrated}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static final class ObjectResult {
+    @JsonProperty public String kind;
+    @JsonProperty public String name;
+    /** The table a trigger fires on. */
+    @JsonProperty public String table;
+    @JsonProperty public String status;
+    @JsonProperty public String reason;
+
+    @Override
+    public String toString() {
+      return kind + " '" + name + "'" + (table == null ? "" : " on table '" + table + "'") + ": "
+          + status + (reason == null ? "" : " (" + reason + ")");
+    }
+  }
 
   /** One table's state at the end of the run. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -80,8 +117,10 @@ public final class MigrationSummary {
     return this;
   }
 
+  /** Writes the JSON report to {@code file} and the HTML page beside it. */
   public void writeTo(Path file) throws IOException {
     ReportFiles.writeJson(file, this);
+    ReportPages.writeBeside(file.toString(), MigrationPage.of(this));
   }
 
   /** The human summary printed at the end of a run. */
@@ -115,6 +154,15 @@ public final class MigrationSummary {
     }
     if (check != null) {
       sb.append(String.format("  check        %s%n", check));
+    }
+    if (onUpdateTriggers > 0) {
+      sb.append(String.format("  triggers     %d ON UPDATE CURRENT_TIMESTAMP triggers%n",
+          onUpdateTriggers));
+    }
+    objects.forEach(o -> sb.append(String.format("  object       %s%n", o)));
+    if (notMigratedFile != null) {
+      sb.append(String.format("  not migrated %d; their source is in %s%n", notMigrated,
+          notMigratedFile));
     }
     sb.append(String.format("  warnings     %d (ferry plan lists them)%n", warnings));
     problems.forEach(p -> sb.append(String.format("  problem      %s%n", p)));

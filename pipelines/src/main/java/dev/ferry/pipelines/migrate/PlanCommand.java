@@ -5,6 +5,10 @@ import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.schema.ColumnMappingException;
 import dev.ferry.schema.NameCollisionException;
+import dev.ferry.schema.SourceObject;
+import dev.ferry.schema.Warning;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -75,7 +79,26 @@ public final class PlanCommand {
   /** Copies the plan's facts into the summary (tables, warnings, problems). */
   static void describe(MigrationSummary summary, MigrationPlan plan) {
     summary.migration = plan.schema.name();
-    summary.warnings = plan.ddl.report().warnings().size();
+    summary.warnings = plan.warnings();
+    for (Warning w : plan.ddl.report().warnings()) {
+      MigrationSummary.WarningDetail detail = new MigrationSummary.WarningDetail();
+      detail.kind = w.kind().name();
+      detail.table = w.table();
+      detail.column = w.column().orElse(null);
+      detail.message = w.message();
+      summary.warningDetails.add(detail);
+    }
+    Map<SourceObject, String> untranslated = new HashMap<>();
+    NotMigratedFile.untranslated(plan.objects).forEach(e -> untranslated.put(e.object(),
+        e.reason()));
+    for (SourceObject o : plan.objects) {
+      String reason = untranslated.get(o);
+      summary.objects.add(objectResult(o, reason == null ? "planned" : "not migrated", reason));
+    }
+    summary.notMigrated = untranslated.size();
+    if (summary.notMigrated > 0) {
+      summary.notMigratedFile = plan.mappingsDir.resolve(NotMigratedFile.NAME).toString();
+    }
     summary.problems.addAll(plan.problems);
     plan.ddl.renames().forEach(r -> summary.renames.add(r.toString()));
     for (TableTask task : plan.tables) {
@@ -89,6 +112,17 @@ public final class PlanCommand {
           + plan.mappingOutcomes.get(task.sourceTable()) + ")";
       summary.tables.add(result);
     }
+  }
+
+  static MigrationSummary.ObjectResult objectResult(SourceObject o, String status,
+      String reason) {
+    MigrationSummary.ObjectResult result = new MigrationSummary.ObjectResult();
+    result.kind = o.kind().label();
+    result.name = o.name();
+    result.table = o.table().orElse(null);
+    result.status = status;
+    result.reason = reason;
+    return result;
   }
 
   private static MigrationSummary invalid(MigrationSummary summary, String error, long start,

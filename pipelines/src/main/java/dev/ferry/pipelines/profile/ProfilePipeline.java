@@ -138,7 +138,7 @@ public final class ProfilePipeline {
 
   private static void profile(ProfileOptions options, BackfillConfig config,
       ProfileReport report) throws Exception {
-    BackfillPipeline.Prepared p = BackfillPipeline.prepareSource(config);
+    BackfillPipeline.Prepared p = BackfillPipeline.prepareSource(config, false);
     if (p.collection != null) {
       profileCollection(options, config, p, report);
       return;
@@ -155,9 +155,16 @@ public final class ProfilePipeline {
     try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
       c.setReadOnly(true);
       encoding = TableCatalog.serverEncoding(c, config.source.dialect());
-      for (KeyRange r : new KeyRangePlanner(config.source.dialect(), p.relation,
-          config.partitions).plan(c)) {
-        tasks.add(RangeTask.fresh(r));
+      if (p.relation.keyColumns().isEmpty()) {
+        // No key to split by or look rows up by: one scan of the whole table.
+        tasks.add(RangeTask.fresh(KeyRange.ofNullKeys(0, 0)));
+        report.notes.add("key: the table has no primary key, so it was read in one scan (no key"
+            + " ranges); duplicate and NULL keys were not checked and findings name no rows");
+      } else {
+        for (KeyRange r : new KeyRangePlanner(config.source.dialect(), p.relation,
+            config.partitions).plan(c)) {
+          tasks.add(RangeTask.fresh(r));
+        }
       }
       if (p.relation.isQuery()) {
         report.notes.add("table size: a query has no size of its own");
@@ -167,8 +174,9 @@ public final class ProfilePipeline {
         OptionalLong bytes = TableCatalog.tableBytes(c, config.source.dialect(),
             p.relation.tableName());
         report.tableBytes = bytes.isPresent() ? bytes.getAsLong() : null;
-        Optional<String> unique = TableCatalog.uniqueKeyConstraint(c, config.source.dialect(),
-            p.relation.tableName(), p.relation.keyColumns());
+        Optional<String> unique = p.relation.keyColumns().isEmpty() ? Optional.empty()
+            : TableCatalog.uniqueKeyConstraint(c, config.source.dialect(),
+                p.relation.tableName(), p.relation.keyColumns());
         if (unique.isPresent()) {
           keyUnique = true;
           report.notes.add("duplicate keys: none possible, " + unique.get()
@@ -329,7 +337,7 @@ public final class ProfilePipeline {
     }
     // Zero dates stay rejected by the reader: that is how the profile counts them, with keys.
     ReadRanges jdbc = ReadRanges.from(config.source, p.relation, p.sourceLayout)
-        .withChunkSize(config.batchSize);
+        .withChunkSize(config.batchSize).withBackpressure(config.stepOutputsInMemory);
     return config.maxRowsPerSecond > 0
         ? jdbc.withMaxRowsPerSecond(config.maxRowsPerSecond, config.job) : jdbc;
   }

@@ -6,6 +6,7 @@ import dev.ferry.profile.ColumnProfile;
 import dev.ferry.profile.Finding;
 import dev.ferry.profile.Growth;
 import dev.ferry.profile.TableProfile;
+import dev.ferry.pipelines.report.html.ReportPages;
 import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,15 +39,18 @@ public final class ProfileReport {
   @JsonProperty public List<String> notes = new ArrayList<>();
   @JsonProperty public double seconds;
 
+  /** Writes the JSON report to {@code location} and the HTML page beside it. */
   public void writeTo(String location) throws IOException {
     ReportFiles.writeJson(location, this);
+    ReportPages.writeBeside(location, ProfilePage.of(this));
   }
 
   /** The readable report printed at the end of a run. */
   public String toConsole() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%n== ferry profile %s: %s ==%n", job, status.toUpperCase(Locale.ROOT)));
-    line(sb, "source", source + (relation == null ? "" : ", " + relation + " keyed by " + key));
+    line(sb, "source", source + (relation == null ? "" : ", " + relation
+        + (key == null || key.isEmpty() ? " (no key: read in one scan)" : " keyed by " + key)));
     if (profile != null) {
       line(sb, "rows", String.format("%,d read, %,d profiled in %.1f s", profile.rowsRead,
           profile.rowsProfiled, seconds));

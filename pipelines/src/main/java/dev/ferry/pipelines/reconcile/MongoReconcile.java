@@ -125,7 +125,8 @@ final class MongoReconcile {
         .apply("Source.Distribute", Reshuffle.viaRandomKey())
         .apply("Source.Read", p.collection != null ? MongoBackfill.read(p.collection, config)
             : ReadRanges.from(config.source, p.relation, p.sourceLayout)
-                .withChunkSize(config.batchSize).withZeroDatesAsNull(config.zeroDatesAsNull))
+                .withChunkSize(config.batchSize).withZeroDatesAsNull(config.zeroDatesAsNull)
+                .withBackpressure(config.stepOutputsInMemory))
         .apply("Source.Map", MapChunks.with(p.mapper, p.sourceKeyColumns(), p.sourceName()))
         .apply("Source.Digest", ChunkDigests.of(canonicalizer, p.mapper.targetLayout()));
     PCollection<KV<String, RowDigest>> targetRows = pipeline
@@ -193,7 +194,7 @@ final class MongoReconcile {
     TargetSide t = new TargetSide();
     t.layout = table.columns();
     t.read = ReadRanges.from(config.target, relation, table.columns())
-        .withChunkSize(config.batchSize);
+        .withChunkSize(config.batchSize).withBackpressure(config.stepOutputsInMemory);
     t.ranges = planTable(config.target, relation);
     t.name = table.displayName();
     return t;

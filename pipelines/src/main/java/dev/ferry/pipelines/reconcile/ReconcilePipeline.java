@@ -73,7 +73,7 @@ public final class ReconcilePipeline {
     BackfillConfig config = null;
     ReconcileSettings settings = null;
     try {
-      config = BackfillConfig.fromAllowingMongo(options, secrets);
+      config = BackfillConfig.forReconcile(options, secrets);
       report.job = config.job;
       settings = ReconcileSettings.from(options);
       if (config.source == null || config.target == null) {

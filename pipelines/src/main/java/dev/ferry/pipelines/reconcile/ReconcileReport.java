@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.pipelines.cli.ExitCodes;
+import dev.ferry.pipelines.report.html.ReportPages;
 import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -163,8 +164,10 @@ public final class ReconcileReport {
     @JsonProperty public Map<String, Long> notRepaired = new LinkedHashMap<>();
   }
 
+  /** Writes the JSON report to {@code location} and the HTML page beside it. */
   public void writeTo(String location) throws IOException {
     ReportFiles.writeJson(location, this);
+    ReportPages.writeBeside(location, ReconcilePage.of(this));
   }
 
   private static final int CONSOLE_KEYS_PER_CLASS = 5;

@@ -1,7 +1,7 @@
 package dev.ferry.pipelines.reconcile;
 
 import dev.ferry.digest.Bucketing;
-import dev.ferry.digest.ColumnKinds;
+import dev.ferry.jdbc.ColumnKinds;
 import dev.ferry.digest.RowCanonicalizer;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.map.RecordMapper;

@@ -8,6 +8,7 @@ import dev.ferry.testing.FlakyProxy;
 import dev.ferry.testing.RestartablePostgres;
 import dev.ferry.testing.TestDatabase;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +63,6 @@ class DatabaseOutageTest {
     }
   }
 
-  /** Backfills t from src to dst with {@code down} and {@code up} ten seconds apart mid-run. */
   /** Taking a database away, or bringing it back. */
   @FunctionalInterface
   private interface Action {
@@ -79,9 +79,12 @@ class DatabaseOutageTest {
     CompletableFuture<RunSummary> run = CompletableFuture.supplyAsync(
         () -> Backfills.run(Backfills.flags("outage", src, dst, "t"), more));
     waitForRows(dst, ROWS / 5);
-    down.run();
-    Thread.sleep(10_000);
-    up.run();
+    try (TransientErrorWatch watch = new TransientErrorWatch()) {
+      down.run();
+      // The database comes back only once the run has met the outage and retried, twice.
+      watch.awaitAtLeast(2, Duration.ofSeconds(90));
+      up.run();
+    }
     RunSummary s = run.get(3, TimeUnit.MINUTES);
     assertEquals(0, s.exitCode, s.error);
     assertTrue(s.retries > 0, "the outage was noticed and retried");

@@ -220,7 +220,9 @@ class TypeFidelityMatrixTest {
     MigrationSummary s = MigrateCommand.run(new String[] {"--sourceUrl=" + src.jdbcUrl(),
         "--sourceUser=" + src.user(), "--targetUrl=" + dst.jdbcUrl(),
         "--targetUser=" + dst.user(), "--mappingsDir=" + tmp.resolve("mappings"),
-        "--tables=" + TABLE, "--maxDeadLetters=1000", "--partitions=2", "--batchSize=50"});
+        "--tables=" + TABLE, "--maxDeadLetters=1000", "--partitions=2", "--batchSize=50",
+        // Dead letters where the matrix reads them for every pipeline.
+        "--stateSchema=public"});
     assertTrue(dst.count(TABLE) > 0, s.error);
     // The target's types are the documented ones, as ferry's default rules made them.
     Map<String, String> types = dst.query("SELECT attname, format_type(atttypid, atttypmod)"

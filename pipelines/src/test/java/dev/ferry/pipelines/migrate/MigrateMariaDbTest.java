@@ -50,7 +50,7 @@ class MigrateMariaDbTest {
     assertEquals("CREATED", phases.get("zones"), "tables after the failed one wait");
     assertEquals(0L, dst.scalar("SELECT count(*) FROM pg_constraint WHERE contype = 'f'"),
         "no foreign keys before every table is loaded");
-    String error = (String) dst.scalar("SELECT error FROM ferry_dead_letter");
+    String error = (String) dst.scalar("SELECT error FROM ferry.ferry_dead_letter");
     assertTrue(error.contains("100:00:00"), error);
 
     // 2. Fixed in the source and run again: only the failed table is copied again.
@@ -113,7 +113,7 @@ class MigrateMariaDbTest {
     assertEquals(List.of(List.of(1, "open"), List.of(2, "in work"), List.of(4, "NULL")),
         dst.query("SELECT id, coalesce(state::text, 'NULL') FROM app.tickets ORDER BY id"));
     assertEquals("CONSTRAINED", Migrations.phases(dst).get("tickets"));
-    String detail = (String) dst.scalar("SELECT detail FROM ferry_migration");
+    String detail = (String) dst.scalar("SELECT detail FROM ferry.ferry_migration");
     assertTrue(detail.contains("1 differing keys") && detail.contains("missing=1"), detail);
   }
 
@@ -172,8 +172,8 @@ class MigrateMariaDbTest {
   }
 
   private static long runs(TestDatabase dst, String job) {
-    return ((Number) dst.scalar("SELECT count(*) FROM ferry_runs WHERE job = '" + job + "'"))
-        .longValue();
+    return ((Number) dst.scalar("SELECT count(*) FROM ferry.ferry_runs WHERE job = '" + job
+        + "'")).longValue();
   }
 
   private static void checkDdl(TestDatabase dst) {

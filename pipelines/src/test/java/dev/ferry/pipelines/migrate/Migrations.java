@@ -45,10 +45,10 @@ final class Migrations {
         new Secrets(Map.of())));
   }
 
-  /** The phase of every table in ferry_migration, by source table. */
+  /** The phase of every table in ferry.ferry_migration (the default --stateSchema), by table. */
   static Map<String, String> phases(TestDatabase target) {
     Map<String, String> phases = new java.util.TreeMap<>();
-    for (List<Object> row : target.query("SELECT source_table, phase FROM ferry_migration")) {
+    for (List<Object> row : target.query("SELECT source_table, phase FROM ferry.ferry_migration")) {
       phases.put((String) row.get(0), (String) row.get(1));
     }
     return phases;

@@ -1,4 +1,4 @@
-package dev.ferry.read;
+package dev.ferry.jdbc;
 
 import java.time.LocalDateTime;
 

@@ -1,6 +1,5 @@
-package dev.ferry.read;
+package dev.ferry.jdbc;
 
-import dev.ferry.jdbc.Dialect;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.sql.ResultSet;

@@ -1,4 +1,4 @@
-package dev.ferry.read;
+package dev.ferry.jdbc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
