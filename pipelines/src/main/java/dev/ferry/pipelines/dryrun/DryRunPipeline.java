@@ -3,6 +3,7 @@ package dev.ferry.pipelines.dryrun;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
+import dev.ferry.pipelines.backfill.Counters;
 import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
@@ -28,9 +29,6 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -323,20 +321,10 @@ public final class DryRunPipeline {
       if (state != PipelineResult.State.DONE) {
         throw new IllegalStateException("the dry run's pipeline ended " + state);
       }
-      m.rowsRead = counter(result, ReadRanges.class, "rowsRead");
-      m.rowsWritten = counter(result, WriteChunks.class, "rowsWritten");
-      m.rowsDeadLettered = counter(result, WriteChunks.class, "rowsDeadLettered");
+      m.rowsRead = Counters.total(result, ReadRanges.class, "rowsRead");
+      m.rowsWritten = Counters.total(result, WriteChunks.class, "rowsWritten");
+      m.rowsDeadLettered = Counters.total(result, WriteChunks.class, "rowsDeadLettered");
       return m;
-    }
-
-    private static long counter(PipelineResult result, Class<?> namespace, String name) {
-      long total = 0;
-      for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
-          .addNameFilter(MetricNameFilter.named(namespace, name)).build()).getCounters()) {
-        Long v = c.getAttempted();
-        total += v == null ? 0 : v;
-      }
-      return total;
     }
   }
 }
