@@ -47,4 +47,14 @@ class FerryTest {
     // Not Beam's list of every registered options interface.
     org.junit.jupiter.api.Assertions.assertFalse(help.contains("DirectOptions"), help);
   }
+
+  @Test
+  void deadLettersNeedAnActionFirst() {
+    assertEquals(ExitCodes.INVALID, Ferry.run(new String[] {"deadletters", "--spec=job.yaml"}));
+    assertEquals(ExitCodes.INVALID, Ferry.run(new String[] {"deadletters", "forget",
+        "--spec=job.yaml"}));
+    // The action word is not taken for a flag: the missing spec is what is reported.
+    assertEquals(ExitCodes.INVALID, Ferry.run(new String[] {"deadletters", "list",
+        "--spec=/nonexistent/job.yaml"}));
+  }
 }
