@@ -53,6 +53,10 @@ class AirflowException(Exception):
     pass
 
 
+class AirflowFailException(AirflowException):
+    """Airflow's failure that skips the task's remaining retries."""
+
+
 # --- DAG, Param, BaseOperator ----------------------------------------------------------------
 
 _DAG_STACK: list = []
@@ -341,7 +345,8 @@ def install(airflow_version: int = 3, google_provider: bool = True) -> None:
         _module("airflow", DAG=DAG)
         _module("airflow.models")
         _module("airflow.models.param", Param=Param)
-    _module("airflow.exceptions", AirflowException=AirflowException)
+    _module("airflow.exceptions", AirflowException=AirflowException,
+            AirflowFailException=AirflowFailException)
     _module("airflow.providers")
     _module("airflow.providers.apache")
     _module("airflow.providers.apache.beam")

@@ -75,7 +75,7 @@ try:  # Airflow 3
 except ImportError:  # Airflow 2
     from airflow import DAG
     from airflow.models.param import Param
-from airflow.exceptions import AirflowException
+from airflow.exceptions import AirflowException, AirflowFailException
 from airflow.providers.apache.beam.operators.beam import BeamRunJavaPipelineOperator
 
 # The bundles' entry points take the job as --command=<step>: the operator puts --runner first,
@@ -91,7 +91,10 @@ EXIT_CODES = {
     2: "invalid spec or options",
     3: "more dead letters than maxDeadLetters",
     4: "the reconcile found differences beyond the tolerance",
+    5: "a database refused the login (user or password); not retried",
 }
+# Exit codes a retry cannot fix: the task fails at once, without its retries.
+NOT_RETRIED = {5}
 
 
 def is_dataflow(runner: str) -> bool:
@@ -248,7 +251,8 @@ class FerryJobOperator(BeamRunJavaPipelineOperator):
         code = verdict.get("exitCode")
         self.log.info("ferry %s exited with %s", verdict.get("command"), code)
         if code != 0:
-            raise AirflowException(
+            failure = AirflowFailException if code in NOT_RETRIED else AirflowException
+            raise failure(
                 f"ferry {verdict.get('command')} exited with {code}: "
                 f"{EXIT_CODES.get(code, 'see the launcher log and the report')}")
         return result

@@ -1,6 +1,7 @@
 package dev.ferry.map;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -41,12 +42,22 @@ public final class ColumnRule implements Serializable {
 
   /**
    * The zone a zone-less source timestamp was recorded in (e.g. Europe/Berlin); the value becomes
-   * an instant (UTC). Local times that do not exist (a DST gap) are rejected.
+   * an instant (UTC). Local times that do not exist (a DST gap) follow {@link #gap}.
    */
   @JsonProperty public String fromZone;
 
   /** For local times that occur twice (DST overlap): earlier (default), later or reject. */
   @JsonProperty public String ambiguous = "earlier";
+
+  /**
+   * For local times that do not exist (a DST gap, e.g. 02:30 on the night clocks jump from 02:00
+   * to 03:00): reject (default: the row is dead-lettered), shift (forward by the length of the
+   * gap, to 03:30, as java.time's {@code ZonedDateTime.ofLocal} does) or null. Absent from the
+   * mapping's fingerprint while unset, so jobs planned before it existed resume.
+   */
+  @JsonProperty
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public String gap;
 
   /** Value used when the result is NULL. */
   @JsonProperty("default")

@@ -178,12 +178,13 @@ public final class RecordMapper implements Serializable {
     private final ValueKind cast;
     private final String zone;
     private final String ambiguous;
+    private final String gap;
     private final Object defaultValue;
     private transient ZoneId zoneId;
 
     private ColumnStep(String name, int sourceIndex, Object constant, int[] concat,
         String separator, String[] ops, boolean repairEncoding, ValueKind cast, String zone,
-        String ambiguous, Object defaultValue) {
+        String ambiguous, String gap, Object defaultValue) {
       this.name = name;
       this.sourceIndex = sourceIndex;
       this.constant = constant;
@@ -194,12 +195,13 @@ public final class RecordMapper implements Serializable {
       this.cast = cast;
       this.zone = zone;
       this.ambiguous = ambiguous;
+      this.gap = gap;
       this.defaultValue = defaultValue;
     }
 
     static ColumnStep copy(String name, int index) {
       return new ColumnStep(name, index, null, null, "", new String[0], false, null, null,
-          "earlier", null);
+          "earlier", "reject", null);
     }
 
     static ColumnStep compile(ColumnRule rule, Layout source) {
@@ -234,9 +236,14 @@ public final class RecordMapper implements Serializable {
           throw new IllegalArgumentException(
               "ambiguous must be earlier, later or reject, not '" + rule.ambiguous + "'");
         }
+        String gap = rule.gap == null ? "reject" : rule.gap;
+        if (!Set.of("shift", "reject", "null").contains(gap)) {
+          throw new IllegalArgumentException(
+              "gap must be shift, reject or null, not '" + rule.gap + "'");
+        }
         return new ColumnStep(rule.name, sourceIndex, normalize(rule.constant), concat,
             rule.separator == null ? "" : rule.separator, rule.ops.toArray(new String[0]),
-            rule.repairEncoding, cast, rule.fromZone, rule.ambiguous,
+            rule.repairEncoding, cast, rule.fromZone, rule.ambiguous, gap,
             normalize(rule.defaultValue));
       } catch (IllegalArgumentException | java.time.DateTimeException e) {
         throw new IllegalArgumentException(where + e.getMessage(), e);
@@ -331,10 +338,15 @@ public final class RecordMapper implements Serializable {
       }
       LocalDateTime local = (LocalDateTime) v;
       List<ZoneOffset> offsets = zoneId.getRules().getValidOffsets(local);
-      if (offsets.isEmpty()) {
+      if (offsets.isEmpty() && !gap.equals("shift")) {
+        if (gap.equals("null")) {
+          return null;
+        }
         throw new MappingException(name, "column " + name + ": local time " + local
-            + " does not exist in " + zone + " (skipped by a daylight-saving change)");
+            + " does not exist in " + zone + " (skipped by a daylight-saving change; gap:"
+            + " shift or null would keep the row)");
       }
+      // In a gap, ofLocal moves the time forward by the gap's length.
       ZonedDateTime zoned = ZonedDateTime.ofLocal(local, zoneId, null);
       if (offsets.size() > 1) {
         if (ambiguous.equals("reject")) {

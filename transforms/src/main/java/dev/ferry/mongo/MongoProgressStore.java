@@ -168,6 +168,7 @@ public final class MongoProgressStore implements JobState {
       for (Document d : progress(endpoint.database(client)).find(ofJob(job, fingerprint))) {
         t.ranges++;
         t.rangesDone += d.getBoolean("done") ? 1 : 0;
+        t.rangesStarted += !d.getBoolean("done") && d.getLong("seq") > 0 ? 1 : 0;
         t.rowsRead += d.getLong("rowsRead");
         t.rowsWritten += d.getLong("rowsWritten");
         t.rowsDead += d.getLong("rowsDead");

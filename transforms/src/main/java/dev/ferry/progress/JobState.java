@@ -54,6 +54,19 @@ public interface JobState {
     return 0;
   }
 
+  /**
+   * Dead letters of (job, fingerprint) that nobody accepted: what a run's exit code weighs
+   * against maxDeadLetters. A MongoDB target has no acceptance: all of them.
+   */
+  default long openDeadLetters(String job, String fingerprint) throws Exception {
+    return deadLetters(job, fingerprint).size();
+  }
+
+  /** Dead letters of (job, fingerprint) that a person accepted ({@link DeadLetterStore}). */
+  default long acceptedDeadLetters(String job, String fingerprint) throws Exception {
+    return 0;
+  }
+
   /** Dead letters as rows of key, stage, column, error, source row (JSON) and run id. */
   List<String[]> deadLetters(String job, String fingerprint) throws Exception;
 }

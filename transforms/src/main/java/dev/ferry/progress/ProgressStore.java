@@ -19,10 +19,12 @@ import java.util.List;
 public final class ProgressStore implements JobState {
   private final JdbcEndpoint endpoint;
   private final StateTables tables;
+  private final DeadLetterStore deadLetters;
 
   public ProgressStore(JdbcEndpoint endpoint, List<String> stateSchema) {
     this.endpoint = endpoint;
     this.tables = new StateTables(endpoint.dialect(), stateSchema);
+    this.deadLetters = new DeadLetterStore(endpoint, stateSchema);
   }
 
   @Override
@@ -60,7 +62,10 @@ public final class ProgressStore implements JobState {
     String capture() throws SQLException;
   }
 
-  /** Forgets the saved plan and progress of (job, fingerprint), for a deliberate full re-copy. */
+  /**
+   * Forgets the saved plan and progress of (job, fingerprint), and its open dead letters, for a
+   * deliberate full re-copy.
+   */
   @Override
   public void forget(String job, String fingerprint) throws SQLException {
     try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
@@ -69,7 +74,18 @@ public final class ProgressStore implements JobState {
       ps.setString(1, job);
       ps.setString(2, fingerprint);
       ps.executeUpdate();
+      deadLetters.forgetOpen(c, job, fingerprint);
     }
+  }
+
+  @Override
+  public long openDeadLetters(String job, String fingerprint) throws SQLException {
+    return deadLetters.open(job, fingerprint);
+  }
+
+  @Override
+  public long acceptedDeadLetters(String job, String fingerprint) throws SQLException {
+    return deadLetters.accepted(job, fingerprint);
   }
 
   /** The work of one run: what is left, and how much of the plan was already done. */
@@ -171,6 +187,8 @@ public final class ProgressStore implements JobState {
   public static final class Totals {
     public long ranges;
     public long rangesDone;
+    /** Ranges not done with at least one chunk committed: being copied now (or interrupted). */
+    public long rangesStarted;
     public long rowsRead;
     public long rowsWritten;
     public long rowsDead;
@@ -182,7 +200,8 @@ public final class ProgressStore implements JobState {
     try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
         PreparedStatement ps = c.prepareStatement("SELECT count(*), COALESCE(SUM(CASE WHEN done"
             + " THEN 1 ELSE 0 END), 0), COALESCE(SUM(rows_read), 0), COALESCE(SUM(rows_written),"
-            + " 0), COALESCE(SUM(rows_dead), 0), COALESCE(SUM(estimated_rows), 0) FROM "
+            + " 0), COALESCE(SUM(rows_dead), 0), COALESCE(SUM(estimated_rows), 0),"
+            + " COALESCE(SUM(CASE WHEN NOT done AND seq > 0 THEN 1 ELSE 0 END), 0) FROM "
             + tables.table(StateTables.PROGRESS) + " WHERE job = ? AND fingerprint = ?")) {
       ps.setString(1, job);
       ps.setString(2, fingerprint);
@@ -195,6 +214,7 @@ public final class ProgressStore implements JobState {
         t.rowsWritten = rs.getLong(4);
         t.rowsDead = rs.getLong(5);
         t.estimatedRows = rs.getLong(6);
+        t.rangesStarted = rs.getLong(7);
         return t;
       }
     }

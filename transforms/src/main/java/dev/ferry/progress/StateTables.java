@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * The tables in the target database where ferry keeps what a restart must know: the planned
  * ranges of each job and how far each got ({@code ferry_progress}), rows that could not be moved
- * ({@code ferry_dead_letter}) and the runs themselves ({@code ferry_runs}). They live beside the
+ * ({@code ferry_dead_letter}, until a retry writes them or a person accepts them: {@link
+ * DeadLetterStore}) and the runs themselves ({@code ferry_runs}). They live beside the
  * data so that a checkpoint and the rows it vouches for commit in one transaction.
  */
 public final class StateTables {
@@ -57,7 +58,8 @@ public final class StateTables {
             + " key_hash CHAR(64) NOT NULL, stage VARCHAR(10) NOT NULL, row_key " + text
             + " NOT NULL, column_name VARCHAR(255), error " + text + " NOT NULL,"
             + " source_row " + text + " NOT NULL, run_id VARCHAR(64) NOT NULL,"
-            + " created_at " + ts + ", PRIMARY KEY (job, fingerprint, key_hash, stage))",
+            + " created_at " + ts + ", accepted_at " + ts + ", accepted_note " + text + ","
+            + " PRIMARY KEY (job, fingerprint, key_hash, stage))",
         "CREATE TABLE IF NOT EXISTS " + table(RUNS) + " ("
             + "job VARCHAR(200) NOT NULL, run_id VARCHAR(64) NOT NULL,"
             + " fingerprint VARCHAR(64) NOT NULL, kind VARCHAR(20) NOT NULL,"
@@ -73,7 +75,10 @@ public final class StateTables {
    */
   public List<String[]> addedColumns() {
     String text = dialect == Dialect.POSTGRESQL ? "TEXT" : "LONGTEXT";
-    return List.<String[]>of(new String[] {PROGRESS, "watermark", text});
+    String ts = dialect == Dialect.POSTGRESQL ? "TIMESTAMPTZ" : "TIMESTAMP(3) NULL";
+    return List.<String[]>of(new String[] {PROGRESS, "watermark", text},
+        new String[] {DEAD_LETTER, "accepted_at", ts},
+        new String[] {DEAD_LETTER, "accepted_note", text});
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.ferry.map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -92,6 +94,30 @@ class RecordMapperTest {
     RecordMapper later = RecordMapper.compile(yaml("passthrough: false\ncolumns:\n"
         + "  - {name: seen, fromZone: Europe/Berlin, ambiguous: later}"), SOURCE);
     assertEquals(OffsetDateTime.parse("2024-10-27T01:30Z"), map(later, "2024-10-27T02:30"));
+  }
+
+  @Test
+  void aLocalTimeInADaylightSavingGapFollowsTheGapPolicy() throws Exception {
+    // shift: forward by the gap's length, as ZonedDateTime.ofLocal does: 02:30 is 03:30 CEST.
+    RecordMapper shift = RecordMapper.compile(yaml("passthrough: false\ncolumns:\n"
+        + "  - {name: seen, fromZone: Europe/Berlin, gap: shift}"), SOURCE);
+    assertEquals(OffsetDateTime.parse("2024-03-31T01:30Z"), map(shift, "2024-03-31T02:30"));
+    assertEquals(OffsetDateTime.parse("2024-07-15T10:00Z"), map(shift, "2024-07-15T12:00"));
+    RecordMapper toNull = RecordMapper.compile(yaml("passthrough: false\ncolumns:\n"
+        + "  - {name: seen, fromZone: Europe/Berlin, gap: \"null\"}"), SOURCE);
+    assertNull(map(toNull, "2024-03-31T02:30"));
+    RecordMapper reject = RecordMapper.compile(yaml("passthrough: false\ncolumns:\n"
+        + "  - {name: seen, fromZone: Europe/Berlin, gap: reject}"), SOURCE);
+    assertThrows(MappingException.class, () -> map(reject, "2024-03-31T02:30"));
+    IllegalArgumentException wrong = assertThrows(IllegalArgumentException.class,
+        () -> RecordMapper.compile(yaml("columns:\n"
+            + "  - {name: seen, fromZone: Europe/Berlin, gap: skip}"), SOURCE));
+    assertTrue(wrong.getMessage().contains("gap must be shift, reject or null"),
+        wrong.getMessage());
+    // Unset, the policy leaves the mapping's fingerprint as it was (saved plans resume).
+    String unset = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(
+        yaml("columns:\n  - {name: seen, fromZone: Europe/Berlin}"));
+    assertFalse(unset.contains("\"gap\""), unset);
   }
 
   private static Object map(RecordMapper m, String local) throws MappingException {

@@ -87,24 +87,32 @@ public final class BackfillPipeline {
 
     @Override
     public Prepared prepare(BackfillConfig config) throws SQLException {
-      Prepared p = prepareSource(config);
-      Enrichments.plan(config, p);
-      if (config.mongo.targetEndpoint != null) {
-        p.collectionTarget = MongoBackfill.describeTarget(config, p);
-        return p;
-      }
-      if (config.createTarget) {
-        TargetCreation.ensure(config, p);
-      }
-      p.target = describeTarget(config, p);
-      try {
-        p.target.requireUniqueKey(config.target);
-      } catch (IllegalArgumentException e) {
-        throw new SpecException(config.origin, "target.key", e.getMessage());
-      }
-      return p;
+      return prepareCopy(config);
     }
   };
+
+  /**
+   * The backfill's own preparation: source, mapping, lookups and target, checked; the target
+   * table created first when asked. A retry of dead letters writes through the same steps.
+   */
+  public static Prepared prepareCopy(BackfillConfig config) throws SQLException {
+    Prepared p = prepareSource(config);
+    Enrichments.plan(config, p);
+    if (config.mongo.targetEndpoint != null) {
+      p.collectionTarget = MongoBackfill.describeTarget(config, p);
+      return p;
+    }
+    if (config.createTarget) {
+      TargetCreation.ensure(config, p);
+    }
+    p.target = describeTarget(config, p);
+    try {
+      p.target.requireUniqueKey(config.target);
+    } catch (IllegalArgumentException e) {
+      throw new SpecException(config.origin, "target.key", e.getMessage());
+    }
+    return p;
+  }
 
   public static RunSummary run(BackfillOptions options, Secrets secrets, Variant variant) {
     BackfillConfig config;

@@ -6,6 +6,7 @@ import dev.ferry.mongo.MongoProgressStore;
 import dev.ferry.mongo.ReadCollection;
 import dev.ferry.mongo.UpsertDocuments;
 import dev.ferry.pipelines.backfill.BackfillPipeline.Prepared;
+import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.mongo.MongoBackfill;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRangePlanner;
@@ -185,7 +186,7 @@ final class BackfillRun {
       return;
     }
     summary.status = "failed";
-    summary.exitCode = RunSummary.EXIT_FAILED;
+    summary.exitCode = ExitCodes.forFailure(e);
     summary.error = describe(e);
     if (started) {
       try {
@@ -350,7 +351,10 @@ final class BackfillRun {
     summary.status = finalStatus;
     summary.exitCode = finalStatus.equals("succeeded") ? RunSummary.EXIT_OK
         : RunSummary.EXIT_FAILED;
-    if (finalStatus.equals("succeeded") && totals.rowsDead > config.maxDeadLetters) {
+    // Accepted dead letters and those a retry wrote no longer count against the limit.
+    summary.deadLettersOpen = store.openDeadLetters(config.job, summary.fingerprint);
+    summary.deadLettersAccepted = store.acceptedDeadLetters(config.job, summary.fingerprint);
+    if (finalStatus.equals("succeeded") && summary.deadLettersOpen > config.maxDeadLetters) {
       summary.exitCode = RunSummary.EXIT_TOO_MANY_DEAD_LETTERS;
       summary.status = "too-many-dead-letters";
     }
@@ -361,8 +365,8 @@ final class BackfillRun {
     // rows they count, including any whose chunk commits were asynchronous.
     summary.rowsCommitted = totals.rowsWritten - writtenBefore;
     if (config.deadLetterFile != null) {
-      DeadLetterExport.write(store, config.job, summary.fingerprint,
-          Path.of(config.deadLetterFile));
+      DeadLetterFile.write(Path.of(config.deadLetterFile), config.job,
+          store.deadLetters(config.job, summary.fingerprint));
     }
   }
 

@@ -68,9 +68,12 @@ final class ProgressReporter implements AutoCloseable {
     long remaining = Math.max(0, t.estimatedRows - t.rowsRead);
     String eta = rowsPerSecond > 0 ? format(Duration.ofSeconds((long) (remaining
         / rowsPerSecond))) : "unknown";
-    return String.format("[%s%s] %3.0f%% | ranges %,d/%,d | read %,d of ~%,d, written %,d,"
+    // Ranges of equal size read in parallel all finish near the end; the running ones show
+    // that the others are under way.
+    String running = t.rangesStarted > 0 ? String.format(" (%,d running)", t.rangesStarted) : "";
+    return String.format("[%s%s] %3.0f%% | ranges %,d/%,d%s | read %,d of ~%,d, written %,d,"
         + " dead-lettered %,d | %,.0f rows/s | ETA %s", "#".repeat(filled),
-        "-".repeat(BAR - filled), share * 100, t.rangesDone, t.ranges, t.rowsRead,
+        "-".repeat(BAR - filled), share * 100, t.rangesDone, t.ranges, running, t.rowsRead,
         t.estimatedRows, t.rowsWritten, t.rowsDead, rowsPerSecond, eta);
   }
 

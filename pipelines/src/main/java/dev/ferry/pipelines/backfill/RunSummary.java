@@ -2,6 +2,7 @@ package dev.ferry.pipelines.backfill;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.report.html.ReportPages;
 import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
@@ -9,11 +10,11 @@ import java.io.IOException;
 /** What a backfill run did, for the console and (as JSON) for schedulers. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class RunSummary {
-  /** Process exit codes; documented in the README. */
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_INVALID_SPEC = 2;
-  public static final int EXIT_TOO_MANY_DEAD_LETTERS = 3;
+  /** Process exit codes, those of every command ({@link ExitCodes}). */
+  public static final int EXIT_OK = ExitCodes.OK;
+  public static final int EXIT_FAILED = ExitCodes.FAILED;
+  public static final int EXIT_INVALID_SPEC = ExitCodes.INVALID;
+  public static final int EXIT_TOO_MANY_DEAD_LETTERS = ExitCodes.TOO_MANY_DEAD_LETTERS;
 
   @JsonProperty public String job;
   @JsonProperty public String runId;
@@ -44,6 +45,10 @@ public final class RunSummary {
   @JsonProperty public long jobRowsRead;
   @JsonProperty public long jobRowsWritten;
   @JsonProperty public long jobRowsDeadLettered;
+  /** Dead letters of the job nobody accepted and no retry wrote: what exit code 3 counts. */
+  @JsonProperty public long deadLettersOpen;
+  /** Dead letters accepted with {@code ferry deadletters accept}. */
+  @JsonProperty public long deadLettersAccepted;
   @JsonProperty public long maxDeadLetters;
   @JsonProperty public String deadLetterTable;
   @JsonProperty public double seconds;
@@ -84,15 +89,23 @@ public final class RunSummary {
       sb.append(String.format("  whole job     %,d read, %,d written, %,d dead-lettered%n",
           jobRowsRead, jobRowsWritten, jobRowsDeadLettered));
     }
-    if (jobRowsDeadLettered > 0) {
-      sb.append(String.format("  dead letters  in %s (limit %d)%n", deadLetterTable,
-          maxDeadLetters));
+    if (jobRowsDeadLettered > 0 || deadLettersOpen + deadLettersAccepted > 0) {
+      sb.append(String.format("  dead letters  %,d open, %,d accepted, in %s (limit %d open;"
+          + " see ferry deadletters list)%n", deadLettersOpen, deadLettersAccepted,
+          deadLetterTable, maxDeadLetters));
     }
     if (watermark != null) {
-      sb.append(String.format("  watermark     %s (next catch-up: --since=last)%n", watermark));
+      // Only a successful run records its watermark; --since=last would not start from this one.
+      sb.append(String.format("  watermark     %s (%s)%n", watermark, succeeded
+          ? "next catch-up: --since=last" : "not recorded: the run did not finish; resume with"
+          + " the same command"));
     }
     if (error != null) {
       sb.append(String.format("  error         %s%n", error));
+    }
+    if (exitCode == ExitCodes.AUTHENTICATION) {
+      sb.append(String.format("  login refused a database refused the user or password: fix"
+          + " them; retrying will not help%n"));
     }
     sb.append(String.format("  exit code     %d%n", exitCode));
     return sb.toString();

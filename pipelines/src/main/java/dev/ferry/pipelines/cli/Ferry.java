@@ -1,5 +1,6 @@
 package dev.ferry.pipelines.cli;
 
+import dev.ferry.pipelines.backfill.BackfillOptions;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.reconcile.ReconcilePipeline;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
+import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * The {@code ferry} command: {@code ferry <command> [--flag=value ...]}. Each command is a job
@@ -20,19 +22,22 @@ public final class Ferry {
 
   static {
     COMMANDS.put("backfill", new Command("copy a table in resumable key ranges",
-        args -> BackfillPipeline.run(args).exitCode));
+        BackfillOptions.class, args -> BackfillPipeline.run(args).exitCode));
     COMMANDS.put("fill", new Command("fill a column of a table in place where it is NULL",
-        args -> dev.ferry.pipelines.fill.FillPipeline.run(args).exitCode));
+        dev.ferry.pipelines.fill.FillOptions.class, args -> dev.ferry.pipelines.fill.FillPipeline.run(args).exitCode));
     COMMANDS.put("reconcile", new Command("prove the target holds exactly the source",
-        args -> ReconcilePipeline.run(args).exitCode));
+        dev.ferry.pipelines.reconcile.ReconcileOptions.class, args -> ReconcilePipeline.run(args).exitCode));
     COMMANDS.put("profile", new Command("profile a source table: columns, size, growth, findings",
-        args -> dev.ferry.pipelines.profile.ProfilePipeline.run(args).exitCode, true));
+        dev.ferry.pipelines.profile.ProfileOptions.class, args -> dev.ferry.pipelines.profile.ProfilePipeline.run(args).exitCode, true));
     COMMANDS.put("dryrun", new Command("copy ~1% of the ranges, time it, extrapolate the full run",
-        args -> dev.ferry.pipelines.dryrun.DryRunPipeline.run(args).exitCode));
+        dev.ferry.pipelines.dryrun.DryRunOptions.class, args -> dev.ferry.pipelines.dryrun.DryRunPipeline.run(args).exitCode));
     COMMANDS.put("plan", new Command("show what migrate would do: load order, DDL, mappings",
-        args -> dev.ferry.pipelines.migrate.PlanCommand.run(args).exitCode));
+        dev.ferry.pipelines.migrate.MigrateOptions.class, args -> dev.ferry.pipelines.migrate.PlanCommand.run(args).exitCode));
+    COMMANDS.put("deadletters", new Command("list, retry or accept a job's dead letters:"
+        + " ferry deadletters list|retry|accept",
+        dev.ferry.pipelines.deadletters.DeadLettersOptions.class, args -> dev.ferry.pipelines.deadletters.DeadLettersCommand.run(args).exitCode));
     COMMANDS.put("migrate", new Command("move a whole MySQL database to PostgreSQL, resumably",
-        args -> dev.ferry.pipelines.migrate.MigrateCommand.run(args).exitCode));
+        dev.ferry.pipelines.migrate.MigrateOptions.class, args -> dev.ferry.pipelines.migrate.MigrateCommand.run(args).exitCode));
   }
 
   private Ferry() {}
@@ -40,16 +45,21 @@ public final class Ferry {
   /** One subcommand: what it does and how to run it. */
   private static final class Command {
     final String description;
+    /** Its flags, for {@code --help}. */
+    final Class<? extends PipelineOptions> options;
     final ToIntFunction<String[]> main;
     /** Whether its workers mostly compute in the JVM; see {@link RunnerDefaults}. */
     final boolean computeBound;
 
-    Command(String description, ToIntFunction<String[]> main) {
-      this(description, main, false);
+    Command(String description, Class<? extends PipelineOptions> options,
+        ToIntFunction<String[]> main) {
+      this(description, options, main, false);
     }
 
-    Command(String description, ToIntFunction<String[]> main, boolean computeBound) {
+    Command(String description, Class<? extends PipelineOptions> options,
+        ToIntFunction<String[]> main, boolean computeBound) {
       this.description = description;
+      this.options = options;
       this.main = main;
       this.computeBound = computeBound;
     }
@@ -70,6 +80,11 @@ public final class Ferry {
     if (command == null) {
       System.err.println("unknown command '" + args[0] + "'\n\n" + usage());
       return 2;
+    }
+    if (Arrays.asList(args).subList(1, args.length).stream()
+        .anyMatch(a -> a.equals("--help") || a.equals("help"))) {
+      System.out.println(CommandHelp.of(args[0], command.description, command.options));
+      return 0;
     }
     String[] rest = RunnerDefaults.apply(Arrays.copyOfRange(args, 1, args.length),
         command.computeBound);
@@ -100,8 +115,7 @@ public final class Ferry {
     StringBuilder sb = new StringBuilder("usage: ferry <command> --spec=job.yaml [--flag=value ...]"
         + "\n\ncommands:\n");
     COMMANDS.forEach((name, c) -> sb.append(String.format("  %-10s %s%n", name, c.description)));
-    sb.append("\nflags of a command: ferry <command> --help=<OptionsInterface>, e.g."
-        + " --help=dev.ferry.pipelines.backfill.BackfillOptions");
+    sb.append("\nflags of a command: ferry <command> --help");
     return sb.toString();
   }
 }

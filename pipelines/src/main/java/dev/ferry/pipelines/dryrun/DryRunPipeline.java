@@ -3,6 +3,8 @@ package dev.ferry.pipelines.dryrun;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
+import dev.ferry.pipelines.backfill.Counters;
+import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
@@ -27,9 +29,6 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,13 +96,13 @@ public final class DryRunPipeline {
       if (options.getMonths() < 0) {
         throw new SpecException(config.origin, "months", "must not be negative");
       }
-      new DryRun(options, config, every, report).execute();
+      new DryRun(options, config, every, report, start).execute();
       report.status = "succeeded";
       report.exitCode = DryRunReport.EXIT_OK;
     } catch (SpecException e) {
       fail(report, DryRunReport.EXIT_INVALID_SPEC, "invalid", e.getMessage());
     } catch (Exception e) {
-      fail(report, DryRunReport.EXIT_FAILED, "failed", config == null ? e.getMessage()
+      fail(report, ExitCodes.forFailure(e), "failed", config == null ? e.getMessage()
           : Failures.describe(e, config.source, config.target));
     }
     return finish(report, options.getReport(), start);
@@ -140,8 +139,12 @@ public final class DryRunPipeline {
     private final DryRunReport report;
     private final String job;
     private final String runId;
+    /** When the command started, as the backfill's summary times itself. */
+    private final long startNanos;
 
-    DryRun(DryRunOptions options, BackfillConfig config, int every, DryRunReport report) {
+    DryRun(DryRunOptions options, BackfillConfig config, int every, DryRunReport report,
+        long startNanos) {
+      this.startNanos = startNanos;
       this.options = options;
       this.config = config;
       this.every = every;
@@ -173,12 +176,19 @@ public final class DryRunPipeline {
       store.ensureTables();
 
       long planStart = System.nanoTime();
-      SampledRanges sample = SampledRanges.choose(plan(p), every);
+      List<KeyRange> planned = plan(p);
+      int width = SampledRanges.width(planned, every, config.partitions, config.batchSize);
+      SampledRanges sample = SampledRanges.choose(planned, every, width);
       report.planSeconds = (System.nanoTime() - planStart) / 1e9;
       report.rangesPlanned = sample.planned.size();
       report.rangesSampled = sample.sampled.size();
-      report.samplePercent = 100.0 / every;
       report.rowsInTable = sample.plannedRows();
+      report.samplePercent = 100.0 * width / every;
+      if (width > 1) {
+        report.notes.add(String.format("sampled %.1f%% instead of %.1f%%: at %.1f%% each sampled"
+            + " range would hold a few rows, and the per-chunk cost would be read as per-row"
+            + " cost", report.samplePercent, 100.0 / every, 100.0 / every));
+      }
       store.forget(job, FINGERPRINT);
       List<RangeTask> sampled = store.planOrResume(job, FINGERPRINT, () -> sample.sampled)
           .pending;
@@ -188,7 +198,11 @@ public final class DryRunPipeline {
       sample.empty.forEach(r -> empty.add(RangeTask.fresh(r)));
 
       TableSize before = TableSize.of(config.target, table.name());
+      // Up to its first pipeline the dry run does what a backfill does first (read the spec,
+      // connect, describe both tables, plan, set up state): the backfill's setup time.
+      report.setupSeconds = (System.nanoTime() - startNanos) / 1e9;
       Measured warm = copy(p, table, stateSchema, warmup, WARMUP_FINGERPRINT);
+      report.warmupSeconds = warm.seconds;
       // Empty runs before and after the timed sample; the faster one is the fixed cost.
       Measured fixedBefore = copy(p, table, stateSchema, empty, FIXED_COST_FINGERPRINT);
       Measured measured = copy(p, table, stateSchema, sampled, FINGERPRINT);
@@ -251,13 +265,22 @@ public final class DryRunPipeline {
       a.add(String.format("the full run reads %d ranges in parallel like the sample did (every"
           + " %d-th of %d planned ranges), on the same runner, machine and flags",
           report.rangesSampled, every, report.rangesPlanned));
+      a.add(String.format("a run's time is a fixed cost plus a time per row, and chunk commits"
+          + " weigh per row as in the full run: the sampled ranges hold about %,d rows each"
+          + " (batchSize %d), the full run's %,d", report.rangesSampled == 0 ? 0
+              : report.rowsRead / report.rangesSampled, config.batchSize,
+          report.rowsInTable / Math.max(1, config.partitions)));
       a.add("time per row is the sample's, timed after a warm-up sample of the neighbouring"
           + " ranges: the sampled ranges, spread evenly over the key space, hold rows like the"
           + " rest (wide or skewed rows elsewhere make it longer)");
       a.add(String.format("fixed cost per run (pipeline start, a connection, query and"
-          + " checkpoint per range) is %.2f s, measured on %d empty ranges; planning took"
-          + " %.2f s; a fresh JVM adds its own start-up", report.fixedSeconds,
-          report.rangesSampled, report.planSeconds));
+          + " checkpoint per range) is %.2f s, measured on %d empty ranges", report.fixedSeconds,
+          report.rangesSampled));
+      a.add(String.format("the backfill runs in a fresh JVM, like this dry run: its setup"
+          + " (spec, connections, planning) takes this run's %.2f s, and its first pipeline"
+          + " the warm-up's extra start-up (class loading, compilation), measured at the"
+          + " warm-up; creating the target table (--createTarget) is not included",
+          report.setupSeconds));
       a.add("the target grows by the sample's bytes per row, indexes included; small samples"
           + " overstate it by page and extent granularity (MySQL allocates in 16 KiB pages"
           + " and 1 MiB extents)");
@@ -298,20 +321,10 @@ public final class DryRunPipeline {
       if (state != PipelineResult.State.DONE) {
         throw new IllegalStateException("the dry run's pipeline ended " + state);
       }
-      m.rowsRead = counter(result, ReadRanges.class, "rowsRead");
-      m.rowsWritten = counter(result, WriteChunks.class, "rowsWritten");
-      m.rowsDeadLettered = counter(result, WriteChunks.class, "rowsDeadLettered");
+      m.rowsRead = Counters.total(result, ReadRanges.class, "rowsRead");
+      m.rowsWritten = Counters.total(result, WriteChunks.class, "rowsWritten");
+      m.rowsDeadLettered = Counters.total(result, WriteChunks.class, "rowsDeadLettered");
       return m;
-    }
-
-    private static long counter(PipelineResult result, Class<?> namespace, String name) {
-      long total = 0;
-      for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
-          .addNameFilter(MetricNameFilter.named(namespace, name)).build()).getCounters()) {
-        Long v = c.getAttempted();
-        total += v == null ? 0 : v;
-      }
-      return total;
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.ferry.pipelines.dryrun;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.profile.ProfileReport;
 import dev.ferry.profile.Growth;
 import dev.ferry.pipelines.report.html.ReportPages;
@@ -20,9 +21,9 @@ import java.util.Locale;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class DryRunReport {
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_INVALID_SPEC = 2;
+  public static final int EXIT_OK = ExitCodes.OK;
+  public static final int EXIT_FAILED = ExitCodes.FAILED;
+  public static final int EXIT_INVALID_SPEC = ExitCodes.INVALID;
   /** Mean days per month, for growth over months. */
   static final double DAYS_PER_MONTH = 365.25 / 12;
 
@@ -42,6 +43,12 @@ public final class DryRunReport {
   /** Rows written by the untimed warm-up sample (they count for the target size). */
   @JsonProperty public long warmupRows;
   @JsonProperty public double planSeconds;
+  /** From the command's start to its first pipeline: spec, connections, planning, state. */
+  @JsonProperty public double setupSeconds;
+  /** The untimed warm-up sample's pipeline: it pays the JVM's start-up, as a backfill does. */
+  @JsonProperty public double warmupSeconds;
+  /** What the warm-up took beyond a warm run of its rows: a fresh JVM's start-up. */
+  @JsonProperty public double startUpSeconds;
   @JsonProperty public double sampleSeconds;
   @JsonProperty public double fixedSeconds;
   @JsonProperty public Double rowsPerSecond;
@@ -56,17 +63,23 @@ public final class DryRunReport {
   @JsonProperty public double seconds;
 
   /**
-   * Fills the estimates from the measurements: full time = planning + fixed + (sample − fixed)
-   * × rows in table / rows sampled; target bytes = bytes per written row × rows in table, and
-   * after {@code months} at the last 30 days' growth.
+   * Fills the estimates from the measurements: full time = setup + start-up + fixed + (sample −
+   * fixed) × rows in table / rows sampled, where start-up is what the warm-up took beyond a warm
+   * run of its rows (a fresh JVM's class loading and compilation, which the backfill pays too);
+   * target bytes = bytes per written row × rows in table, and after {@code months} at the last
+   * 30 days' growth.
    */
   void extrapolate() {
     double rowSeconds = Math.max(0, sampleSeconds - fixedSeconds);
+    double perRow = rowsRead > 0 ? rowSeconds / rowsRead : 0;
+    startUpSeconds = warmupRows > 0
+        ? Math.max(0, warmupSeconds - fixedSeconds - perRow * warmupRows) : 0;
+    double before = Math.max(setupSeconds, planSeconds) + startUpSeconds + fixedSeconds;
     if (rowsRead > 0) {
       rowsPerSecond = rowSeconds > 0 ? rowsRead / rowSeconds : null;
-      estimatedSeconds = planSeconds + fixedSeconds + rowSeconds * rowsInTable / rowsRead;
+      estimatedSeconds = before + perRow * rowsInTable;
     } else if (rowsInTable == 0) {
-      estimatedSeconds = planSeconds + fixedSeconds;
+      estimatedSeconds = before;
     } else {
       notes.add("the sampled ranges held no rows: no time per row to extrapolate from");
     }
@@ -98,13 +111,15 @@ public final class DryRunReport {
       line(sb, "warm-up", String.format("%,d rows of the neighbouring ranges, written first and"
           + " not timed", warmupRows));
       line(sb, "timing", String.format("sample %.2f s, fixed cost %.2f s (same pipeline over"
-          + " %d empty ranges), planning %.2f s", sampleSeconds, fixedSeconds, rangesSampled,
-          planSeconds));
+          + " %d empty ranges), warm-up %.2f s, setup %.2f s (planning %.2f s)", sampleSeconds,
+          fixedSeconds, rangesSampled, warmupSeconds, setupSeconds, planSeconds));
     }
     if (estimatedSeconds != null) {
       line(sb, "estimate", String.format("full table of %,d rows: %s%s", rowsInTable,
           duration(estimatedSeconds), rowsPerSecond == null ? ""
-              : String.format(" (%,.0f rows/s after the fixed cost)", rowsPerSecond)));
+              : String.format(" = setup %.1f s + start-up %.1f s + fixed %.1f s + rows at"
+                  + " %,.0f rows/s", Math.max(setupSeconds, planSeconds), startUpSeconds,
+                  fixedSeconds, rowsPerSecond)));
     }
     if (estimatedTargetBytes != null) {
       line(sb, "target size", String.format("%s for the full table (%,.0f bytes/row measured)",

@@ -43,21 +43,31 @@ final class SampledRanges {
   }
 
   static SampledRanges choose(List<KeyRange> planned, int every) {
+    return choose(planned, every, 1);
+  }
+
+  /**
+   * Like {@link #choose(List, int)}, with each sampled range made of {@code width} consecutive
+   * planned ranges (1 to {@code every}) and its warm-up of up to a quarter as many.
+   */
+  static SampledRanges choose(List<KeyRange> planned, int every, int width) {
     List<KeyRange> keyed = new ArrayList<>();
     for (KeyRange r : planned) {
       if (!r.nullKeys()) {
         keyed.add(r);
       }
     }
+    int k = Math.max(1, Math.min(width, every));
+    int w = Math.min(every - k, Math.max(1, k / 4));
     List<KeyRange> sampled = new ArrayList<>();
     List<KeyRange> warmup = new ArrayList<>();
     List<KeyRange> empty = new ArrayList<>();
-    int offset = Math.min(every / 2, keyed.size() - 1);
+    int offset = Math.min(Math.max(every / 2, w), keyed.size() - 1);
     for (int i = Math.max(0, offset); i < keyed.size(); i += every) {
-      KeyRange r = keyed.get(i);
+      KeyRange r = merged(keyed, i, Math.min(keyed.size(), i + k));
       sampled.add(r);
-      if (every > 1 && i > 0) {
-        warmup.add(keyed.get(i - 1));
+      if (w > 0 && i > 0) {
+        warmup.add(merged(keyed, Math.max(0, i - w), i));
       }
       Object[] bound = r.lower() != null ? r.lower() : r.upper();
       if (bound != null) {
@@ -66,6 +76,36 @@ final class SampledRanges {
       }
     }
     return new SampledRanges(every, List.copyOf(planned), sampled, warmup, empty);
+  }
+
+  /**
+   * How many consecutive planned ranges each sampled range takes so that it holds about one
+   * full chunk ({@code batchSize} rows), or as many rows as a range of the full job when that
+   * is fewer. A run's time goes partly per row and partly per chunk (a write transaction and a
+   * checkpoint); a sample whose ranges hold a few rows each has a chunk every few rows and
+   * overstates the time per row (3.5× on a 50,000-row table: 68 s estimated, 19.5 s taken).
+   */
+  static int width(List<KeyRange> planned, int every, int partitions, int batchSize) {
+    long rows = planned.stream().mapToLong(KeyRange::estimatedRows).sum();
+    if (planned.isEmpty() || rows == 0) {
+      return 1;
+    }
+    double perPlannedRange = (double) rows / planned.size();
+    double needed = Math.min(batchSize, (double) rows / partitions);
+    return (int) Math.max(1, Math.min(every, Math.ceil(needed / perPlannedRange)));
+  }
+
+  /** Planned ranges {@code from} (inclusive) to {@code to} (exclusive) as one range. */
+  private static KeyRange merged(List<KeyRange> keyed, int from, int to) {
+    if (to - from == 1) {
+      return keyed.get(from);
+    }
+    long rows = 0;
+    for (KeyRange r : keyed.subList(from, to)) {
+      rows += r.estimatedRows();
+    }
+    return KeyRange.between(keyed.get(from).index(), keyed.get(from).lower(),
+        keyed.get(to - 1).upper(), rows);
   }
 
   /** Rows the planner counted in the whole table, NULL keys included. */

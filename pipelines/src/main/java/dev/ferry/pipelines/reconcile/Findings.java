@@ -39,6 +39,11 @@ final class Findings {
     this.canonicalizer = canonicalizer;
   }
 
+  /** The same listing of other outcomes (a subset of these), in the same order. */
+  Findings with(List<KeyOutcome> outcomes) {
+    return new Findings(outcomes, canonicalizer);
+  }
+
   List<KeyOutcome> all() {
     return sorted;
   }

@@ -1,6 +1,7 @@
 package dev.ferry.pipelines.reconcile;
 
 import dev.ferry.pipelines.backfill.BackfillConfig;
+import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.reconcile.BucketComparison;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
  *     --fastPath --report=reconcile.json
  * </pre>
  *
- * Exit codes: 0 no differences beyond the tolerance, 1 failed, 2 invalid spec or flags, 4
- * differences beyond the tolerance.
+ * Exit codes ({@link ExitCodes}): 0 no differences beyond the tolerance, 1 failed, 2 invalid
+ * spec or flags, 4 differences beyond the tolerance, 5 a database refused the login.
  */
 public final class ReconcilePipeline {
   private static final Logger LOG = LoggerFactory.getLogger(ReconcilePipeline.class);
@@ -84,7 +85,7 @@ public final class ReconcilePipeline {
       invalid(report, e.getMessage());
     } catch (Exception e) {
       report.status = "failed";
-      report.exitCode = ReconcileReport.EXIT_FAILED;
+      report.exitCode = ExitCodes.forFailure(e);
       report.error = describe(e, config);
     }
     report.seconds = (System.nanoTime() - start) / 1e9;
@@ -193,7 +194,8 @@ public final class ReconcilePipeline {
           check.apply(buckets != null ? buckets : check.checksums(), results, report,
               config.job);
         }
-        Findings findings = new Findings(results.differences, setup.canonicalizer);
+        Findings findings = DeadLetterMatch.read(config).apply(
+            new Findings(results.differences, setup.canonicalizer), report);
         Verdict.summarize(report, settings, results.facts, findings);
         if (settings.differencesFile != null) {
           findings.writeDifferences(settings.differencesFile);

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ferry.pipelines.backfill.RunSummary;
+import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.report.html.ReportPages;
 import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
@@ -21,14 +21,15 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"job", "status", "exitCode", "error", "notice", "source", "target", "method",
     "rowHashes", "fastPath", "rules", "rows", "counts", "differences", "differenceRate", "tolerance",
-    "mismatchesByColumn", "sourceRowsRejectedByMapping", "sample", "examples", "differencesFile",
+    "mismatchesByColumn", "sourceRowsRejectedByMapping", "missingRejectedByMapping",
+    "missingDeadLettered", "accepted", "sample", "examples", "differencesFile",
     "repair", "serverCheck"})
 public final class ReconcileReport {
-  /** Exit codes: those of the backfill, and one for differences beyond the tolerance. */
-  public static final int EXIT_OK = RunSummary.EXIT_OK;
-  public static final int EXIT_FAILED = RunSummary.EXIT_FAILED;
-  public static final int EXIT_INVALID_SPEC = RunSummary.EXIT_INVALID_SPEC;
-  public static final int EXIT_DIFFERENCES = 4;
+  /** Exit codes: those of every command ({@link ExitCodes}). */
+  public static final int EXIT_OK = ExitCodes.OK;
+  public static final int EXIT_FAILED = ExitCodes.FAILED;
+  public static final int EXIT_INVALID_SPEC = ExitCodes.INVALID;
+  public static final int EXIT_DIFFERENCES = ExitCodes.DIFFERENCES;
 
   @JsonProperty public String job;
   /** ok, differences (beyond the tolerance), failed or invalid. */
@@ -56,6 +57,15 @@ public final class ReconcileReport {
   @JsonProperty public Double tolerance;
   @JsonProperty public Map<String, Long> mismatchesByColumn;
   @JsonProperty public Long sourceRowsRejectedByMapping;
+  /** Missing keys whose source row the mapping rejects (as the backfill's dead letters say). */
+  @JsonProperty public Long missingRejectedByMapping;
+  /** Missing keys, not rejected by the mapping, with an open dead letter of the job. */
+  @JsonProperty public Long missingDeadLettered;
+  /**
+   * Keys missing from the target whose dead letters a person accepted ({@code ferry deadletters
+   * accept}): listed under counts as {@code accepted}, not counted as differences.
+   */
+  @JsonProperty public Long accepted;
   @JsonProperty public Sample sample;
   /** The first keys of each class (in key order) with both sides' values. */
   @JsonProperty public Map<String, List<JsonNode>> examples;
@@ -211,6 +221,19 @@ public final class ReconcileReport {
         : text.substring(0, CONSOLE_VALUE_CHARS - 1) + "…";
   }
 
+  /** Why rows are missing, when the job's dead letters or the mapping say so. */
+  private String missingDetail() {
+    List<String> parts = new ArrayList<>();
+    if (missingRejectedByMapping != null) {
+      parts.add(String.format("%,d rejected by the mapping", missingRejectedByMapping));
+    }
+    if (missingDeadLettered != null) {
+      parts.add(String.format("%,d dead-lettered", missingDeadLettered));
+    }
+    return parts.isEmpty() ? "" : "  (of which " + String.join(", ", parts)
+        + ": ferry deadletters list)";
+  }
+
   /** The human summary printed at the end of a run. */
   public String toConsole() {
     StringBuilder sb = new StringBuilder();
@@ -244,7 +267,10 @@ public final class ReconcileReport {
     if (counts != null) {
       for (Map.Entry<String, Long> e : counts.entrySet()) {
         String detail = e.getKey().equals("mismatched") && mismatchesByColumn != null
-            && !mismatchesByColumn.isEmpty() ? "  " + mismatchesByColumn : "";
+            && !mismatchesByColumn.isEmpty() ? "  " + mismatchesByColumn
+            : e.getKey().equals("missing") ? missingDetail()
+            : e.getKey().equals("accepted") ? "  (dead letters accepted with ferry deadletters"
+                + " accept: no difference)" : "";
         sb.append(String.format("  %-13s %,d%s%n", e.getKey(), e.getValue(), detail));
       }
     }

@@ -2,6 +2,7 @@ package dev.ferry.pipelines.reconcile;
 
 import dev.ferry.map.MapChunks;
 import dev.ferry.pipelines.backfill.BackfillConfig;
+import dev.ferry.pipelines.backfill.Counters;
 import dev.ferry.progress.ProgressStore;
 import dev.ferry.reconcile.KeyLookup;
 import dev.ferry.reconcile.KeyOutcome;
@@ -20,9 +21,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Reshuffle;
@@ -164,17 +162,8 @@ final class Repairs {
             .withStateSchema(config.stateSchema));
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
-    report.rowsWritten = counter(result, "rowsWritten");
-    report.rowsDeadLettered = counter(result, "rowsDeadLettered");
-  }
-
-  private static long counter(PipelineResult result, String name) {
-    long total = 0;
-    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(WriteChunks.class, name)).build()).getCounters()) {
-      Long v = c.getAttempted();
-      total += v == null ? 0 : v;
-    }
-    return total;
+    report.rowsWritten = Counters.total(result, WriteChunks.class, "rowsWritten");
+    report.rowsDeadLettered = Counters.total(result, WriteChunks.class,
+        "rowsDeadLettered");
   }
 }

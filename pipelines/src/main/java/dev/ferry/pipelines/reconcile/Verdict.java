@@ -26,6 +26,9 @@ final class Verdict {
           : found.getOrDefault(c, 0L);
       counts.put(c.label(), n);
     }
+    if (report.accepted != null) {
+      counts.put("accepted", report.accepted);
+    }
     report.counts = counts;
     long differences = findings.all().size();
     report.differences = differences;

@@ -2,7 +2,12 @@ package dev.ferry.pipelines.backfill;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.plan.KeyRange;
 import dev.ferry.progress.ProgressStore;
+import dev.ferry.testing.EmbeddedDatabases;
+import dev.ferry.testing.TestDatabase;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProgressLineTest {
@@ -32,5 +37,28 @@ class ProgressLineTest {
     assertEquals("[####################] 100% | ranges 8/8 | read 120,000 of ~100,000, written"
         + " 119,998, dead-lettered 2 | 2,000 rows/s | ETA 0:00:00",
         ProgressReporter.line(totals(8, 8, 120_000, 100_000), 2000));
+  }
+
+  @Test
+  void rangesAreCountedAsTheyFinishAndTheRunningOnesShown() throws Exception {
+    TestDatabase db = EmbeddedDatabases.newPostgres();
+    ProgressStore store = new ProgressStore(new JdbcEndpoint(db.jdbcUrl(), db.user(),
+        db.password()), List.of("ferry"));
+    store.ensureTables();
+    store.planOrResume("job", "fp", () -> List.of(
+        KeyRange.between(0, null, new Object[] {100L}, 100),
+        KeyRange.between(1, new Object[] {100L}, new Object[] {200L}, 100),
+        KeyRange.between(2, new Object[] {200L}, null, 100)));
+    // Range 0 finished, range 1 has its first chunk in, range 2 has not started.
+    db.execute("UPDATE ferry.ferry_progress SET seq = 3, done = true, rows_read = 100,"
+        + " rows_written = 100 WHERE range_index = 0",
+        "UPDATE ferry.ferry_progress SET seq = 1, rows_read = 40, rows_written = 40"
+        + " WHERE range_index = 1");
+    ProgressStore.Totals t = store.totals("job", "fp");
+    assertEquals(1, t.rangesDone);
+    assertEquals(1, t.rangesStarted);
+    assertEquals("[#########-----------]  47% | ranges 1/3 (1 running) | read 140 of ~300,"
+        + " written 140, dead-lettered 0 | 10 rows/s | ETA 0:00:16",
+        ProgressReporter.line(t, 10));
   }
 }

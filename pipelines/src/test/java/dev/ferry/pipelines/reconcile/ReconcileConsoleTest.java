@@ -37,4 +37,22 @@ class ReconcileConsoleTest {
         + "  price: 30.00 → 0.00"), console);
     assertNull(report.notice);
   }
+
+  @Test
+  void theConsoleSaysWhyRowsAreMissing() {
+    ReconcileReport r = new ReconcileReport();
+    r.job = "orders";
+    r.status = "differences";
+    r.counts = new java.util.LinkedHashMap<>();
+    r.counts.put("match", 49_991L);
+    r.counts.put("missing", 9L);
+    r.counts.put("accepted", 2L);
+    r.missingRejectedByMapping = 6L;
+    r.missingDeadLettered = 3L;
+    String console = r.toConsole();
+    assertTrue(console.contains("missing       9  (of which 6 rejected by the mapping, 3"
+        + " dead-lettered: ferry deadletters list)"), console);
+    assertTrue(console.contains("accepted      2  (dead letters accepted with ferry deadletters"
+        + " accept: no difference)"), console);
+  }
 }

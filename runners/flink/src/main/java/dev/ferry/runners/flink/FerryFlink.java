@@ -1,9 +1,12 @@
 package dev.ferry.runners.flink;
 
+import dev.ferry.pipelines.cli.ExitCodes;
 import dev.ferry.pipelines.cli.Ferry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The entry point of {@code ferry-flink.jar}: the {@code ferry} command with the FlinkRunner as
@@ -24,7 +27,9 @@ import java.util.List;
  * </ul>
  *
  * Flags given on the command line always win. Under {@code flink run} the runner submits to
- * the cluster that runs the command ({@code --flinkMaster=[auto]}, Beam's default).
+ * the cluster that runs the command ({@code --flinkMaster=[auto]}, Beam's default). A
+ * {@code --flinkMaster} host that does not accept connections stops the command at once, before
+ * any planning ({@link FlinkMasterProbe}).
  *
  * <pre>
  * flink run ferry-flink.jar backfill --spec=orders.yaml
@@ -39,6 +44,8 @@ public final class FerryFlink {
       {"useDataStreamForBatch", "true"},
   };
 
+  private static final Logger LOG = LoggerFactory.getLogger(FerryFlink.class);
+
   private FerryFlink() {}
 
   public static void main(String[] args) {
@@ -46,6 +53,12 @@ public final class FerryFlink {
   }
 
   public static int run(String[] args) {
+    String unreachable = FlinkMasterProbe.problem(value(args, "flinkMaster"),
+        FlinkMasterProbe.TIMEOUT_MILLIS);
+    if (unreachable != null) {
+      LOG.error(unreachable);
+      return ExitCodes.FAILED;
+    }
     return Ferry.run(withDefaults(args));
   }
 
