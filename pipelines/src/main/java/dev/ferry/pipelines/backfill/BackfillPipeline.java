@@ -7,8 +7,6 @@ import dev.ferry.map.MapChunks;
 import dev.ferry.map.RecordMapper;
 import dev.ferry.mongo.CollectionSource;
 import dev.ferry.mongo.CollectionTarget;
-import dev.ferry.pipelines.enrich.Enrichments;
-import dev.ferry.pipelines.mongo.MongoBackfill;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.plan.SourceRelation;

@@ -2,7 +2,7 @@ package dev.ferry.pipelines.deadletters;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.ferry.pipelines.cli.ExitCodes;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.ferry.pipelines.dryrun;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.ferry.pipelines.cli.ExitCodes;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.profile.ProfileReport;
 import dev.ferry.profile.Growth;
 import dev.ferry.pipelines.report.html.ReportPages;

@@ -3,7 +3,7 @@ package dev.ferry.pipelines.profile;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
-import dev.ferry.pipelines.mongo.MongoBackfill;
+import dev.ferry.pipelines.backfill.MongoBackfill;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRange;

@@ -12,7 +12,7 @@ import dev.ferry.mongo.CollectionSource;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.BackfillPipeline.Prepared;
-import dev.ferry.pipelines.mongo.MongoBackfill;
+import dev.ferry.pipelines.backfill.MongoBackfill;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.plan.KeyRangePlanner;

@@ -1,7 +1,7 @@
 package dev.ferry.pipelines.reconcile;
 
 import dev.ferry.pipelines.backfill.BackfillConfig;
-import dev.ferry.pipelines.cli.ExitCodes;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.reconcile.BucketComparison;

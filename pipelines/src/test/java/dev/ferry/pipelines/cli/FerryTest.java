@@ -2,6 +2,7 @@ package dev.ferry.pipelines.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ferry.pipelines.job.ExitCodes;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

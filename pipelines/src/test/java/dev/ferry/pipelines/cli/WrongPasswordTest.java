@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.pipelines.backfill.BackfillOptions;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.RunSummary;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.reconcile.ReconcileOptions;
 import dev.ferry.pipelines.reconcile.ReconcilePipeline;
 import dev.ferry.pipelines.reconcile.ReconcileReport;

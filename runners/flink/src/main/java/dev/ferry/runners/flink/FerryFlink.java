@@ -1,6 +1,6 @@
 package dev.ferry.runners.flink;
 
-import dev.ferry.pipelines.cli.ExitCodes;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.cli.Ferry;
 import java.util.ArrayList;
 import java.util.Arrays;

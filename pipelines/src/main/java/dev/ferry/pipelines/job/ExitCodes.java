@@ -1,4 +1,4 @@
-package dev.ferry.pipelines.cli;
+package dev.ferry.pipelines.job;
 
 import java.sql.SQLException;
 

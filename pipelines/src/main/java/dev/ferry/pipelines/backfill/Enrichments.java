@@ -1,4 +1,4 @@
-package dev.ferry.pipelines.enrich;
+package dev.ferry.pipelines.backfill;
 
 import com.mongodb.MongoException;
 import dev.ferry.enrich.EnrichChunks;
@@ -8,8 +8,6 @@ import dev.ferry.enrich.ReadLookupTable;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.LookupRule;
 import dev.ferry.mongo.MongoEndpoint;
-import dev.ferry.pipelines.backfill.BackfillConfig;
-import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.spec.QualifiedName;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.record.Layout;

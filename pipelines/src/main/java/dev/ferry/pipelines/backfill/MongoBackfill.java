@@ -1,4 +1,4 @@
-package dev.ferry.pipelines.mongo;
+package dev.ferry.pipelines.backfill;
 
 import com.mongodb.client.MongoClient;
 import dev.ferry.map.RecordMapper;
@@ -7,8 +7,6 @@ import dev.ferry.mongo.CollectionRangePlanner;
 import dev.ferry.mongo.CollectionSource;
 import dev.ferry.mongo.CollectionTarget;
 import dev.ferry.mongo.ReadCollection;
-import dev.ferry.pipelines.backfill.BackfillConfig;
-import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.BackfillPipeline.Prepared;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRange;
