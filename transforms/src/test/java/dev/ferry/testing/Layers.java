@@ -1,6 +1,5 @@
 package dev.ferry.testing;
 
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.Dependency;
@@ -11,6 +10,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import java.util.Map;
 
 /**
@@ -48,7 +48,7 @@ public final class Layers {
   }
 
   public void everyPackageHasARank() {
-    classes().should(new ArchCondition<JavaClass>("sit in a ranked package") {
+    ArchRuleDefinition.classes().should(new ArchCondition<JavaClass>("sit in a ranked package") {
       @Override
       public void check(JavaClass c, ConditionEvents events) {
         if (inRoot(c) && !ranks.containsKey(area(c))) {
@@ -60,7 +60,7 @@ public final class Layers {
   }
 
   public void noImportFromAHigherLayer() {
-    classes().should(new ArchCondition<JavaClass>("depend only on their own or lower layers") {
+    ArchRuleDefinition.classes().should(new ArchCondition<JavaClass>("depend only on their own or lower layers") {
       @Override
       public void check(JavaClass c, ConditionEvents events) {
         if (!inRoot(c)) {

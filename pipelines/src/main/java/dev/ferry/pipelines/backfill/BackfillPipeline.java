@@ -7,6 +7,7 @@ import dev.ferry.map.MapChunks;
 import dev.ferry.map.RecordMapper;
 import dev.ferry.mongo.CollectionSource;
 import dev.ferry.mongo.CollectionTarget;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.plan.SourceRelation;
@@ -149,7 +150,7 @@ public final class BackfillPipeline {
     RunSummary s = new RunSummary();
     s.job = job;
     s.status = "invalid";
-    s.exitCode = RunSummary.EXIT_INVALID_SPEC;
+    s.exitCode = ExitCodes.INVALID;
     s.error = message;
     LOG.error("invalid job spec: {}", message);
     return s;

@@ -180,7 +180,7 @@ final class BackfillRun {
     done = true;
     if (e instanceof SpecException) {
       summary.status = "invalid";
-      summary.exitCode = RunSummary.EXIT_INVALID_SPEC;
+      summary.exitCode = ExitCodes.INVALID;
       summary.error = e.getMessage();
       return;
     }
@@ -348,13 +348,13 @@ final class BackfillRun {
       summary.error = (totals.ranges - totals.rangesDone) + " ranges did not complete";
     }
     summary.status = finalStatus;
-    summary.exitCode = finalStatus.equals("succeeded") ? RunSummary.EXIT_OK
-        : RunSummary.EXIT_FAILED;
+    summary.exitCode = finalStatus.equals("succeeded") ? ExitCodes.OK
+        : ExitCodes.FAILED;
     // Accepted dead letters and those a retry wrote no longer count against the limit.
     summary.deadLettersOpen = store.openDeadLetters(config.job, summary.fingerprint);
     summary.deadLettersAccepted = store.acceptedDeadLetters(config.job, summary.fingerprint);
     if (finalStatus.equals("succeeded") && summary.deadLettersOpen > config.maxDeadLetters) {
-      summary.exitCode = RunSummary.EXIT_TOO_MANY_DEAD_LETTERS;
+      summary.exitCode = ExitCodes.TOO_MANY_DEAD_LETTERS;
       summary.status = "too-many-dead-letters";
     }
     store.finishRun(config.job, summary.runId, finalStatus,
@@ -371,7 +371,7 @@ final class BackfillRun {
 
   private void report() {
     String text = summary.toConsole();
-    if (summary.exitCode == RunSummary.EXIT_OK) {
+    if (summary.exitCode == ExitCodes.OK) {
       LOG.info(text);
     } else {
       LOG.error(text);

@@ -11,10 +11,6 @@ import java.io.IOException;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class RunSummary {
   /** Process exit codes, those of every command ({@link ExitCodes}). */
-  public static final int EXIT_OK = ExitCodes.OK;
-  public static final int EXIT_FAILED = ExitCodes.FAILED;
-  public static final int EXIT_INVALID_SPEC = ExitCodes.INVALID;
-  public static final int EXIT_TOO_MANY_DEAD_LETTERS = ExitCodes.TOO_MANY_DEAD_LETTERS;
 
   @JsonProperty public String job;
   @JsonProperty public String runId;
@@ -68,7 +64,7 @@ public final class RunSummary {
     sb.append(String.format("  source        %s%n  target        %s%n", source, target));
     sb.append(String.format("  ranges        %d of %d done (%d processed in this run%s)%n",
         rangesDone, rangesTotal, rangesThisRun, resumed ? ", resumed" : ""));
-    boolean succeeded = exitCode == EXIT_OK || exitCode == EXIT_TOO_MANY_DEAD_LETTERS;
+    boolean succeeded = exitCode == ExitCodes.OK || exitCode == ExitCodes.TOO_MANY_DEAD_LETTERS;
     sb.append(String.format("  this run      %,d read, %,d %s, %,d dead-lettered in %.1f s"
         + " (%,.0f rows/s)%n", rowsRead, rowsWritten, succeeded ? "written" : "sent to the"
         + " target", rowsDeadLettered, seconds, rowsPerSecond));

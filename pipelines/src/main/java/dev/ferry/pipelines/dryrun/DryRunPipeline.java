@@ -72,7 +72,7 @@ public final class DryRunPipeline {
       options = PipelineOptionsFactory.fromArgs(args).withValidation().as(DryRunOptions.class);
     } catch (IllegalArgumentException e) {
       DryRunReport report = new DryRunReport();
-      fail(report, DryRunReport.EXIT_INVALID_SPEC, "invalid", "flags: " + e.getMessage());
+      fail(report, ExitCodes.INVALID, "invalid", "flags: " + e.getMessage());
       return finish(report, null, System.nanoTime());
     }
     return run(options, Secrets.fromSystem());
@@ -98,9 +98,9 @@ public final class DryRunPipeline {
       }
       new DryRun(options, config, every, report, start).execute();
       report.status = "succeeded";
-      report.exitCode = DryRunReport.EXIT_OK;
+      report.exitCode = ExitCodes.OK;
     } catch (SpecException e) {
-      fail(report, DryRunReport.EXIT_INVALID_SPEC, "invalid", e.getMessage());
+      fail(report, ExitCodes.INVALID, "invalid", e.getMessage());
     } catch (Exception e) {
       fail(report, ExitCodes.forFailure(e), "failed", config == null ? e.getMessage()
           : Failures.describe(e, config.source, config.target));
@@ -116,7 +116,7 @@ public final class DryRunPipeline {
 
   private static DryRunReport finish(DryRunReport report, String reportFile, long start) {
     report.seconds = (System.nanoTime() - start) / 1e9;
-    if (report.exitCode == DryRunReport.EXIT_OK) {
+    if (report.exitCode == ExitCodes.OK) {
       System.out.println(report.toConsole());
     } else {
       LOG.error(report.toConsole());

@@ -21,9 +21,6 @@ import java.util.Locale;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class DryRunReport {
-  public static final int EXIT_OK = ExitCodes.OK;
-  public static final int EXIT_FAILED = ExitCodes.FAILED;
-  public static final int EXIT_INVALID_SPEC = ExitCodes.INVALID;
   /** Mean days per month, for growth over months. */
   static final double DAYS_PER_MONTH = 365.25 / 12;
 

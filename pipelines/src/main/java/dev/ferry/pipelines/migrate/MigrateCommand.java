@@ -1,6 +1,7 @@
 package dev.ferry.pipelines.migrate;
 
 import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
@@ -63,7 +64,7 @@ public final class MigrateCommand {
       MigrationSummary summary = new MigrationSummary();
       summary.command = "migrate";
       summary.status = "invalid";
-      summary.exitCode = MigrationSummary.EXIT_INVALID;
+      summary.exitCode = ExitCodes.INVALID;
       summary.error = "flags: " + e.getMessage();
       return summary.finish(System.nanoTime(), Optional.empty());
     }
@@ -96,7 +97,7 @@ public final class MigrateCommand {
       new MigrationRun(options, secrets, settings, target, plan, check, summary).run();
     } catch (SpecException | ColumnMappingException | NameCollisionException e) {
       summary.status = "invalid";
-      summary.exitCode = MigrationSummary.EXIT_INVALID;
+      summary.exitCode = ExitCodes.INVALID;
       summary.error = e.getMessage();
     } catch (TableFailure e) {
       summary.status = "failed";
@@ -105,7 +106,7 @@ public final class MigrateCommand {
       summary.error = "table '" + e.table + "': " + e.getMessage();
     } catch (Exception e) {
       summary.status = "failed";
-      summary.exitCode = MigrationSummary.EXIT_FAILED;
+      summary.exitCode = ExitCodes.forFailure(e);
       summary.error = settings == null ? e.getMessage()
           : Failures.describe(e, settings.source, settings.target.orElse(null));
     }

@@ -6,6 +6,7 @@ import dev.ferry.pipelines.backfill.BackfillBatch;
 import dev.ferry.pipelines.backfill.BackfillOptions;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.RunSummary;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.migrate.MigrationState.Entry;
 import dev.ferry.pipelines.migrate.MigrationState.Phase;
 import dev.ferry.pipelines.profile.Failures;
@@ -91,7 +92,7 @@ final class MigrationRun {
     boolean clean = plan.tables.stream()
         .allMatch(t -> phases.get(t.sourceTable()) == Phase.VERIFIED);
     summary.status = clean ? "succeeded" : "differences";
-    summary.exitCode = clean ? MigrationSummary.EXIT_OK : MigrationSummary.EXIT_DIFFERENCES;
+    summary.exitCode = clean ? ExitCodes.OK : ExitCodes.DIFFERENCES;
   }
 
   /** One phase of the run. */
@@ -170,7 +171,7 @@ final class MigrationRun {
     } catch (SQLException e) {
       c.rollback();
       if (!"42P07".equals(e.getSQLState())) {
-        throw new TableFailure(task.sourceTable(), MigrationSummary.EXIT_FAILED,
+        throw new TableFailure(task.sourceTable(), ExitCodes.FAILED,
             "cannot create " + task.quotedTarget() + ": " + target.redact(e.getMessage()));
       }
       LOG.warn("table {} already exists in the target; keeping it and loading into it",
@@ -247,7 +248,7 @@ final class MigrationRun {
     MigrationSummary.TableResult result = results.get(task.sourceTable());
     result.loadedThisRun = true;
     result.loadSeconds = run.seconds;
-    if (run.exitCode != RunSummary.EXIT_OK) {
+    if (run.exitCode != ExitCodes.OK) {
       throw TableFailure.ofLoad(task, run, settings.maxDeadLetters);
     }
     String detail = run.jobRowsDeadLettered == 0 ? "loaded"
@@ -290,7 +291,7 @@ final class MigrationRun {
         try {
           executeUnlessExists(s, sql);
         } catch (SQLException e) {
-          throw new TableFailure(tableOf(sql), MigrationSummary.EXIT_FAILED, "after the load, "
+          throw new TableFailure(tableOf(sql), ExitCodes.FAILED, "after the load, "
               + sql + " failed: " + target.redact(e.getMessage()));
         }
       }
@@ -326,7 +327,7 @@ final class MigrationRun {
         outcome = check.check(task);
       }
     } catch (Exception e) {
-      throw new TableFailure(task.sourceTable(), MigrationSummary.EXIT_FAILED,
+      throw new TableFailure(task.sourceTable(), ExitCodes.FAILED,
           check.name() + " check failed: " + Failures.describe(e, settings.source, target));
     }
     try (Connection c = target.connect(JdbcEndpoint.Role.TARGET)) {

@@ -2,6 +2,7 @@ package dev.ferry.pipelines.migrate;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.report.html.ReportPages;
 import dev.ferry.pipelines.spec.ReportFiles;
 import java.io.IOException;
@@ -22,11 +23,6 @@ public final class MigrationSummary {
   private static final Logger LOG = LoggerFactory.getLogger(MigrationSummary.class);
 
   /** Process exit codes; the first four mean what they mean for the backfill. */
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_INVALID = 2;
-  public static final int EXIT_TOO_MANY_DEAD_LETTERS = 3;
-  public static final int EXIT_DIFFERENCES = 4;
 
   @JsonProperty public String command;
   @JsonProperty public String migration;
@@ -107,7 +103,7 @@ public final class MigrationSummary {
    */
   MigrationSummary finish(long startNanos, Optional<String> reportFile) {
     seconds = (System.nanoTime() - startNanos) / 1e9;
-    if (exitCode == EXIT_OK) {
+    if (exitCode == ExitCodes.OK) {
       System.out.println(toConsole());
     } else {
       LOG.error(toConsole());

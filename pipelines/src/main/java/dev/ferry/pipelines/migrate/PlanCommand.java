@@ -1,5 +1,6 @@
 package dev.ferry.pipelines.migrate;
 
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
@@ -64,12 +65,12 @@ public final class PlanCommand {
             start, settings);
       }
       summary.status = "planned";
-      summary.exitCode = MigrationSummary.EXIT_OK;
+      summary.exitCode = ExitCodes.OK;
     } catch (SpecException | ColumnMappingException | NameCollisionException e) {
       return invalid(summary, e.getMessage(), start, settings);
     } catch (Exception e) {
       summary.status = "failed";
-      summary.exitCode = MigrationSummary.EXIT_FAILED;
+      summary.exitCode = ExitCodes.forFailure(e);
       summary.error = settings == null ? e.getMessage()
           : Failures.describe(e, settings.source, settings.target.orElse(null));
     }
@@ -128,7 +129,7 @@ public final class PlanCommand {
   private static MigrationSummary invalid(MigrationSummary summary, String error, long start,
       MigrateSettings settings) {
     summary.status = "invalid";
-    summary.exitCode = MigrationSummary.EXIT_INVALID;
+    summary.exitCode = ExitCodes.INVALID;
     summary.error = error;
     return summary.finish(start, reportFile(settings));
   }

@@ -1,5 +1,6 @@
 package dev.ferry.pipelines.migrate;
 
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.reconcile.ReconcileOptions;
 import dev.ferry.pipelines.reconcile.ReconcilePipeline;
 import dev.ferry.pipelines.reconcile.ReconcileReport;
@@ -45,10 +46,10 @@ final class ReconcileCheck implements TableCheck {
     reconcile.setCompareCharPadding(false);
     ReconcileReport report = ReconcilePipeline.run(reconcile, secrets);
     String how = method(report);
-    if (report.exitCode == ReconcileReport.EXIT_OK) {
+    if (report.exitCode == ExitCodes.OK) {
       return new Outcome(true, "reconciled " + how + ": " + report.counts);
     }
-    if (report.exitCode == ReconcileReport.EXIT_DIFFERENCES) {
+    if (report.exitCode == ExitCodes.DIFFERENCES) {
       return new Outcome(false, report.differences + " differing keys (" + how + "): "
           + report.counts);
     }

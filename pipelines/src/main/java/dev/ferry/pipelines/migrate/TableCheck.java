@@ -1,10 +1,12 @@
 package dev.ferry.pipelines.migrate;
 
+import dev.ferry.pipelines.job.ExitCodes;
+
 /**
  * The last step of a table's migration: proves the loaded target table holds what the source
  * holds. A table whose check is clean reaches {@link MigrationState.Phase#VERIFIED}; one that is
  * not stays constrained and is checked again on the next run, and the migration exits with {@link
- * MigrationSummary#EXIT_DIFFERENCES}.
+ * MigrationSummary#ExitCodes.DIFFERENCES}.
  *
  * <p>An implementation gets the table as the backfill copied it ({@link TableTask#configure} sets
  * the same flags a reconcile job takes, since reconcile reads the backfill's spec).

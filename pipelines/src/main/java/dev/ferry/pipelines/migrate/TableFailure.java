@@ -1,6 +1,7 @@
 package dev.ferry.pipelines.migrate;
 
 import dev.ferry.pipelines.backfill.RunSummary;
+import dev.ferry.pipelines.job.ExitCodes;
 
 /** A table could not move on to its next phase; the migration stops there, naming it. */
 final class TableFailure extends Exception {
@@ -16,15 +17,15 @@ final class TableFailure extends Exception {
 
   /** The failure of a table's load, with what to do about it. */
   static TableFailure ofLoad(TableTask task, RunSummary run, long maxDeadLetters) {
-    if (run.exitCode == RunSummary.EXIT_TOO_MANY_DEAD_LETTERS) {
-      return new TableFailure(task.sourceTable(), MigrationSummary.EXIT_TOO_MANY_DEAD_LETTERS,
+    if (run.exitCode == ExitCodes.TOO_MANY_DEAD_LETTERS) {
+      return new TableFailure(task.sourceTable(), ExitCodes.TOO_MANY_DEAD_LETTERS,
           String.format("%,d rows dead-lettered (see %s, job %s), more than --maxDeadLetters=%d;"
               + " fix them in the source and run again with --reload=%s, or allow them with"
               + " --maxDeadLetters", run.jobRowsDeadLettered, run.deadLetterTable, task.job(),
               maxDeadLetters, task.sourceTable()));
     }
-    int exit = run.exitCode == RunSummary.EXIT_INVALID_SPEC ? MigrationSummary.EXIT_INVALID
-        : MigrationSummary.EXIT_FAILED;
+    int exit = run.exitCode == ExitCodes.INVALID || run.exitCode == ExitCodes.AUTHENTICATION
+        ? run.exitCode : ExitCodes.FAILED;
     return new TableFailure(task.sourceTable(), exit, "loading failed (job " + task.job()
         + "; run the same command again to resume): " + run.error);
   }

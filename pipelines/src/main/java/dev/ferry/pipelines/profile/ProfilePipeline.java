@@ -4,6 +4,7 @@ import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.MongoBackfill;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRange;
@@ -74,7 +75,7 @@ public final class ProfilePipeline {
       options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ProfileOptions.class);
     } catch (IllegalArgumentException e) {
       ProfileReport report = new ProfileReport();
-      fail(report, ProfileReport.EXIT_INVALID_SPEC, "invalid", "flags: " + e.getMessage());
+      fail(report, ExitCodes.INVALID, "invalid", "flags: " + e.getMessage());
       return finish(report, null, System.nanoTime());
     }
     return run(options, Secrets.fromSystem());
@@ -92,11 +93,11 @@ public final class ProfilePipeline {
       checkOptions(config, options);
       profile(options, config, report);
       report.status = "succeeded";
-      report.exitCode = ProfileReport.EXIT_OK;
+      report.exitCode = ExitCodes.OK;
     } catch (SpecException e) {
-      fail(report, ProfileReport.EXIT_INVALID_SPEC, "invalid", e.getMessage());
+      fail(report, ExitCodes.INVALID, "invalid", e.getMessage());
     } catch (Exception e) {
-      fail(report, ProfileReport.EXIT_FAILED, "failed", config == null ? e.getMessage()
+      fail(report, ExitCodes.forFailure(e), "failed", config == null ? e.getMessage()
           : config.redact(Failures.describe(e)));
     }
     return finish(report, options.getReport(), start);
@@ -121,7 +122,7 @@ public final class ProfilePipeline {
 
   private static ProfileReport finish(ProfileReport report, String reportFile, long start) {
     report.seconds = (System.nanoTime() - start) / 1e9;
-    if (report.exitCode == ProfileReport.EXIT_OK) {
+    if (report.exitCode == ExitCodes.OK) {
       System.out.println(report.toConsole());
     } else {
       LOG.error(report.toConsole());

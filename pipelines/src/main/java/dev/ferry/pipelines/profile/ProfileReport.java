@@ -18,9 +18,6 @@ import java.util.stream.Collectors;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public final class ProfileReport {
   /** Process exit codes: findings never fail a profile, errors do. */
-  public static final int EXIT_OK = 0;
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_INVALID_SPEC = 2;
 
   private static final int CELL = 24;
 

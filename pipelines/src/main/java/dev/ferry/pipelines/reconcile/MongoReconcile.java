@@ -13,6 +13,7 @@ import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.BackfillPipeline.Prepared;
 import dev.ferry.pipelines.backfill.MongoBackfill;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.plan.KeyRangePlanner;
@@ -285,6 +286,6 @@ final class MongoReconcile {
     report.differenceRate = (double) report.differences / Math.max(1, report.rows.source);
     boolean exceeds = report.differenceRate > settings.tolerance;
     report.status = exceeds ? "differences" : "ok";
-    report.exitCode = exceeds ? ReconcileReport.EXIT_DIFFERENCES : ReconcileReport.EXIT_OK;
+    report.exitCode = exceeds ? ExitCodes.DIFFERENCES : ExitCodes.OK;
   }
 }

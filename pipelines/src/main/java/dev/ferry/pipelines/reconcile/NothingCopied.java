@@ -1,5 +1,6 @@
 package dev.ferry.pipelines.reconcile;
 
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.reconcile.ReconcileSide;
 import dev.ferry.reconcile.SideConnections;
 import java.sql.ResultSet;
@@ -55,6 +56,6 @@ final class NothingCopied {
         + " it yet (run `ferry backfill` with the same spec first); every source row is missing,"
         + " and no row was compared";
     report.status = "differences";
-    report.exitCode = ReconcileReport.EXIT_DIFFERENCES;
+    report.exitCode = ExitCodes.DIFFERENCES;
   }
 }

@@ -95,7 +95,7 @@ public final class ReconcilePipeline {
 
   private static void invalid(ReconcileReport report, String message) {
     report.status = "invalid";
-    report.exitCode = ReconcileReport.EXIT_INVALID_SPEC;
+    report.exitCode = ExitCodes.INVALID;
     report.error = message;
   }
 
@@ -111,7 +111,7 @@ public final class ReconcilePipeline {
   }
 
   private static void finish(ReconcileReport report, ReconcileSettings settings) {
-    if (report.exitCode == ReconcileReport.EXIT_OK) {
+    if (report.exitCode == ExitCodes.OK) {
       LOG.info(report.toConsole());
     } else {
       LOG.error(report.toConsole());

@@ -26,10 +26,6 @@ import java.util.Map;
     "repair", "serverCheck"})
 public final class ReconcileReport {
   /** Exit codes: those of every command ({@link ExitCodes}). */
-  public static final int EXIT_OK = ExitCodes.OK;
-  public static final int EXIT_FAILED = ExitCodes.FAILED;
-  public static final int EXIT_INVALID_SPEC = ExitCodes.INVALID;
-  public static final int EXIT_DIFFERENCES = ExitCodes.DIFFERENCES;
 
   @JsonProperty public String job;
   /** ok, differences (beyond the tolerance), failed or invalid. */

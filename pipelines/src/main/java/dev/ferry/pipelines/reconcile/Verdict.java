@@ -1,6 +1,7 @@
 package dev.ferry.pipelines.reconcile;
 
 import dev.ferry.digest.Digest;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.reconcile.ErrorRate;
 import dev.ferry.reconcile.KeyClass;
 import dev.ferry.reconcile.ReconcileFacts;
@@ -72,7 +73,7 @@ final class Verdict {
       exceeds = true;
     }
     report.status = exceeds ? "differences" : "ok";
-    report.exitCode = exceeds ? ReconcileReport.EXIT_DIFFERENCES : ReconcileReport.EXIT_OK;
+    report.exitCode = exceeds ? ExitCodes.DIFFERENCES : ExitCodes.OK;
   }
 
   private static Digest digest(Map<String, Long> facts, String prefix) {

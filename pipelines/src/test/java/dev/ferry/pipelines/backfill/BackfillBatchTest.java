@@ -3,6 +3,7 @@ package dev.ferry.pipelines.backfill;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
@@ -32,8 +33,8 @@ class BackfillBatchTest {
 
     assertEquals(2, first.size());
     assertEquals("job-a", first.get(0).job);
-    assertEquals(RunSummary.EXIT_OK, first.get(0).exitCode, first.get(0).error);
-    assertEquals(RunSummary.EXIT_OK, first.get(1).exitCode, first.get(1).error);
+    assertEquals(ExitCodes.OK, first.get(0).exitCode, first.get(0).error);
+    assertEquals(ExitCodes.OK, first.get(1).exitCode, first.get(1).error);
     assertEquals(1200, first.get(0).rowsWritten, "only table a's rows");
     assertEquals(30, first.get(1).rowsWritten, "only table b's rows");
     assertEquals(1200, first.get(0).jobRowsWritten);
@@ -42,7 +43,7 @@ class BackfillBatchTest {
 
     List<RunSummary> again = BackfillBatch.run(List.of(options(src, dst, "a"),
         options(src, dst, "b")), new Secrets(Map.of()));
-    assertTrue(again.stream().allMatch(s -> s.exitCode == RunSummary.EXIT_OK
+    assertTrue(again.stream().allMatch(s -> s.exitCode == ExitCodes.OK
         && s.rangesThisRun == 0 && s.rowsWritten == 0), "nothing left to copy");
   }
 

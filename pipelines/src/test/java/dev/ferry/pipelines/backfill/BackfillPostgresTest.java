@@ -3,6 +3,7 @@ package dev.ferry.pipelines.backfill;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
 import java.nio.file.Files;
@@ -120,7 +121,7 @@ class BackfillPostgresTest {
 
     src.execute("UPDATE orders SET total_text = 'x' WHERE id IN (1, 2)");
     RunSummary tooMany = Backfills.run(flags, "--restart");
-    assertEquals(RunSummary.EXIT_TOO_MANY_DEAD_LETTERS, tooMany.exitCode);
+    assertEquals(ExitCodes.TOO_MANY_DEAD_LETTERS, tooMany.exitCode);
     assertEquals(62, tooMany.jobRowsDeadLettered);
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.pipelines.cli.Ferry;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -124,7 +125,7 @@ class CreateTargetTest {
         .replace("user: ferry,", "user: " + dst.user() + ","), StandardCharsets.UTF_8);
     RunSummary run = Backfills.run(Map.of("FERRY_SOURCE_PASSWORD", src.password(),
         "FERRY_TARGET_PASSWORD", dst.password()), "--spec=" + spec);
-    assertEquals(RunSummary.EXIT_OK, run.exitCode, run.error);
+    assertEquals(ExitCodes.OK, run.exitCode, run.error);
     assertEquals(300L, dst.count("orders"));
     assertEquals(3L, dst.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'ferry'"));
   }
@@ -141,7 +142,7 @@ class CreateTargetTest {
     List<String> flags = Backfills.flags("lines", src, dst, "InvoiceLine");
     flags.addAll(List.of("--createTarget", "--naming=snake", "--stateSchema=ferry"));
     RunSummary run = Backfills.run(flags);
-    assertEquals(RunSummary.EXIT_OK, run.exitCode, run.error);
+    assertEquals(ExitCodes.OK, run.exitCode, run.error);
     assertEquals(List.of(List.of("invoice_line_id"), List.of("unit_price"),
         List.of("http_status"), List.of("order")), dst.query("SELECT attname FROM pg_attribute"
             + " WHERE attrelid = 'invoice_line'::regclass AND attnum > 0 ORDER BY attnum"));
@@ -162,7 +163,7 @@ class CreateTargetTest {
     List<String> flags = Backfills.flags("t", src, dst, "t");
     flags.add("--createTarget");
     RunSummary set = Backfills.run(flags);
-    assertEquals(RunSummary.EXIT_INVALID_SPEC, set.exitCode);
+    assertEquals(ExitCodes.INVALID, set.exitCode);
     assertTrue(set.error.contains("target.create: column 'tags' (set('a','b') -> text[])"),
         set.error);
 
@@ -170,13 +171,13 @@ class CreateTargetTest {
     writeQuietly(mapping, "drop: [tags]\ncolumns:\n"
         + "  - {name: name, concat: [first, last], separator: ' '}\n");
     RunSummary concat = Backfills.run(flags, "--mappingFile=" + mapping);
-    assertEquals(RunSummary.EXIT_INVALID_SPEC, concat.exitCode);
+    assertEquals(ExitCodes.INVALID, concat.exitCode);
     assertTrue(concat.error.contains("cannot type target column 'name'"), concat.error);
     assertEquals(0L, dst.scalar("SELECT count(*) FROM pg_tables WHERE tablename = 't'"));
 
     RunSummary postgresSource = Backfills.run(Backfills.flags("pg", dst, dst, "x"),
         "--createTarget");
-    assertEquals(RunSummary.EXIT_INVALID_SPEC, postgresSource.exitCode);
+    assertEquals(ExitCodes.INVALID, postgresSource.exitCode);
     assertTrue(postgresSource.error.contains("needs a MySQL or MariaDB source table"),
         postgresSource.error);
   }

@@ -3,6 +3,7 @@ package dev.ferry.pipelines.backfill;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
 import java.nio.file.Files;
@@ -52,7 +53,7 @@ class InvalidSpecTest {
   }
 
   private void assertInvalid(RunSummary s, String... fragments) {
-    assertEquals(RunSummary.EXIT_INVALID_SPEC, s.exitCode, s.error);
+    assertEquals(ExitCodes.INVALID, s.exitCode, s.error);
     for (String f : fragments) {
       assertTrue(s.error.contains(f), "'" + f + "' not in: " + s.error);
     }
@@ -140,7 +141,7 @@ class InvalidSpecTest {
   void unreachableDatabaseIsAFailureNotACrash() throws Exception {
     RunSummary s = runSpec(spec("  password: ${env:SRC_PW}").replace(dst.jdbcUrl(),
         "jdbc:postgresql://127.0.0.1:1/nowhere"));
-    assertEquals(RunSummary.EXIT_FAILED, s.exitCode);
+    assertEquals(ExitCodes.FAILED, s.exitCode);
     assertTrue(s.error.contains("cannot connect to jdbc:postgresql://127.0.0.1:1/nowhere"),
         s.error);
     assertTrue(!s.error.contains("s3cret-value"), s.error);
@@ -168,7 +169,7 @@ class InvalidSpecTest {
         "jdbc:postgresql://127.0.0.1:1/x?password=${env:SRC_PW}",
         "jdbc:mysql://root:${env:SRC_PW}@127.0.0.1:1/x")) {
       RunSummary s = runSpec(spec("").replace(dst.jdbcUrl(), url));
-      assertEquals(RunSummary.EXIT_FAILED, s.exitCode, s.error);
+      assertEquals(ExitCodes.FAILED, s.exitCode, s.error);
       assertTrue(!s.error.contains("s3cret-value"), s.error);
     }
   }

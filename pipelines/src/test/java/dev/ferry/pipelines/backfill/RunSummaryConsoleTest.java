@@ -3,6 +3,7 @@ package dev.ferry.pipelines.backfill;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.pipelines.job.ExitCodes;
 import org.junit.jupiter.api.Test;
 
 class RunSummaryConsoleTest {
@@ -19,9 +20,9 @@ class RunSummaryConsoleTest {
 
   @Test
   void onlyASuccessfulRunPointsTheNextCatchUpAtIt() {
-    String ok = summary("succeeded", RunSummary.EXIT_OK).toConsole();
+    String ok = summary("succeeded", ExitCodes.OK).toConsole();
     assertTrue(ok.contains("next catch-up: --since=last"), ok);
-    String failed = summary("failed", RunSummary.EXIT_FAILED).toConsole();
+    String failed = summary("failed", ExitCodes.FAILED).toConsole();
     assertFalse(failed.contains("--since=last"), failed);
     assertTrue(failed.contains("not recorded"), failed);
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.pipelines.backfill.BackfillOptions;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.RunSummary;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
@@ -134,9 +135,9 @@ class DryRunPipelineTest {
     assertEquals(dry.rowsRead, again.rowsRead, "a second dry run samples the same ranges");
     assertTrue(again.notes.toString().contains("already in the target"), again.notes.toString());
 
-    assertEquals(DryRunReport.EXIT_INVALID_SPEC, dryRun(args(src, dst, "--samplePercent=0"))
+    assertEquals(ExitCodes.INVALID, dryRun(args(src, dst, "--samplePercent=0"))
         .exitCode);
-    assertEquals(DryRunReport.EXIT_INVALID_SPEC, dryRun(args(src, dst, "--months=-1"))
+    assertEquals(ExitCodes.INVALID, dryRun(args(src, dst, "--months=-1"))
         .exitCode);
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.pipelines.backfill.RunSummary;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
 import java.nio.file.Path;
@@ -89,7 +90,7 @@ class FillPostgresTest {
     TestDatabase db = orders(ROWS);
     RunSummary s = Fills.run("--spec=" + Fills.phoneSpec(tmp, "bad", db, "auto"),
         "--fillColumns=total");
-    assertEquals(RunSummary.EXIT_INVALID_SPEC, s.exitCode);
+    assertEquals(ExitCodes.INVALID, s.exitCode);
     assertTrue(s.error.contains("fill.columns: nothing gives 'total' a value: add a mapping"
         + " rule {name: total, …} or a lookup that fills it"), s.error);
     s = Fills.run("--spec=" + Fills.phoneSpec(tmp, "key", db, "auto"), "--fillColumns=id");

@@ -3,6 +3,7 @@ package dev.ferry.pipelines.migrate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ class MigrateCharPaddingMariaDbTest {
 
     MigrationSummary summary = Migrations.migrate(src, dst, tmp.resolve("m"));
 
-    assertEquals(MigrationSummary.EXIT_OK, summary.exitCode, summary.error);
+    assertEquals(ExitCodes.OK, summary.exitCode, summary.error);
     assertEquals(Map.of("codes", "VERIFIED", "language", "VERIFIED"), Migrations.phases(dst));
     assertEquals(List.of(List.of(20)), dst.query("SELECT octet_length(name) FROM language"
         + " WHERE language_id = 1"), "PostgreSQL pads char(20)");

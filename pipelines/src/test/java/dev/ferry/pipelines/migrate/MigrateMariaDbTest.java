@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.pipelines.cli.Ferry;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ class MigrateMariaDbTest {
 
     // 1. One row of `order lines` has a TIME PostgreSQL cannot hold: the migration stops there.
     MigrationSummary failed = Migrations.migrate(src, dst, mappings, flags);
-    assertEquals(MigrationSummary.EXIT_TOO_MANY_DEAD_LETTERS, failed.exitCode, failed.error);
+    assertEquals(ExitCodes.TOO_MANY_DEAD_LETTERS, failed.exitCode, failed.error);
     assertEquals("order lines", failed.failedTable);
     assertTrue(failed.error.contains("--reload=order lines"), failed.error);
     Map<String, String> phases = Migrations.phases(dst);
@@ -60,7 +61,7 @@ class MigrateMariaDbTest {
     src.execute("UPDATE `order lines` SET duration = '10:00:00' WHERE id = 5");
     MigrationSummary resumed = Migrations.migrate(src, dst, mappings,
         flags[0], flags[1], "--reload=order lines");
-    assertEquals(MigrationSummary.EXIT_OK, resumed.exitCode, resumed.error);
+    assertEquals(ExitCodes.OK, resumed.exitCode, resumed.error);
     Map<String, MigrationSummary.TableResult> results = resumed.tables.stream()
         .collect(Collectors.toMap(t -> t.table, t -> t));
     assertFalse(results.get("customers").loadedThisRun);
@@ -80,13 +81,13 @@ class MigrateMariaDbTest {
 
     // 3. Run once more: everything is done, nothing is copied.
     MigrationSummary again = Migrations.migrate(src, dst, mappings, flags);
-    assertEquals(MigrationSummary.EXIT_OK, again.exitCode, again.error);
+    assertEquals(ExitCodes.OK, again.exitCode, again.error);
     assertTrue(again.tables.stream().noneMatch(t -> t.loadedThisRun));
 
     // 4. Other options would convert differently from what the target holds: refused.
     MigrationSummary changed = Migrations.migrate(src, dst, mappings, flags[0],
         "--sourceZone=Europe/Paris");
-    assertEquals(MigrationSummary.EXIT_INVALID, changed.exitCode);
+    assertEquals(ExitCodes.INVALID, changed.exitCode);
     assertTrue(changed.error.contains("tables [customers] were created by an earlier run"),
         changed.error);
   }
@@ -109,7 +110,7 @@ class MigrateMariaDbTest {
         "--sourceUser=" + src.user(), "--targetUrl=" + dst.jdbcUrl(),
         "--targetUser=" + dst.user(), "--mappingsDir=" + tmp.resolve("m"), "--enumAs=type",
         "--maxDeadLetters=1", "--targetSchema=app"});
-    assertEquals(MigrationSummary.EXIT_DIFFERENCES, exitCode);
+    assertEquals(ExitCodes.DIFFERENCES, exitCode);
     assertEquals("USER-DEFINED", dst.scalar("SELECT data_type FROM information_schema.columns"
         + " WHERE table_schema = 'app' AND column_name = 'state'"));
     assertEquals("e", dst.scalar("SELECT typtype::text FROM pg_type t JOIN pg_namespace n"

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.pipelines.cli.Ferry;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.schema.Warning;
 import dev.ferry.schema.WarningKind;
 import dev.ferry.testing.EmbeddedDatabases;
@@ -65,7 +66,7 @@ class MigrateNamingMariaDbTest {
     Path mappings = tmp.resolve("mappings");
 
     MigrationSummary plan = Migrations.plan(src, mappings, "--naming=" + naming);
-    assertEquals(MigrationSummary.EXIT_OK, plan.exitCode, plan.error);
+    assertEquals(ExitCodes.OK, plan.exitCode, plan.error);
     if (!naming.equals("preserve")) {
       assertTrue(plan.renames.contains("table InvoiceLine -> " + split(tables).get(1)),
           plan.renames.toString());
@@ -75,7 +76,7 @@ class MigrateNamingMariaDbTest {
 
     MigrationSummary migrated = Migrations.migrate(src, dst, mappings, "--naming=" + naming,
         "--enumAs=type", "--targetSchema=App", "--stateSchema=ferry_state");
-    assertEquals(MigrationSummary.EXIT_OK, migrated.exitCode, migrated.error);
+    assertEquals(ExitCodes.OK, migrated.exitCode, migrated.error);
     String schema = naming.equals("preserve") ? "App" : "app";
     assertEquals(sorted(split(tables)), column(dst, "SELECT tablename FROM pg_tables"
         + " WHERE schemaname = '" + schema + "' ORDER BY tablename COLLATE \"C\""));
@@ -148,10 +149,10 @@ class MigrateNamingMariaDbTest {
     MigrationSummary summary = Migrations.migrate(src, dst, tmp.resolve("m"),
         "--naming=" + naming, "--targetSchema=app");
     if (collision == null) {
-      assertEquals(MigrationSummary.EXIT_OK, summary.exitCode, summary.error);
+      assertEquals(ExitCodes.OK, summary.exitCode, summary.error);
       return;
     }
-    assertEquals(MigrationSummary.EXIT_INVALID, summary.exitCode, summary.error);
+    assertEquals(ExitCodes.INVALID, summary.exitCode, summary.error);
     assertTrue(summary.error.contains(collision), summary.error);
     assertTrue(summary.error.contains("naming " + naming), summary.error);
     assertEquals(0L, dst.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'app'"),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.pipelines.cli.Ferry;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
@@ -41,14 +42,14 @@ class MigrateWholeSchemaMariaDbTest {
 
     // The plan already names every view, trigger and routine among its warnings.
     MigrationSummary plan = Migrations.plan(src, tmp.resolve("planned"));
-    assertEquals(MigrationSummary.EXIT_OK, plan.exitCode, plan.error);
+    assertEquals(ExitCodes.OK, plan.exitCode, plan.error);
     assertEquals(5, plan.objects.size(), plan.objects.toString());
     assertTrue(plan.warnings >= 5 + 2, "objects and ON UPDATE columns: " + plan.warnings);
     assertEquals(3, plan.notMigrated, "the trigger and both routines");
 
     MigrationSummary migrated = Migrations.migrate(src, dst, mappings,
         "--reportFile=" + report);
-    assertEquals(MigrationSummary.EXIT_OK, migrated.exitCode, migrated.toConsole());
+    assertEquals(ExitCodes.OK, migrated.exitCode, migrated.toConsole());
     assertEquals(Map.of("film_stock", "VERIFIED", "films", "VERIFIED", "languages", "VERIFIED"),
         Migrations.phases(dst));
 
@@ -123,7 +124,7 @@ class MigrateWholeSchemaMariaDbTest {
     TestDatabase dst = EmbeddedDatabases.newPostgres();
     MigrationSummary migrated = Migrations.migrate(src, dst, tmp.resolve("m"),
         "--targetSchema=App", "--naming=snake");
-    assertEquals(MigrationSummary.EXIT_OK, migrated.exitCode, migrated.toConsole());
+    assertEquals(ExitCodes.OK, migrated.exitCode, migrated.toConsole());
     assertEquals(List.of(List.of(2, new java.math.BigDecimal("8.00"))),
         dst.query("SELECT line_id, doubled FROM app.big_lines"));
     assertEquals("CASCADED", dst.scalar("SELECT check_option FROM information_schema.views"

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.pipelines.cli.Ferry;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +34,7 @@ class PlanCommandTest {
     Path mappings = tmp.resolve("maps");
 
     MigrationSummary refused = Migrations.plan(src, mappings);
-    assertEquals(MigrationSummary.EXIT_INVALID, refused.exitCode);
+    assertEquals(ExitCodes.INVALID, refused.exitCode);
     assertEquals(1, refused.problems.size(), refused.problems.toString());
     assertTrue(refused.problems.get(0).startsWith("table 'nokey': has no primary key"));
 
@@ -75,7 +76,7 @@ class PlanCommandTest {
     TestDatabase dst = EmbeddedDatabases.newPostgres();
 
     MigrationSummary summary = Migrations.migrate(src, dst, mappings);
-    assertEquals(MigrationSummary.EXIT_INVALID, summary.exitCode);
+    assertEquals(ExitCodes.INVALID, summary.exitCode);
     assertEquals(1, summary.problems.size());
     assertTrue(summary.problems.get(0).contains("table 'items': mapping file "
         + mappings.resolve("items.yaml") + ": produces column 'title', which the target table"
@@ -98,13 +99,13 @@ class PlanCommandTest {
   void invalidFlagsNameTheFlag() {
     TestDatabase src = EmbeddedDatabases.newMariaDb();
     MigrationSummary summary = Migrations.plan(src, tmp, "--datetimeAs=instant");
-    assertEquals(MigrationSummary.EXIT_INVALID, summary.exitCode);
+    assertEquals(ExitCodes.INVALID, summary.exitCode);
     assertEquals("flags: datetimeAs: must be timestamp or timestamptz, not 'instant'",
         summary.error);
     summary = Migrations.plan(src, tmp, "--naming=camel");
     assertEquals("flags: naming: must be lower, snake or preserve, not 'camel'", summary.error);
     summary = Migrations.plan(src, tmp, "--tables=nope");
-    assertEquals(MigrationSummary.EXIT_INVALID, summary.exitCode);
+    assertEquals(ExitCodes.INVALID, summary.exitCode);
     assertTrue(summary.error.contains("has no table(s) [nope]"), summary.error);
     assertFalse(Files.exists(tmp.resolve("nope.yaml")));
   }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.mongodb.client.MongoClient;
 import dev.ferry.mongo.MongoEndpoint;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.profile.ProfileOptions;
 import dev.ferry.pipelines.profile.ProfilePipeline;
 import dev.ferry.pipelines.profile.ProfileReport;
@@ -38,7 +39,7 @@ class MongoProfileTest {
         "--sourceFields=_id,email,address.city", "--partitions=3").withValidation()
         .as(ProfileOptions.class);
     ProfileReport report = ProfilePipeline.run(options, new Secrets(Map.of()));
-    assertEquals(ProfileReport.EXIT_OK, report.exitCode, report.error);
+    assertEquals(ExitCodes.OK, report.exitCode, report.error);
     assertEquals(300, report.profile.rowsRead);
     ColumnProfile email = report.profile.column("email");
     assertEquals(30, email.nulls);

@@ -8,6 +8,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Updates;
 import dev.ferry.mongo.MongoEndpoint;
 import dev.ferry.pipelines.backfill.RunSummary;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.reconcile.ReconcileOptions;
 import dev.ferry.pipelines.reconcile.ReconcilePipeline;
 import dev.ferry.pipelines.reconcile.ReconcileReport;
@@ -57,7 +58,7 @@ class MongoReconcileTest {
     assertEquals(0, copy.exitCode, copy.error);
 
     ReconcileReport equal = reconcile(flags);
-    assertEquals(ReconcileReport.EXIT_OK, equal.exitCode, equal.error);
+    assertEquals(ExitCodes.OK, equal.exitCode, equal.error);
     assertEquals(200L, equal.counts.get("match"));
     assertEquals(200L, equal.rows.target);
 
@@ -69,7 +70,7 @@ class MongoReconcileTest {
       users.deleteOne(Filters.eq("_id", ids.get(7)));
     }
     ReconcileReport changed = reconcile(flags);
-    assertEquals(ReconcileReport.EXIT_DIFFERENCES, changed.exitCode, changed.error);
+    assertEquals(ExitCodes.DIFFERENCES, changed.exitCode, changed.error);
     assertEquals(1L, changed.counts.get("mismatched"));
     assertEquals(1L, changed.counts.get("missing"));
     assertEquals(198L, changed.counts.get("match"));
@@ -101,12 +102,12 @@ class MongoReconcileTest {
           .countDocuments());
     }
     ReconcileReport equal = reconcile(flags);
-    assertEquals(ReconcileReport.EXIT_OK, equal.exitCode, equal.error + " " + equal.counts);
+    assertEquals(ExitCodes.OK, equal.exitCode, equal.error + " " + equal.counts);
     assertEquals(120L, equal.counts.get("match"));
 
     pg.execute("UPDATE orders SET meta = jsonb_set(meta, '{tags,1}', '999') WHERE id = 9");
     ReconcileReport changed = reconcile(flags);
-    assertEquals(ReconcileReport.EXIT_DIFFERENCES, changed.exitCode, changed.error);
+    assertEquals(ExitCodes.DIFFERENCES, changed.exitCode, changed.error);
     assertEquals(Map.of("meta", 1L), changed.mismatchesByColumn);
   }
 }

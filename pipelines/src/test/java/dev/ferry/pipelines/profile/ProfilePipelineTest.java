@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.profile.Finding;
 import dev.ferry.profile.FindingKind;
@@ -183,12 +184,12 @@ class ProfilePipelineTest {
     src.execute("CREATE TABLE t (id int PRIMARY KEY, note text)");
     ProfileReport badColumn = profile(args(src, "--sourceTable=t", "--createdAtColumn=note")
         .toArray(new String[0]));
-    assertEquals(ProfileReport.EXIT_INVALID_SPEC, badColumn.exitCode);
+    assertEquals(ExitCodes.INVALID, badColumn.exitCode);
     assertTrue(badColumn.error.contains("createdAtColumn"), badColumn.error);
 
     ProfileReport unreachable = profile("--job=p", "--sourceUrl=jdbc:postgresql://127.0.0.1:1/x",
         "--sourceUser=u", "--sourcePasswordEnv=SRC_PW", "--sourceTable=t");
-    assertEquals(ProfileReport.EXIT_FAILED, unreachable.exitCode);
+    assertEquals(ExitCodes.FAILED, unreachable.exitCode);
     assertFalse(unreachable.toConsole().contains("s3cret-pw"));
   }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class ReconcileConsoleTest {
     ReconcileHarness h = new ReconcileHarness(src, dst, "items");
 
     ReconcileReport empty = h.reconcile("--fastPath");
-    assertEquals(ReconcileReport.EXIT_DIFFERENCES, empty.exitCode, empty.toConsole());
+    assertEquals(ExitCodes.DIFFERENCES, empty.exitCode, empty.toConsole());
     assertEquals(50L, empty.counts.get("missing"));
     assertTrue(empty.notice.contains("is empty: no backfill has copied anything"), empty.notice);
     assertNull(empty.method, "nothing was compared");

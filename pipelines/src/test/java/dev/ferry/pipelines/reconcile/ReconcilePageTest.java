@@ -3,6 +3,7 @@ package dev.ferry.pipelines.reconcile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.report.html.ReportPages;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
@@ -30,7 +31,7 @@ class ReconcilePageTest {
         "DELETE FROM items WHERE id = 7");
     Path json = h.dir().resolve("items.json");
     ReconcileReport report = h.reconcile("--report=" + json);
-    assertEquals(ReconcileReport.EXIT_DIFFERENCES, report.exitCode, report.error);
+    assertEquals(ExitCodes.DIFFERENCES, report.exitCode, report.error);
 
     String html = Files.readString(Path.of(ReportPages.besideJson(json.toString())),
         StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.pipelines.backfill.RunSummary;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.reconcile.ReconcileOptions;
 import dev.ferry.pipelines.reconcile.ReconcilePipeline;
 import dev.ferry.pipelines.reconcile.ReconcileReport;
@@ -116,7 +117,7 @@ class LiveSourceTest {
     ReconcileOptions o = PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
         .withValidation().as(ReconcileOptions.class);
     ReconcileReport report = ReconcilePipeline.run(o, new Secrets(Map.of()));
-    assertEquals(ReconcileReport.EXIT_DIFFERENCES, report.exitCode, report.error);
+    assertEquals(ExitCodes.DIFFERENCES, report.exitCode, report.error);
     Set<String> reported = new TreeSet<>();
     for (String line : Files.readAllLines(tmp.resolve("reconcile.differences.jsonl"))) {
       JsonNode n = new ObjectMapper().readTree(line);

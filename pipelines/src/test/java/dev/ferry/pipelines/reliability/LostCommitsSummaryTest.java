@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.pipelines.backfill.RunSummary;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.record.KeyCodec;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
@@ -57,7 +58,7 @@ class LostCommitsSummaryTest {
     }
     RunSummary failed = run.get(5, TimeUnit.MINUTES);
 
-    assertEquals(RunSummary.EXIT_FAILED, failed.exitCode, failed.error);
+    assertEquals(ExitCodes.FAILED, failed.exitCode, failed.error);
     assertTrue(failed.error.contains("1 ranges did not complete"), failed.error);
     long vouched = ((Number) dst.scalar("SELECT sum(rows_written) FROM ferry_progress"))
         .longValue();

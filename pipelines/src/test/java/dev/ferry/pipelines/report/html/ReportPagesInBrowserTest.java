@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.pipelines.backfill.RunSummary;
 import dev.ferry.pipelines.dryrun.DryRunReport;
+import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.migrate.MigrationSummary;
 import dev.ferry.pipelines.profile.ProfileReport;
 import dev.ferry.pipelines.reconcile.ReconcileReport;
@@ -179,7 +180,7 @@ class ReportPagesInBrowserTest {
     ReconcileReport r = new ReconcileReport();
     r.job = "orders";
     r.status = "differences";
-    r.exitCode = ReconcileReport.EXIT_DIFFERENCES;
+    r.exitCode = ExitCodes.DIFFERENCES;
     r.source = new ReconcileReport.Side();
     r.source.endpoint = "mysql://db:3306/shop";
     r.source.table = "orders";
