@@ -8,6 +8,7 @@ import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.RunSummary;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.testing.EmbeddedDatabases;
+import dev.ferry.testing.RestartablePostgres;
 import dev.ferry.testing.TestDatabase;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
@@ -74,6 +75,40 @@ class MariaDbToPostgresSyncTest {
     long maxSource = max(source, "root");
     assertTrue(max(target.jdbcUrl(), "postgres") > maxSource,
         "the target's identity must restart past the source's ids");
+  }
+
+  @Test
+  void aTargetRestartDuringSyncIsRiddenOutAndLosesNothing() throws Exception {
+    String source = BinlogMariaDb.newDatabase();
+    BinlogMariaDb.execute(source, "CREATE TABLE orders (id INT AUTO_INCREMENT PRIMARY KEY,"
+        + " name VARCHAR(50) NOT NULL, qty INT)", seed(500));
+    try (RestartablePostgres server = new RestartablePostgres()) {
+      TestDatabase target = server.newDatabase("syncrestart");
+      target.execute("CREATE TABLE orders (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL,"
+          + " qty INT)");
+      List<String> flags = flags("orders-restart", source, target);
+      assertEquals(0, sync(flags, "--prepare=true"));
+      assertEquals(0, backfill(flags).exitCode);
+      PipelineOptionsFactory.register(SyncOptions.class);
+      SyncOptions options = PipelineOptionsFactory.fromArgs(flags.toArray(new String[0]))
+          .withValidation().as(SyncOptions.class);
+      SyncRun run = new SyncRun(SyncSetup.of(
+          dev.ferry.pipelines.backfill.BackfillConfig.from(options, new Secrets(Map.of())), 0),
+          new SyncStatus("orders-restart", null), false, 1);
+      run.start();
+      workload(source, 30, 100);
+      long applied = awaitApplied(target, "orders-restart", 0);
+      server.stop();
+      workload(source, 31, 100);
+      server.start();
+      workload(source, 32, 100);
+      awaitApplied(target, "orders-restart", applied);
+      assertTrue(!run.ended(), "sync must ride out the restart: " + run.message());
+      run.stop();
+      assertEquals(SyncRun.Outcome.STOPPED, run.await());
+      assertEquals(0, sync(flags));
+      assertEquals(rows(source, "root"), rows(target.jdbcUrl(), "postgres"));
+    }
   }
 
   @Test

@@ -83,6 +83,40 @@ class PostgresToPostgresSyncTest {
     assertEquals(rows(source), rows(target.jdbcUrl()));
   }
 
+  /** The rollback stream: after the switch, the new PostgreSQL feeds the old MariaDB. */
+  @Test
+  void rollbackStreamFromTheNewPostgresKeepsTheOldMariaDbInStep() throws Exception {
+    String newSide = logical.getJdbcUrl("postgres", "postgres");
+    String oldSide = BinlogMariaDb.newDatabase();
+    execute(newSide, "CREATE TABLE accounts (id INT PRIMARY KEY, name VARCHAR(50) NOT NULL,"
+        + " qty INT)", "INSERT INTO accounts SELECT g, 'acct ' || g, g FROM"
+        + " generate_series(1, 500) g");
+    BinlogMariaDb.execute(oldSide, "CREATE TABLE accounts (id INT PRIMARY KEY,"
+        + " name VARCHAR(50) NOT NULL, qty INT)");
+    List<String> flags = new ArrayList<>(Arrays.asList("--job=rollback-accounts",
+        "--sourceUrl=" + newSide, "--sourceUser=postgres", "--sourceTable=accounts",
+        "--targetUrl=" + oldSide, "--targetUser=root", "--partitions=2", "--batchSize=200",
+        "--progressIntervalSeconds=60", "--statusIntervalSeconds=1"));
+    assertEquals(0, sync(flags, "--prepare=true"));
+    execute(newSide, "UPDATE accounts SET qty = 0 WHERE id <= 50",
+        "DELETE FROM accounts WHERE id BETWEEN 100 AND 110",
+        "INSERT INTO accounts VALUES (1000, 'opened after the switch', 1)");
+    assertEquals(0, backfill(flags).exitCode);
+    execute(newSide, "DELETE FROM accounts WHERE id = 1",
+        "UPDATE accounts SET name = 'renamed' WHERE id = 499");
+
+    assertEquals(0, CutoverCommand.run(flags.toArray(new String[0]), new Secrets(Map.of())));
+    try (Connection c = DriverManager.getConnection(oldSide, "root", "");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id, name, qty FROM accounts ORDER BY id")) {
+      List<String> old = new ArrayList<>();
+      while (rs.next()) {
+        old.add(rs.getInt(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
+      }
+      assertEquals(rows(newSide, "accounts"), old);
+    }
+  }
+
   private static void workload(String url, long seed, int operations) {
     Random random = new Random(seed);
     try (Connection c = DriverManager.getConnection(url, "postgres", "");
@@ -134,10 +168,14 @@ class PostgresToPostgresSyncTest {
   }
 
   private static List<String> rows(String url) throws SQLException {
+    return rows(url, "orders");
+  }
+
+  private static List<String> rows(String url, String table) throws SQLException {
     List<String> out = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(url, "postgres", "");
         Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT id, name, qty FROM orders ORDER BY id")) {
+        ResultSet rs = s.executeQuery("SELECT id, name, qty FROM " + table + " ORDER BY id")) {
       while (rs.next()) {
         out.add(rs.getInt(1) + "|" + rs.getString(2) + "|" + rs.getString(3));
       }
