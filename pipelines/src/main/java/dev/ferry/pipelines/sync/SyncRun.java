@@ -46,6 +46,8 @@ final class SyncRun {
   private volatile Outcome outcome = Outcome.STOPPED;
   private volatile String message;
   private volatile Object head;
+  /** Set by {@link #stop}: the engine's complaints about being closed mid-batch are no failure. */
+  private volatile boolean stopRequested;
   private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
   private ChangeApplier applier;
   private ExecutorService executor;
@@ -71,6 +73,7 @@ final class SyncRun {
           + " the target's state schema: run ferry sync --prepare before the backfill, then the"
           + " backfill, then ferry sync");
     }
+    state.requireNoBackfillRunning(setup.config.job);
     if (untilCaughtUp) {
       head = setup.stream.head();
     }
@@ -89,7 +92,7 @@ final class SyncRun {
         .using(props)
         .notifying(this::handleBatch)
         .using((success, msg, error) -> {
-          if (!success && outcome == Outcome.STOPPED) {
+          if (!success && outcome == Outcome.STOPPED && !stopRequested) {
             fail(msg + (error == null ? "" : ": " + rootMessage(error)));
           }
           done.countDown();
@@ -191,6 +194,7 @@ final class SyncRun {
 
   /** Stops the sync (a user's Ctrl-C or SIGTERM); the batch being applied completes first. */
   void stop() {
+    stopRequested = true;
     closeEngine();
   }
 

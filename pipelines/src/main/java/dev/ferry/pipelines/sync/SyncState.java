@@ -69,6 +69,25 @@ final class SyncState {
     }
   }
 
+  /**
+   * Fails while a backfill of the job is running: its older copy of a row could overwrite a
+   * newer one that sync applied. Runs whose process is gone are marked interrupted first.
+   */
+  void requireNoBackfillRunning(String job) throws SQLException {
+    new ProgressStore(target, schema).markInterrupted(job, "");
+    try (Connection c = target.connect(JdbcEndpoint.Role.TARGET);
+        PreparedStatement s = c.prepareStatement("SELECT run_id FROM "
+            + tables.table(StateTables.RUNS) + " WHERE job = ? AND status = 'running'")) {
+      s.setString(1, job);
+      try (ResultSet rs = s.executeQuery()) {
+        if (rs.next()) {
+          throw new IllegalStateException("a backfill of job " + job + " is running (run "
+              + rs.getString(1) + "); start ferry sync once it has finished");
+        }
+      }
+    }
+  }
+
   /** The job's stored position, or null before {@code ferry sync --prepare}. */
   Position load(String job) throws SQLException {
     try (Connection c = target.connect(JdbcEndpoint.Role.TARGET);
