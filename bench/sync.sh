@@ -16,8 +16,10 @@ RATE=${RATE:-2000}
 SECONDS_STEADY=${SECONDS_STEADY:-60}
 JAVA_HEAP=${JAVA_HEAP:-2g}
 cd "$REPO_DIR"
-mvn -B -q -pl pipelines -am test-compile
-mvn -B -q -pl pipelines -am dependency:build-classpath -Dmdep.outputFile="$REPO_DIR/bench/work/sync.classpath" >/dev/null
+mkdir -p bench/work
+# One invocation: the reactor hands ferry-transforms over as its classes directories.
+mvn -B -q -pl pipelines -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$REPO_DIR/bench/work/sync.classpath" >/dev/null
 CP="pipelines/target/test-classes:pipelines/target/classes:transforms/target/test-classes:transforms/target/classes:$(cat bench/work/sync.classpath)"
 exec java -Xmx"$JAVA_HEAP" -Drows="$ROWS" -Dbacklog="$BACKLOG" -Drate="$RATE" \
   -Dseconds="$SECONDS_STEADY" -cp "$CP" dev.ferry.pipelines.sync.SyncBench
