@@ -2,6 +2,7 @@ package dev.ferry.pipelines.sync;
 
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.jdbc.SqlErrors;
 import dev.ferry.map.MappingException;
 import dev.ferry.map.RecordMapper;
 import dev.ferry.progress.StateTables;
@@ -277,12 +278,12 @@ final class ChangeApplier implements AutoCloseable {
       targetConnection.releaseSavepoint(savepoint);
       return true;
     } catch (SQLException e) {
-      if (!dev.ferry.jdbc.SqlErrors.isDataError(e)) {
+      if (!SqlErrors.isDataError(e)) {
         throw e;
       }
       targetConnection.rollback(savepoint);
       dead.add(deadLetter(DeadLetter.Stage.WRITE, keyOf(source), null, "target "
-          + table.displayName() + " rejected the row: " + dev.ferry.jdbc.SqlErrors.message(e),
+          + table.displayName() + " rejected the row: " + SqlErrors.message(e),
           source));
       return false;
     }

@@ -2,6 +2,7 @@ package dev.ferry.pipelines.sync;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.connect.data.Field;
@@ -87,8 +88,8 @@ final class ChangeBatch {
 
   /** Whether a schema change record is about {@code table} ({@code db.table}). */
   private static boolean concerns(Struct v, String table) {
-    String name = table.substring(table.lastIndexOf('.') + 1).toLowerCase();
-    String ddl = v.getString("ddl") == null ? "" : v.getString("ddl").toLowerCase();
+    String name = table.substring(table.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+    String ddl = v.getString("ddl") == null ? "" : v.getString("ddl").toLowerCase(Locale.ROOT);
     return ddl.matches("(?s).*[\\s`\".]" + java.util.regex.Pattern.quote(name)
         + "([\\s`\"(;,]|$).*");
   }

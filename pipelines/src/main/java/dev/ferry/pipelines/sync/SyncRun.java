@@ -8,6 +8,7 @@ import io.debezium.embedded.Connect;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
@@ -185,7 +186,7 @@ final class SyncRun {
     }
     outcome = o;
     message = why;
-    status.state(o.name().toLowerCase().replace('_', '-'), why);
+    status.state(o.name().toLowerCase(Locale.ROOT).replace('_', '-'), why);
     // The engine is closed from another thread: closing waits for the batch handler to return.
     Thread closer = new Thread(this::closeEngine, "ferry-sync-stop");
     closer.setDaemon(true);

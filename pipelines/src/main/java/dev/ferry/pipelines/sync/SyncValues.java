@@ -1,7 +1,7 @@
 package dev.ferry.pipelines.sync;
 
-import java.math.BigInteger;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 
 /** Key values as both the change events and the source's column readers spell them. */
 final class SyncValues {

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -31,7 +32,7 @@ final class WalStream implements SourceStream {
   }
 
   String slot() {
-    return ("ferry_" + config.job.replaceAll("[^A-Za-z0-9_]", "_")).toLowerCase();
+    return ("ferry_" + config.job.replaceAll("[^A-Za-z0-9_]", "_")).toLowerCase(Locale.ROOT);
   }
 
   @Override
