@@ -139,6 +139,8 @@ final class ChangeApplier implements AutoCloseable {
       for (int from = 0; from < all.size(); from += KEYS_PER_QUERY) {
         List<KeyChange> part = all.subList(from, Math.min(all.size(), from + KEYS_PER_QUERY));
         Map<KeyChange, Object[]> rows = read(part, dead);
+        List<Object[]> sources = new ArrayList<>(part.size());
+        List<Object[]> bound = new ArrayList<>(part.size());
         for (KeyChange k : part) {
           Object[] row = rows.get(k);
           if (row == null) {
@@ -147,11 +149,13 @@ final class ChangeApplier implements AutoCloseable {
             }
             continue;
           }
-          Object[] bound = mapAndConvert(row, dead);
-          if (bound != null && upsertRow(row, bound, dead)) {
-            applied.upserted++;
+          Object[] converted = mapAndConvert(row, dead);
+          if (converted != null) {
+            sources.add(row);
+            bound.add(converted);
           }
         }
+        applied.upserted += upsertAll(sources, bound, dead);
       }
       for (DeadLetter d : dead) {
         addDeadLetter(d);
@@ -264,6 +268,42 @@ final class ChangeApplier implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * Upserts the rows in one batch under a savepoint; when the target rejects the batch, row by
+   * row, so only the rejected rows are dead-lettered. Returns how many were written.
+   */
+  private int upsertAll(List<Object[]> sources, List<Object[]> bound, List<DeadLetter> dead)
+      throws SQLException {
+    if (bound.isEmpty()) {
+      return 0;
+    }
+    Savepoint savepoint = targetConnection.setSavepoint();
+    try {
+      for (Object[] row : bound) {
+        for (int i = 0; i < row.length; i++) {
+          binders[i].bind(upsert, i + 1, row[i]);
+        }
+        upsert.addBatch();
+      }
+      upsert.executeBatch();
+      targetConnection.releaseSavepoint(savepoint);
+      return bound.size();
+    } catch (SQLException e) {
+      upsert.clearBatch();
+      if (!SqlErrors.isDataError(e)) {
+        throw e;
+      }
+      targetConnection.rollback(savepoint);
+    }
+    int written = 0;
+    for (int r = 0; r < bound.size(); r++) {
+      if (upsertRow(sources.get(r), bound.get(r), dead)) {
+        written++;
+      }
+    }
+    return written;
   }
 
   /** Upserts one row under a savepoint, so a row the target rejects is dead-lettered alone. */
