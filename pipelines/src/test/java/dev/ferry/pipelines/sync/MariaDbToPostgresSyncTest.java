@@ -161,6 +161,33 @@ class MariaDbToPostgresSyncTest {
   }
 
   @Test
+  void rowsTheTargetRejectsAreDeadLetteredAndTheRestApplied() throws Exception {
+    String source = BinlogMariaDb.newDatabase();
+    BinlogMariaDb.execute(source, "CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(20))",
+        "INSERT INTO items VALUES (1, 'a'), (2, 'b')");
+    TestDatabase target = EmbeddedDatabases.newPostgres();
+    target.execute("CREATE TABLE items (id INT PRIMARY KEY, name VARCHAR(5)"
+        + " CHECK (name <> 'bad'))");
+    List<String> flags = flags("items-dead", source, target);
+    assertEquals(0, sync(flags, "--prepare=true"));
+    assertEquals(0, backfill(flags).exitCode);
+    BinlogMariaDb.execute(source, "INSERT INTO items VALUES (3, 'ok'), (4, 'much too long'),"
+        + " (5, 'bad')", "UPDATE items SET name = 'a2' WHERE id = 1");
+
+    assertEquals(0, sync(flags));
+    assertEquals(List.of("1|a2", "2|b", "3|ok"),
+        rows(target.jdbcUrl(), "postgres", "SELECT id, name FROM items ORDER BY id"));
+    List<String> dead = rows(target.jdbcUrl(), "postgres", "SELECT row_key, stage,"
+        + " coalesce(column_name, '-'), error FROM ferry_dead_letter WHERE job = 'items-dead'"
+        + " AND fingerprint = 'sync' ORDER BY row_key");
+    assertEquals(2, dead.size(), dead.toString());
+    assertTrue(dead.get(0).startsWith("{\"id\":4}|write|name|") && dead.get(0).contains("5"),
+        dead.toString());
+    assertTrue(dead.get(1).startsWith("{\"id\":5}|write|-|") && dead.get(1).contains("check"),
+        dead.toString());
+  }
+
+  @Test
   void aSourceWithoutBinaryLogIsRefusedWithWhatToChange() throws Exception {
     TestDatabase source = EmbeddedDatabases.newMariaDb();
     source.execute("CREATE TABLE t (id INT PRIMARY KEY)");

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
@@ -81,7 +82,10 @@ public final class SyncBench {
     run = new SyncRun(setup, status, false, 5);
     run.start();
     AtomicBoolean writing = new AtomicBoolean(true);
-    Thread writer = new Thread(() -> steadyWrites(source, rows, rate, writing), "bench-writer");
+    AtomicLong written = new AtomicLong();
+    long writesStarted = System.nanoTime();
+    Thread writer = new Thread(() -> steadyWrites(source, rows, rate, writing, written),
+        "bench-writer");
     writer.start();
     List<Double> lags = new ArrayList<>();
     long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -95,8 +99,9 @@ public final class SyncBench {
     run.stop();
     run.await();
     Collections.sort(lags);
-    System.out.printf("steady %,d changes/s for %d s: lag p50 %.1f s, p95 %.1f s, max %.1f s%n",
-        rate, seconds, lags.get(lags.size() / 2), lags.get((int) (lags.size() * 0.95)),
+    System.out.printf("steady %,d changes/s asked, %,.0f/s written, for %d s: lag p50 %.1f s,"
+        + " p95 %.1f s, max %.1f s%n", rate, written.get() / ((stopped - writesStarted) / 1e9),
+        seconds, lags.get(lags.size() / 2), lags.get((int) (lags.size() * 0.95)),
         lags.get(lags.size() - 1));
 
     // (3) from the last write to the cutover verdict (sync stopped first, as documented).
@@ -106,7 +111,8 @@ public final class SyncBench {
     System.exit(exit);
   }
 
-  private static void steadyWrites(String url, int rows, int rate, AtomicBoolean writing) {
+  private static void steadyWrites(String url, int rows, int rate, AtomicBoolean writing,
+      AtomicLong written) {
     Random random = new Random(1);
     try (Connection c = DriverManager.getConnection(url, "root", "");
         PreparedStatement p = c.prepareStatement("UPDATE records SET qty = qty + 1, note = ?"
@@ -118,6 +124,7 @@ public final class SyncBench {
           p.setString(1, Long.toHexString(random.nextLong()));
           p.setLong(2, 1 + random.nextInt(rows));
           p.executeUpdate();
+          written.incrementAndGet();
         }
         next += 10_000_000L;
         long wait = next - System.nanoTime();
