@@ -130,8 +130,11 @@ final class ChangeApplier implements AutoCloseable {
    * in one target transaction; retried whole by the caller on a transient error.
    */
   Applied apply(Collection<KeyChange> keys, Map<String, ?> partition, Map<String, ?> offset,
-      long events) throws SQLException {
+      long events, long newestTxId) throws SQLException {
     connect();
+    if (newestTxId > 0 && source.dialect() == Dialect.POSTGRESQL) {
+      awaitVisible(newestTxId);
+    }
     Applied applied = new Applied();
     try {
       List<DeadLetter> dead = new ArrayList<>();
@@ -170,11 +173,6 @@ final class ChangeApplier implements AutoCloseable {
     }
   }
 
-  /** Moves the stored position only (a heartbeat, or changes of no synced row). */
-  void savePosition(Map<String, ?> partition, Map<String, ?> offset) throws SQLException {
-    apply(List.of(), partition, offset, 0);
-  }
-
   /**
    * The keys' current source rows. A key whose row exists maps to it; a key whose row could not
    * be read maps to null (dead-lettered); a key with no row is absent (deleted at the source).
@@ -186,8 +184,12 @@ final class ChangeApplier implements AutoCloseable {
         Collections.nCopies(sourceKey.size(), "?")) + ")";
     String lhs = sourceKey.size() == 1 ? sd.quote(sourceKey.get(0))
         : "(" + sd.columnList(sourceKey) + ")";
+    // MariaDB/MySQL write a transaction to the binlog before its rows are visible to other
+    // sessions (two-phase commit): a plain read could see the row as it was before the change
+    // just received. A locking read waits for the writer's row locks, i.e. for its commit.
     String sql = selectPrefix + lhs + " IN (" + String.join(", ",
-        Collections.nCopies(keys.size(), one)) + ")";
+        Collections.nCopies(keys.size(), one)) + ")"
+        + (sd == Dialect.MYSQL ? " LOCK IN SHARE MODE" : "");
     Map<KeyChange, Object[]> rows = new LinkedHashMap<>();
     try (PreparedStatement s = sourceConnection.prepareStatement(sql)) {
       int p = 1;
@@ -236,6 +238,28 @@ final class ChangeApplier implements AutoCloseable {
       }
     }
     return byEventKey;
+  }
+
+  /**
+   * PostgreSQL sends a transaction's changes once its commit record is written, a moment before
+   * the transaction is visible to new snapshots: waits until it is, so the re-read sees it.
+   * (Debezium's txId has no epoch: after an xid wraparound the check passes at once.)
+   */
+  private void awaitVisible(long txId) throws SQLException {
+    try (PreparedStatement s = sourceConnection.prepareStatement(
+        "SELECT txid_visible_in_snapshot(?, txid_current_snapshot())")) {
+      s.setLong(1, txId);
+      for (int attempt = 0; attempt < 10_000; attempt++) {
+        try (ResultSet rs = s.executeQuery()) {
+          if (rs.next() && rs.getBoolean(1)) {
+            return;
+          }
+        }
+        Thread.onSpinWait();
+      }
+    }
+    throw new SQLException("source transaction " + txId + " is not visible after its commit"
+        + " was streamed");
   }
 
   private Object[] keyOf(Object[] row) {

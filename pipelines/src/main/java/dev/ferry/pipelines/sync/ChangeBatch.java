@@ -21,6 +21,8 @@ final class ChangeBatch {
   long events;
   /** The newest source commit time among the changes, epoch milliseconds; 0 when none. */
   long newestSourceMillis;
+  /** PostgreSQL: the newest transaction id among the changes; 0 when none or not known. */
+  long newestTxId;
   /** How many of the records are covered (all unless {@link #stop} is set). */
   int covered;
   /** Why the sync must stop after this batch, naming the table and statement; null: go on. */
@@ -66,6 +68,10 @@ final class ChangeBatch {
             Struct source = v.getStruct("source");
             if (source != null && source.schema().field("ts_ms") != null) {
               b.newestSourceMillis = Math.max(b.newestSourceMillis, source.getInt64("ts_ms"));
+            }
+            if (source != null && source.schema().field("txId") != null
+                && source.get("txId") instanceof Number) {
+              b.newestTxId = Math.max(b.newestTxId, ((Number) source.get("txId")).longValue());
             }
           }
         }

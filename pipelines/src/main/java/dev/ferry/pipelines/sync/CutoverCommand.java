@@ -1,6 +1,7 @@
 package dev.ferry.pipelines.sync;
 
 import dev.ferry.pipelines.backfill.BackfillConfig;
+import dev.ferry.pipelines.reconcile.ReconcileOptions;
 import dev.ferry.pipelines.reconcile.ReconcilePipeline;
 import dev.ferry.pipelines.reconcile.ReconcileReport;
 import dev.ferry.pipelines.spec.Secrets;
@@ -95,7 +96,15 @@ public final class CutoverCommand {
         return NOT_CAUGHT_UP;
     }
     System.out.println("ferry cutover " + job + ": caught up; reconciling (fast path)");
-    ReconcileReport report = ReconcilePipeline.run(reconcileArgs(args));
+    ReconcileReport report;
+    try {
+      PipelineOptionsFactory.register(ReconcileOptions.class);
+      report = ReconcilePipeline.run(PipelineOptionsFactory.fromArgs(reconcileArgs(args))
+          .withValidation().as(ReconcileOptions.class), secrets);
+    } catch (IllegalArgumentException e) {
+      System.err.println("ferry cutover: reconcile flags: " + e.getMessage());
+      return SyncCommand.INVALID;
+    }
     if (report.exitCode != ReconcileReport.EXIT_OK) {
       System.err.println("ferry cutover " + job + ": NOT READY — reconcile says " + report.status
           + (report.error == null ? "" : ": " + report.error) + "; do not switch. Keep ferry"

@@ -156,7 +156,8 @@ final class SyncRun {
   private ChangeApplier.Applied applyWithRetries(ChangeBatch batch) throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return applier.apply(batch.keys, batch.partition, batch.offset, batch.events);
+        return applier.apply(batch.keys, batch.partition, batch.offset, batch.events,
+            batch.newestTxId);
       } catch (SQLException e) {
         String why = setup.config.redact(SqlErrors.message(e));
         if (!SqlErrors.isTransient(e) && attempt > 1 || attempt >= 30) {
