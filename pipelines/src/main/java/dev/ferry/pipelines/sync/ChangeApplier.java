@@ -43,7 +43,12 @@ import java.util.Map;
  */
 final class ChangeApplier implements AutoCloseable {
   static final String FINGERPRINT = "sync";
+  /**
+   * Keys per re-read. MySQL/MariaDB estimate longer IN lists from index statistics
+   * (eq_range_index_dive_limit, 200) and may then scan, and a locking read locks what it scans.
+   */
   private static final int KEYS_PER_QUERY = 500;
+  private static final int KEYS_PER_LOCKING_QUERY = 100;
 
   private final JdbcEndpoint source;
   private final JdbcEndpoint target;
@@ -139,8 +144,9 @@ final class ChangeApplier implements AutoCloseable {
     try {
       List<DeadLetter> dead = new ArrayList<>();
       List<KeyChange> all = new ArrayList<>(keys);
-      for (int from = 0; from < all.size(); from += KEYS_PER_QUERY) {
-        List<KeyChange> part = all.subList(from, Math.min(all.size(), from + KEYS_PER_QUERY));
+      int perQuery = source.dialect() == Dialect.MYSQL ? KEYS_PER_LOCKING_QUERY : KEYS_PER_QUERY;
+      for (int from = 0; from < all.size(); from += perQuery) {
+        List<KeyChange> part = all.subList(from, Math.min(all.size(), from + perQuery));
         Map<KeyChange, Object[]> rows = read(part, dead);
         List<Object[]> sources = new ArrayList<>(part.size());
         List<Object[]> bound = new ArrayList<>(part.size());
@@ -404,6 +410,8 @@ final class ChangeApplier implements AutoCloseable {
     }
     sourceConnection = source.connect(JdbcEndpoint.Role.SOURCE);
     sourceConnection.setAutoCommit(true);
+    // Each re-read is its own transaction; READ COMMITTED takes no gap locks.
+    sourceConnection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
     targetConnection = target.connect(JdbcEndpoint.Role.TARGET);
     targetConnection.setAutoCommit(false);
     upsert = targetConnection.prepareStatement(upsertSql);
