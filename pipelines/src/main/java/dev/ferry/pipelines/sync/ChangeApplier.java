@@ -5,7 +5,6 @@ import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.jdbc.SqlErrors;
 import dev.ferry.map.MappingException;
 import dev.ferry.map.RecordMapper;
-import dev.ferry.progress.StateTables;
 import dev.ferry.read.ColumnReader;
 import dev.ferry.read.SourceColumns;
 import dev.ferry.record.ConversionException;
@@ -16,9 +15,6 @@ import dev.ferry.record.RowJson;
 import dev.ferry.write.TargetTable;
 import dev.ferry.write.UpsertSql;
 import dev.ferry.write.ValueBinder;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,7 +23,6 @@ import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,14 +63,13 @@ final class ChangeApplier implements AutoCloseable {
   private final String upsertSql;
   private final String deleteSql;
   private final String selectPrefix;
-  private final String deadLetterSql;
+  private final SyncDeadLetters deadLetters;
 
   private Connection sourceConnection;
   private Connection targetConnection;
   private PreparedStatement upsert;
   private PreparedStatement delete;
   private PreparedStatement save;
-  private PreparedStatement deadLetter;
 
   /** What one applied batch did. */
   static final class Applied {
@@ -127,7 +121,7 @@ final class ChangeApplier implements AutoCloseable {
     Dialect sd = source.dialect();
     selectPrefix = "SELECT " + SourceColumns.selectList(sd, sourceLayout) + " FROM "
         + setup.prepared.relation.fromClause(sd) + " WHERE ";
-    deadLetterSql = new StateTables(td, setup.config.stateSchema).upsertDeadLetter();
+    deadLetters = new SyncDeadLetters(job, td, setup.config.stateSchema);
   }
 
   /**
@@ -138,7 +132,7 @@ final class ChangeApplier implements AutoCloseable {
       long events, long newestTxId) throws SQLException {
     connect();
     if (newestTxId > 0 && source.dialect() == Dialect.POSTGRESQL) {
-      awaitVisible(newestTxId);
+      WalStream.awaitVisible(sourceConnection, newestTxId);
     }
     Applied applied = new Applied();
     try {
@@ -167,7 +161,7 @@ final class ChangeApplier implements AutoCloseable {
         applied.upserted += upsertAll(sources, bound, dead);
       }
       for (DeadLetter d : dead) {
-        addDeadLetter(d);
+        deadLetters.add(d);
       }
       applied.dead = dead.size();
       SyncState.save(save, job, partition, offset, events);
@@ -244,28 +238,6 @@ final class ChangeApplier implements AutoCloseable {
       }
     }
     return byEventKey;
-  }
-
-  /**
-   * PostgreSQL sends a transaction's changes once its commit record is written, a moment before
-   * the transaction is visible to new snapshots: waits until it is, so the re-read sees it.
-   * (Debezium's txId has no epoch: after an xid wraparound the check passes at once.)
-   */
-  private void awaitVisible(long txId) throws SQLException {
-    try (PreparedStatement s = sourceConnection.prepareStatement(
-        "SELECT txid_visible_in_snapshot(?, txid_current_snapshot())")) {
-      s.setLong(1, txId);
-      for (int attempt = 0; attempt < 10_000; attempt++) {
-        try (ResultSet rs = s.executeQuery()) {
-          if (rs.next() && rs.getBoolean(1)) {
-            return;
-          }
-        }
-        Thread.onSpinWait();
-      }
-    }
-    throw new SQLException("source transaction " + txId + " is not visible after its commit"
-        + " was streamed");
   }
 
   private Object[] keyOf(Object[] row) {
@@ -382,28 +354,6 @@ final class ChangeApplier implements AutoCloseable {
         RowJson.render(sourceLayout, row));
   }
 
-  private void addDeadLetter(DeadLetter d) throws SQLException {
-    deadLetter.setString(1, job);
-    deadLetter.setString(2, FINGERPRINT);
-    deadLetter.setString(3, sha256(d.key()));
-    deadLetter.setString(4, d.stage().name().toLowerCase(java.util.Locale.ROOT));
-    deadLetter.setString(5, d.key());
-    deadLetter.setString(6, d.column());
-    deadLetter.setString(7, d.error());
-    deadLetter.setString(8, d.sourceRow());
-    deadLetter.setString(9, FINGERPRINT);
-    deadLetter.executeUpdate();
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   private void connect() throws SQLException {
     if (targetConnection != null) {
       return;
@@ -417,7 +367,7 @@ final class ChangeApplier implements AutoCloseable {
     upsert = targetConnection.prepareStatement(upsertSql);
     delete = targetConnection.prepareStatement(deleteSql);
     save = targetConnection.prepareStatement(state.saveSql());
-    deadLetter = targetConnection.prepareStatement(deadLetterSql);
+    deadLetters.prepare(targetConnection);
   }
 
   private void closeQuietly() {

@@ -138,4 +138,26 @@ final class WalStream implements SourceStream {
   public String capturedTable() {
     return schema + "." + table;
   }
+
+  /**
+   * PostgreSQL sends a transaction's changes once its commit record is written, a moment before
+   * the transaction is visible to new snapshots: waits until it is, so the re-read sees it.
+   * (Debezium's txId has no epoch: after an xid wraparound the check passes at once.)
+   */
+  static void awaitVisible(Connection source, long txId) throws SQLException {
+    try (PreparedStatement s = source.prepareStatement(
+        "SELECT txid_visible_in_snapshot(?, txid_current_snapshot())")) {
+      s.setLong(1, txId);
+      for (int attempt = 0; attempt < 10_000; attempt++) {
+        try (ResultSet rs = s.executeQuery()) {
+          if (rs.next() && rs.getBoolean(1)) {
+            return;
+          }
+        }
+        Thread.onSpinWait();
+      }
+    }
+    throw new SQLException("source transaction " + txId + " is not visible after its commit"
+        + " was streamed");
+  }
 }
