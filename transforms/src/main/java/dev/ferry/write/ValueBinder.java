@@ -125,7 +125,7 @@ public final class ValueBinder implements Serializable {
     return 64;
   }
 
-  String column() {
+  public String column() {
     return column;
   }
 
@@ -237,7 +237,7 @@ public final class ValueBinder implements Serializable {
     }
   }
 
-  void bind(PreparedStatement ps, int index, Object v) throws SQLException {
+  public void bind(PreparedStatement ps, int index, Object v) throws SQLException {
     if (v == null) {
       ps.setNull(index, kind == ValueKind.JSON || kind == ValueKind.OTHER || kind == ValueKind.UUID
           ? Types.OTHER : Types.NULL);

@@ -38,6 +38,10 @@ public final class Ferry {
         dev.ferry.pipelines.deadletters.DeadLettersOptions.class, args -> dev.ferry.pipelines.deadletters.DeadLettersCommand.run(args).exitCode));
     COMMANDS.put("migrate", new Command("move a whole MySQL database to PostgreSQL, resumably",
         dev.ferry.pipelines.migrate.MigrateOptions.class, args -> dev.ferry.pipelines.migrate.MigrateCommand.run(args).exitCode));
+    COMMANDS.put("sync", new Command("stream the source's changes into the target until stopped",
+        dev.ferry.pipelines.sync.SyncOptions.class, dev.ferry.pipelines.sync.SyncCommand::run));
+    COMMANDS.put("cutover", new Command("catch up, reconcile, restart sequences: ready to switch",
+        dev.ferry.pipelines.sync.SyncOptions.class, dev.ferry.pipelines.sync.CutoverCommand::run));
   }
 
   private Ferry() {}

@@ -22,6 +22,12 @@ public final class ExitCodes {
    * the account sooner, so a scheduler should not retry.
    */
   public static final int AUTHENTICATION = 5;
+  /** Sync and cutover: the source is not set up for change capture (the message says how). */
+  public static final int SOURCE_NOT_READY = 6;
+  /** Sync and cutover: a DDL change of a synced table stopped the stream before its rows. */
+  public static final int DDL_STOPPED = 7;
+  /** Cutover: the target did not catch up with the source in time (are the writes stopped?). */
+  public static final int NOT_CAUGHT_UP = 8;
 
   private ExitCodes() {}
 

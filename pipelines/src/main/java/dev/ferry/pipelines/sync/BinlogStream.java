@@ -1,0 +1,166 @@
+package dev.ferry.pipelines.sync;
+
+import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.pipelines.backfill.BackfillConfig;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * A MariaDB or MySQL source's binary log, read by Debezium's MariaDB connector as a replica.
+ * The position is the binlog file and offset ({@code SHOW MASTER STATUS}); on every start the
+ * connector reads the captured table's current definition ({@code snapshot.mode=recovery}) and
+ * streams from the stored position, so no schema history has to be kept anywhere.
+ */
+final class BinlogStream implements SourceStream {
+  /** ER_OPTION_PREVENTS_STATEMENT: a server started with --skip-grant-tables. */
+  private static final int SKIP_GRANT_TABLES = 1290;
+  private final BackfillConfig config;
+  private final long serverId;
+  private final String database;
+  private final String table;
+
+  BinlogStream(BackfillConfig config, long serverId) {
+    this.config = config;
+    this.serverId = serverId != 0 ? serverId
+        : 100_000 + Math.floorMod(config.job.hashCode(), 1_000_000_000);
+    List<String> name = config.sourceTable;
+    this.table = name.get(name.size() - 1);
+    this.database = name.size() > 1 ? name.get(name.size() - 2) : urlDatabase(config.source);
+  }
+
+  @Override
+  public List<String> problems() throws SQLException {
+    List<String> problems = new ArrayList<>();
+    try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE);
+        Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT @@log_bin, @@binlog_format,"
+          + " @@binlog_row_image")) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          problems.add("the binary log is off (log_bin=OFF): start the server with"
+              + " --log-bin (my.cnf: log_bin=mysql-bin) and a server_id, then restart it");
+        }
+        if (!"ROW".equalsIgnoreCase(rs.getString(2))) {
+          problems.add("binlog_format is " + rs.getString(2) + ": set binlog_format=ROW in"
+              + " my.cnf (and SET GLOBAL binlog_format='ROW' for the running server)");
+        }
+        if (!"FULL".equalsIgnoreCase(rs.getString(3))) {
+          problems.add("binlog_row_image is " + rs.getString(3) + ": set"
+              + " binlog_row_image=FULL in my.cnf (and SET GLOBAL binlog_row_image='FULL')");
+        }
+      }
+      StringBuilder grants = new StringBuilder();
+      try (ResultSet rs = s.executeQuery("SHOW GRANTS FOR CURRENT_USER()")) {
+        while (rs.next()) {
+          grants.append(rs.getString(1).toUpperCase(Locale.ROOT)).append('\n');
+        }
+      } catch (SQLException e) {
+        if (e.getErrorCode() != SKIP_GRANT_TABLES) {
+          throw e;
+        }
+        return problems; // --skip-grant-tables: every user may do everything
+      }
+      String g = grants.toString();
+      boolean all = g.contains("GRANT ALL PRIVILEGES ON *.*");
+      boolean slave = all || g.contains("REPLICATION SLAVE") || g.contains("REPLICATION REPLICA");
+      boolean client = all || g.contains("REPLICATION CLIENT") || g.contains("BINLOG MONITOR")
+          || g.contains("SUPER");
+      if (!slave || !client) {
+        problems.add("user " + config.source.user() + " lacks replication privileges: GRANT"
+            + " REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '" + config.source.user()
+            + "'@'%' (MariaDB 10.5+: REPLICATION SLAVE, BINLOG MONITOR)");
+      }
+    }
+    return problems;
+  }
+
+  @Override
+  public Map<String, Map<String, Object>> currentPosition() throws SQLException {
+    String[] head = (String[]) head();
+    Map<String, Object> offset = new java.util.HashMap<>();
+    offset.put("file", head[0]);
+    offset.put("pos", Long.parseLong(head[1]));
+    // MariaDB's binlog client resumes by GTID; the file and position alone do not start it.
+    try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos")) {
+      if (rs.next() && rs.getString(1) != null && !rs.getString(1).isEmpty()) {
+        offset.put("gtids", rs.getString(1));
+      }
+    } catch (SQLException e) {
+      // MySQL has no gtid_binlog_pos: the file and position are the whole position there
+    }
+    return Map.of("partition", Map.of("server", topicPrefix()), "offset", offset);
+  }
+
+  @Override
+  public Object head() throws SQLException {
+    try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
+      if (!rs.next()) {
+        throw new SQLException("SHOW MASTER STATUS returned nothing at " + config.source
+            + ": the binary log is off");
+      }
+      return new String[] {rs.getString(1), rs.getString(2)};
+    }
+  }
+
+  @Override
+  public boolean reached(Map<String, Object> offset, Object head) {
+    String[] h = (String[]) head;
+    String file = String.valueOf(offset.get("file"));
+    long pos = ((Number) offset.get("pos")).longValue();
+    int files = file.compareTo(h[0]);
+    return files > 0 || files == 0 && pos >= Long.parseLong(h[1]);
+  }
+
+  @Override
+  public Properties connectorProperties() {
+    URI uri = URI.create(config.source.url().substring("jdbc:".length()));
+    Properties p = new Properties();
+    p.setProperty("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
+    p.setProperty("database.hostname", uri.getHost());
+    p.setProperty("database.port", String.valueOf(uri.getPort() < 0 ? 3306 : uri.getPort()));
+    p.setProperty("database.user", config.source.user() == null ? "" : config.source.user());
+    p.setProperty("database.password",
+        config.source.password() == null ? "" : config.source.password());
+    p.setProperty("database.ssl.mode", "disable");
+    p.setProperty("database.server.id", String.valueOf(serverId));
+    p.setProperty("topic.prefix", topicPrefix());
+    p.setProperty("database.include.list", database);
+    p.setProperty("table.include.list", database + "\\." + table.replace(".", "\\."));
+    p.setProperty("snapshot.mode", "recovery");
+    p.setProperty("schema.history.internal", "io.debezium.relational.history.MemorySchemaHistory");
+    p.setProperty("include.schema.changes", "true");
+    // The server sends a heartbeat when idle, and each one moves the offset past transactions
+    // of other tables: that is how a quiet table's position reaches the binlog's end.
+    p.setProperty("connect.keep.alive.interval.ms", "1000");
+    p.setProperty("heartbeat.interval.ms", "500");
+    p.setProperty("decimal.handling.mode", "precise");
+    p.setProperty("bigint.unsigned.handling.mode", "precise");
+    return p;
+  }
+
+  @Override
+  public String capturedTable() {
+    return database + "." + table;
+  }
+
+  private String topicPrefix() {
+    return "ferry_" + config.job.replaceAll("[^A-Za-z0-9_-]", "_");
+  }
+
+  private static String urlDatabase(JdbcEndpoint endpoint) {
+    String path = URI.create(endpoint.url().substring("jdbc:".length())).getPath();
+    return path == null || path.length() < 2 ? "" : path.substring(1);
+  }
+}

@@ -1,0 +1,108 @@
+package dev.ferry.pipelines.sync;
+
+import dev.ferry.pipelines.backfill.BackfillConfig;
+import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.spec.Secrets;
+import dev.ferry.pipelines.spec.SpecException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code ferry sync}: keeps the target table in step with the source table's changes until
+ * stopped. {@code ferry sync --prepare} takes the stream position before the backfill starts.
+ * Exit codes ({@link ExitCodes}): 0 stopped or caught up, 1 failed, 2 invalid spec or flags, 5
+ * a login refused, 6 the source is not set up for change capture (the message says what to
+ * change), 7 a DDL change stopped it.
+ */
+public final class SyncCommand {
+  private static final Logger LOG = LoggerFactory.getLogger(SyncCommand.class);
+
+  private SyncCommand() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  public static int run(String[] args) {
+    SyncOptions options;
+    try {
+      PipelineOptionsFactory.register(SyncOptions.class);
+      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(SyncOptions.class);
+    } catch (IllegalArgumentException e) {
+      System.err.println("ferry sync: " + e.getMessage());
+      return ExitCodes.INVALID;
+    }
+    return run(options, Secrets.fromSystem());
+  }
+
+  public static int run(SyncOptions options, Secrets secrets) {
+    SyncSetup setup;
+    try {
+      BackfillConfig config = BackfillConfig.from(options, secrets);
+      setup = SyncSetup.of(config, options.getServerId());
+    } catch (SpecException | IllegalArgumentException e) {
+      System.err.println("ferry sync: " + e.getMessage());
+      return ExitCodes.INVALID;
+    } catch (SQLException e) {
+      System.err.println("ferry sync: " + e.getMessage());
+      return ExitCodes.FAILED;
+    }
+    BackfillConfig config = setup.config;
+    try {
+      List<String> problems = setup.stream.problems();
+      if (!problems.isEmpty()) {
+        System.err.println("ferry sync: the source " + config.sourceName() + " is not ready for"
+            + " change capture:\n  - " + String.join("\n  - ", problems));
+        return ExitCodes.SOURCE_NOT_READY;
+      }
+      if (options.getPrepare()) {
+        return prepare(setup);
+      }
+      SyncRun run = new SyncRun(setup, new SyncStatus(config.job, options.getStatusFile()),
+          options.getUntilCaughtUp(), Math.max(1, options.getStatusIntervalSeconds()));
+      run.start();
+      Thread hook = new Thread(run::stop, "ferry-sync-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      SyncRun.Outcome outcome = run.await();
+      if (run.ended()) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException ignored) {
+          // the JVM is already shutting down
+        }
+      }
+      switch (outcome) {
+        case FAILED:
+          System.err.println("ferry sync: " + run.message());
+          return ExitCodes.FAILED;
+        case DDL:
+          System.err.println("ferry sync: " + run.message());
+          return ExitCodes.DDL_STOPPED;
+        default:
+          return ExitCodes.OK;
+      }
+    } catch (SQLException | RuntimeException e) {
+      System.err.println("ferry sync: " + config.redact(String.valueOf(e.getMessage())));
+      return ExitCodes.forFailure(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ExitCodes.FAILED;
+    }
+  }
+
+  private static int prepare(SyncSetup setup) throws SQLException {
+    SyncState state = new SyncState(setup.config.target, setup.config.stateSchema);
+    state.ensureTable();
+    Map<String, Map<String, Object>> position = setup.stream.currentPosition();
+    state.prepare(setup.config.job, position.get("partition"), position.get("offset"));
+    LOG.info("sync {}: position {} recorded; run the backfill now, then ferry sync",
+        setup.config.job, position.get("offset"));
+    System.out.println("ferry sync --prepare: job " + setup.config.job + " will apply every"
+        + " change from " + position.get("offset") + "; start the backfill now, then ferry sync");
+    return ExitCodes.OK;
+  }
+}
