@@ -1,9 +1,7 @@
 package dev.ferry.pipelines.backfill;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import static dev.ferry.pipelines.backfill.SpecSides.first;
+
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.MappingSpec;
@@ -15,9 +13,6 @@ import dev.ferry.pipelines.spec.QualifiedName;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.schema.Naming;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,8 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class BackfillConfig {
   private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,200}");
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory()).enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public final String origin;
   public final String job;
@@ -180,7 +173,7 @@ public final class BackfillConfig {
       Path file = Path.of(options.getSpec());
       origin = file.toString();
       specDir = file.toAbsolutePath().getParent();
-      spec = readSpec(file);
+      spec = SpecSides.readSpec(file);
     } else {
       origin = "flags";
       specDir = Path.of("").toAbsolutePath();
@@ -200,19 +193,19 @@ public final class BackfillConfig {
     b.mapping = mappingFile.rules;
     b.job = first(options.getJob(), spec.job, header.job);
     boolean hasTarget = targetRequired || first(options.getTargetUrl(), spec.target.url) != null;
-    boolean mongoSource = isMongo(origin, "source", options.getSourceUrl(), spec.source,
+    boolean mongoSource = SpecSides.isMongo(origin, "source", options.getSourceUrl(), spec.source,
         mongoAllowed);
-    boolean mongoTarget = hasTarget ? isMongo(origin, "target", options.getTargetUrl(),
+    boolean mongoTarget = hasTarget ? SpecSides.isMongo(origin, "target", options.getTargetUrl(),
         spec.target, mongoAllowed) : targetDefaultsToSource && mongoSource;
-    String[] sourceSide = endpointParts(origin, "source", spec.source, options.getSourceUrl(),
+    String[] sourceSide = SpecSides.endpointParts(origin, "source", spec.source, options.getSourceUrl(),
         options.getSourceUser(), options.getSourcePasswordEnv(), options.getSourcePasswordFile(),
         secrets);
-    String[] targetSide = !hasTarget ? null : endpointParts(origin, "target", spec.target,
+    String[] targetSide = !hasTarget ? null : SpecSides.endpointParts(origin, "target", spec.target,
         options.getTargetUrl(), options.getTargetUser(), options.getTargetPasswordEnv(),
         options.getTargetPasswordFile(), secrets);
-    b.source = mongoSource ? null : jdbcEndpoint(origin, "source", sourceSide, spec.source,
+    b.source = mongoSource ? null : SpecSides.jdbcEndpoint(origin, "source", sourceSide, spec.source,
         options);
-    b.target = !hasTarget || mongoTarget ? null : jdbcEndpoint(origin, "target", targetSide,
+    b.target = !hasTarget || mongoTarget ? null : SpecSides.jdbcEndpoint(origin, "target", targetSide,
         spec.target, options);
     String table = first(options.getSourceTable(), spec.source.table);
     b.sourceQuery = first(options.getSourceQuery(), spec.source.query);
@@ -223,10 +216,10 @@ public final class BackfillConfig {
       b.sourceQuery = header.source.query;
       b.sourceKey = b.sourceKey.isEmpty() ? header.source.key : b.sourceKey;
     }
-    MongoEndpoint mongoSourceEndpoint = mongoSource ? mongoEndpoint(origin, "source", sourceSide)
+    MongoEndpoint mongoSourceEndpoint = mongoSource ? SpecSides.mongoEndpoint(origin, "source", sourceSide)
         : null;
     b.mongo = MongoSides.from(origin, spec, mongoFlags(options), mongoSourceEndpoint,
-        b.sourceKey, !mongoTarget ? null : hasTarget ? mongoEndpoint(origin, "target", targetSide)
+        b.sourceKey, !mongoTarget ? null : hasTarget ? SpecSides.mongoEndpoint(origin, "target", targetSide)
             : mongoSourceEndpoint, table);
     if (table == null && b.sourceQuery == null && !mongoSource) {
       throw new SpecException(origin, "source.table", "required (or source.query)");
@@ -350,106 +343,6 @@ public final class BackfillConfig {
     }
   }
 
-  private static JobSpec readSpec(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new SpecException(file.toString(), "(file)", "does not exist or is not a file");
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      JobSpec spec = YAML.readValue(in, JobSpec.class);
-      if (spec == null) {
-        throw new SpecException(file.toString(), "(file)", "is empty");
-      }
-      return spec;
-    } catch (UnrecognizedPropertyException e) {
-      throw new SpecException(file.toString(), path(e.getPath()), "unknown field '"
-          + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")");
-    } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-      throw new SpecException(file.toString(), path(e.getPath()), e.getOriginalMessage());
-    } catch (IOException e) {
-      throw new SpecException(file.toString(), "(file)", "is not valid YAML: "
-          + e.getMessage().lines().findFirst().orElse(""));
-    }
-  }
-
-  /** A YAML field path for messages: {@code source.key[1]}. */
-  static String path(List<com.fasterxml.jackson.databind.JsonMappingException.Reference> refs) {
-    StringBuilder sb = new StringBuilder();
-    for (var r : refs) {
-      if (r.getFieldName() != null) {
-        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
-      } else {
-        sb.append('[').append(r.getIndex()).append(']');
-      }
-    }
-    return sb.length() == 0 ? "(root)" : sb.toString();
-  }
-
-  /** Whether a side's URL is MongoDB's; refused for the jobs that only speak JDBC. */
-  private static boolean isMongo(String origin, String side, String urlFlag,
-      JobSpec.Endpoint spec, boolean mongoAllowed) {
-    boolean mongo = MongoEndpoint.isMongoUrl(first(urlFlag, spec.url));
-    if (mongo && !mongoAllowed) {
-      throw new SpecException(origin, side + ".url", "MongoDB is supported by the backfill job"
-          + " only; this job needs a JDBC URL");
-    }
-    return mongo;
-  }
-
-  /** A side's URL, user and password, with every secret reference resolved. */
-  private static String[] endpointParts(String origin, String side, JobSpec.Endpoint spec,
-      String urlFlag, String userFlag, String passwordEnv, String passwordFile, Secrets secrets) {
-    String url = first(urlFlag, spec.url);
-    if (url == null) {
-      throw new SpecException(origin, side + ".url", "required (a JDBC or mongodb:// URL)");
-    }
-    Secrets.refusePasswordInUrl(url, origin, side + ".url");
-    url = secrets.resolve(url, origin, side + ".url");
-    String user = secrets.resolve(first(userFlag, spec.user), origin, side + ".user");
-    String password;
-    if (passwordEnv != null) {
-      password = secrets.resolve("${env:" + passwordEnv + "}", "flags", side + "PasswordEnv");
-    } else if (passwordFile != null) {
-      password = secrets.resolve("${file:" + passwordFile + "}", "flags", side + "PasswordFile");
-    } else if (spec.password != null) {
-      if (!Secrets.isReference(spec.password)) {
-        throw new SpecException(origin, side + ".password", "write ${env:NAME} or ${file:PATH};"
-            + " ferry never reads a password from the spec itself");
-      }
-      password = secrets.resolve(spec.password, origin, side + ".password");
-    } else {
-      password = null;
-    }
-    return new String[] {url, user, password};
-  }
-
-  private static JdbcEndpoint jdbcEndpoint(String origin, String side, String[] parts,
-      JobSpec.Endpoint spec, BackfillOptions options) {
-    JdbcEndpoint endpoint;
-    try {
-      endpoint = new JdbcEndpoint(parts[0], parts[1], parts[2]);
-    } catch (IllegalArgumentException e) {
-      throw new SpecException(origin, side + ".url", e.getMessage());
-    }
-    int connect = first(options.getConnectTimeoutSeconds(), spec.connectTimeoutSeconds,
-        JdbcEndpoint.DEFAULT_CONNECT_TIMEOUT_SECONDS);
-    int socket = first(options.getSocketTimeoutSeconds(), spec.socketTimeoutSeconds,
-        JdbcEndpoint.DEFAULT_SOCKET_TIMEOUT_SECONDS);
-    try {
-      return endpoint.withTimeouts(connect, socket);
-    } catch (IllegalArgumentException e) {
-      throw new SpecException(origin, side + (connect < 1 ? ".connectTimeoutSeconds"
-          : ".socketTimeoutSeconds"), e.getMessage());
-    }
-  }
-
-  private static MongoEndpoint mongoEndpoint(String origin, String side, String[] parts) {
-    try {
-      return new MongoEndpoint(parts[0], parts[1], parts[2]);
-    } catch (IllegalArgumentException e) {
-      throw new SpecException(origin, side + ".url", e.getMessage());
-    }
-  }
-
   private static MongoSides.Flags mongoFlags(BackfillOptions options) {
     MongoSides.Flags f = new MongoSides.Flags();
     f.sourceCollection = options.getSourceCollection();
@@ -502,15 +395,5 @@ public final class BackfillConfig {
       }
     }
     return out;
-  }
-
-  @SafeVarargs
-  private static <T> T first(T... values) {
-    for (T v : values) {
-      if (v != null) {
-        return v;
-      }
-    }
-    return null;
   }
 }

@@ -148,7 +148,7 @@ public final class MappingFile {
       }
       return new MappingFile(YAML.treeToValue(node, MappingSpec.class), new Header());
     } catch (UnrecognizedPropertyException e) {
-      throw new SpecException(origin, "mapping." + BackfillConfig.path(e.getPath()),
+      throw new SpecException(origin, "mapping." + SpecSides.path(e.getPath()),
           "unknown field '" + e.getPropertyName() + "' (known: " + e.getKnownPropertyIds() + ")");
     } catch (IOException e) {
       throw new SpecException(origin, "mapping", e.getMessage().lines().findFirst().orElse(""));
