@@ -49,7 +49,7 @@ final class SourceConnection {
    * closed) and a new one is opened next time.
    */
   void abandon(boolean mysql, ResultSet rs, PreparedStatement ps) {
-    if (mysql) {
+    if (mysql || connection == null) {
       close(true);
       return;
     }
