@@ -95,26 +95,42 @@ public final class KeyRangePlanner {
     }
   }
 
+  /** The lowest and highest value of an integer column. */
+  private record Span(long min, long max) {
+    /** The bucket arithmetic (max + 1, max - min) would overflow; positional planning would not. */
+    boolean overflows() {
+      return max == Long.MAX_VALUE || max - min < 0;
+    }
+  }
+
+  /** The span of {@code column} over the rows where {@code where} holds (null: all), or null. */
+  private Span span(Connection connection, String column, String where) throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT min(" + column + "), max(" + column + ") FROM "
+            + source.fromClause(dialect) + (where == null ? "" : " WHERE " + where))) {
+      rs.next();
+      return rs.getObject(1) == null ? null : new Span(rs.getLong(1), rs.getLong(2));
+    }
+  }
+
+  /** The plan when the key column holds no value (an empty table): one range. */
+  private static List<KeyRange> singleRange() {
+    List<KeyRange> single = new ArrayList<>();
+    single.add(KeyRange.between(0, null, null, 0));
+    return single;
+  }
+
   private List<KeyRange> planIntegerKey(Connection connection) throws SQLException {
     String key = dialect.quote(source.keyColumns().get(0));
-    long min;
-    long max;
-    try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery(
-            "SELECT min(" + key + "), max(" + key + ") FROM " + source.fromClause(dialect))) {
-      rs.next();
-      if (rs.getObject(1) == null) {
-        List<KeyRange> single = new ArrayList<>();
-        single.add(KeyRange.between(0, null, null, 0));
-        return single;
-      }
-      min = rs.getLong(1);
-      max = rs.getLong(2);
+    Span span = span(connection, key, null);
+    if (span == null) {
+      return singleRange();
     }
-    if (max == Long.MAX_VALUE || max - min < 0) {
-      // The bucket arithmetic would overflow; positional planning has no such limit.
+    if (span.overflows()) {
       return planByPosition(connection);
     }
+    long min = span.min();
+    long max = span.max();
     // Bucket start -> row count, over [min, max]; refined where a bucket is too heavy.
     TreeMap<Long, Long> buckets = countBuckets(connection, key, min, max + 1, partitions);
     long total = buckets.values().stream().mapToLong(Long::longValue).sum();
@@ -204,23 +220,15 @@ public final class KeyRangePlanner {
   private List<KeyRange> planByLeadingInteger(Connection connection) throws SQLException {
     String lead = dialect.quote(source.keyColumns().get(0));
     RangeSql sql = new RangeSql(dialect, source.keyColumns());
-    long min;
-    long max;
-    try (Statement s = connection.createStatement();
-        ResultSet rs = s.executeQuery("SELECT min(" + lead + "), max(" + lead + ") FROM "
-            + source.fromClause(dialect) + " WHERE " + sql.notNull())) {
-      rs.next();
-      if (rs.getObject(1) == null) {
-        List<KeyRange> single = new ArrayList<>();
-        single.add(KeyRange.between(0, null, null, 0));
-        return single;
-      }
-      min = rs.getLong(1);
-      max = rs.getLong(2);
+    Span span = span(connection, lead, sql.notNull());
+    if (span == null) {
+      return singleRange();
     }
-    if (max == Long.MAX_VALUE || max - min < 0) {
+    if (span.overflows()) {
       return planByPosition(connection);
     }
+    long min = span.min();
+    long max = span.max();
     TreeMap<Long, Long> buckets = countBuckets(connection, lead, min, max + 1, partitions);
     long total = buckets.values().stream().mapToLong(Long::longValue).sum();
     double mean = Math.max(1.0, (double) total / partitions);
