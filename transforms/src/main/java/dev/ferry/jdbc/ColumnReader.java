@@ -1,5 +1,6 @@
 package dev.ferry.jdbc;
 
+import dev.ferry.record.Column;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
@@ -11,6 +12,7 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -49,6 +51,15 @@ public interface ColumnReader extends Serializable {
     ColumnReader[] readers = new ColumnReader[md.getColumnCount()];
     for (int i = 0; i < readers.length; i++) {
       readers[i] = forColumn(md.getColumnType(i + 1), md.getColumnTypeName(i + 1), dialect);
+    }
+    return readers;
+  }
+
+  /** A reader per column, in order, for columns described ahead of the query. */
+  static ColumnReader[] forColumns(List<Column> columns, Dialect dialect) {
+    ColumnReader[] readers = new ColumnReader[columns.size()];
+    for (int i = 0; i < readers.length; i++) {
+      readers[i] = forColumn(columns.get(i).jdbcType(), columns.get(i).typeName(), dialect);
     }
     return readers;
   }

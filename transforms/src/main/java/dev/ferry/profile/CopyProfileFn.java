@@ -106,11 +106,7 @@ final class CopyProfileFn extends DoFn<RangeTask, ProfileStats> {
   public void setup() {
     profiler = new RowProfiler(config);
     text = new CopyText(config.layout);
-    readers = new ColumnReader[config.layout.size()];
-    for (int i = 0; i < readers.length; i++) {
-      Column c = config.layout.column(i);
-      readers[i] = ColumnReader.forColumn(c.jdbcType(), c.typeName(), Dialect.POSTGRESQL);
-    }
+    readers = ColumnReader.forColumns(config.layout.columns(), Dialect.POSTGRESQL);
   }
 
   @Teardown

@@ -69,12 +69,7 @@ final class ReadRangeFn extends DoFn<RangeTask, Chunk> {
     source = new SourceConnection(s);
     throttle = s.maxRowsPerSecond > 0 ? Throttle.shared(s.throttleName, s.maxRowsPerSecond) : null;
     maxInFlightBytes = Math.max(4 * s.maxChunkBytes, Runtime.getRuntime().maxMemory() / 4);
-    Dialect dialect = s.endpoint.dialect();
-    ColumnReader[] readers = new ColumnReader[s.layout.size()];
-    for (int i = 0; i < readers.length; i++) {
-      readers[i] = ColumnReader.forColumn(
-          s.layout.column(i).jdbcType(), s.layout.column(i).typeName(), dialect);
-    }
+    ColumnReader[] readers = ColumnReader.forColumns(s.layout.columns(), s.endpoint.dialect());
     rows = new RowValues(s, readers, source);
     copyText = new CopyTextRead(this, s, source, throttle, maxInFlightBytes);
   }

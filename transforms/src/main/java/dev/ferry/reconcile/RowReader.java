@@ -44,12 +44,10 @@ final class RowReader {
     this.side = side;
     this.connections = connections;
     Dialect dialect = side.dialect();
-    this.readers = new ColumnReader[columns.size()];
+    this.readers = ColumnReader.forColumns(columns, dialect);
     List<String> names = new ArrayList<>();
-    for (int i = 0; i < readers.length; i++) {
-      readers[i] = ColumnReader.forColumn(columns.get(i).jdbcType(),
-          columns.get(i).typeName(), dialect);
-      names.add(columns.get(i).name());
+    for (Column c : columns) {
+      names.add(c.name());
     }
     this.withHash = hashSql != null;
     // Read as the backfill reads (a MariaDB FLOAT widened), so no value is rounded here.

@@ -35,10 +35,7 @@ public final class SampleKeys {
     for (Column c : keys) {
       names.add(c.name());
     }
-    ColumnReader[] readers = new ColumnReader[keys.size()];
-    for (int i = 0; i < readers.length; i++) {
-      readers[i] = ColumnReader.forColumn(keys.get(i).jdbcType(), keys.get(i).typeName(), d);
-    }
+    ColumnReader[] readers = ColumnReader.forColumns(keys, d);
     // Highest rank on top, so it is the one evicted by a lower-ranked key.
     PriorityQueue<Ranked> kept = new PriorityQueue<>(Comparator.comparingLong(
         (Ranked r) -> r.rank).reversed());
