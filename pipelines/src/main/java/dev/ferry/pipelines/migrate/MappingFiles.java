@@ -3,6 +3,7 @@ package dev.ferry.pipelines.migrate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.jdbc.Dialect;
+import dev.ferry.record.Sha256;
 import dev.ferry.schema.ColumnConversion;
 import dev.ferry.schema.ConversionNeed;
 import dev.ferry.schema.MySqlValueConversions;
@@ -12,11 +13,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -124,11 +122,11 @@ final class MappingFiles {
   /** Whether the text is a generated file exactly as ferry wrote it. */
   static boolean isUnedited(String text) {
     Matcher m = SIGNED.matcher(text);
-    return m.matches() && sha256(m.group(1)).equals(m.group(2));
+    return m.matches() && Sha256.hex(m.group(1)).equals(m.group(2));
   }
 
   private static String sign(String body) {
-    return body + SIGNATURE + sha256(body) + "\n";
+    return body + SIGNATURE + Sha256.hex(body) + "\n";
   }
 
   /**
@@ -226,14 +224,5 @@ final class MappingFiles {
   /** Text for a comment line: a line break (or another control character) would end it. */
   private static String comment(String text) {
     return CONTROL.matcher(text).replaceAll("?");
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
