@@ -12,9 +12,11 @@ import java.util.Locale;
  * recorded with its reason, never neither. The key is stored with its hash, which keeps the
  * table's unique index short whatever the key's length.
  */
-record DeadLetterBatch(PreparedStatement insert, String job, String fingerprint, String runId) {
+public record DeadLetterBatch(PreparedStatement insert, String job, String fingerprint,
+    String runId) {
 
-  void write(List<DeadLetter> dead) throws SQLException {
+  /** Writes the letters with {@code insert}, which is {@code StateTables#upsertDeadLetter}. */
+  public void write(List<DeadLetter> dead) throws SQLException {
     if (dead.isEmpty()) {
       return;
     }
