@@ -39,20 +39,11 @@ final class CheckClauseTranslator {
 
   /** The index of the quote closing the one at {@code start}; doubled quotes stay inside. */
   private static int closing(String text, int start, char quote) {
-    int i = start + 1;
-    while (i < text.length()) {
-      char c = text.charAt(i);
-      if (c == '\\' && quote != '`') {
-        i += 2;
-      } else if (c == quote && i + 1 < text.length() && text.charAt(i + 1) == quote) {
-        i += 2;
-      } else if (c == quote) {
-        return i;
-      } else {
-        i++;
-      }
+    int end = MySqlQuoting.closing(text, start, quote, quote != '`');
+    if (end < 0) {
+      throw new IllegalArgumentException("unterminated " + quote + " in CHECK clause: " + text);
     }
-    throw new IllegalArgumentException("unterminated " + quote + " in CHECK clause: " + text);
+    return end;
   }
 
   private static String unescape(String body, char quote) {

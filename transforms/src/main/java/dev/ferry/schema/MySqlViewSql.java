@@ -71,20 +71,11 @@ public final class MySqlViewSql {
    * a backslash) escapes it.
    */
   private static int closing(String text, int start, char quote) {
-    int i = start + 1;
-    while (i < text.length()) {
-      char c = text.charAt(i);
-      if (c == '\\' && quote == '\'') {
-        i += 2;
-      } else if (c == quote && i + 1 < text.length() && text.charAt(i + 1) == quote) {
-        i += 2;
-      } else if (c == quote) {
-        return i;
-      } else {
-        i++;
-      }
+    int end = MySqlQuoting.closing(text, start, quote, quote == '\'');
+    if (end < 0) {
+      throw new IllegalArgumentException("unterminated " + quote + " in the view definition");
     }
-    throw new IllegalArgumentException("unterminated " + quote + " in the view definition");
+    return end;
   }
 
   /** Removes a character set introducer ({@code _utf8mb4}) just written before a literal. */
