@@ -219,29 +219,8 @@ class MariaDbToPostgresSyncTest {
     return sb.toString();
   }
 
-  /** Random inserts, updates and deletes, one transaction each. */
   private static void workload(String url, long seed, int operations) {
-    Random random = new Random(seed);
-    try (Connection c = DriverManager.getConnection(url, "root", "");
-        Statement s = c.createStatement()) {
-      for (int i = 0; i < operations; i++) {
-        int id = 1 + random.nextInt(ROWS + 500);
-        switch (random.nextInt(3)) {
-          case 0:
-            s.execute("INSERT INTO orders (name, qty) VALUES ('new " + seed + "-" + i + "', "
-                + i + ")");
-            break;
-          case 1:
-            s.execute("UPDATE orders SET qty = qty + 1, name = 'upd " + seed + "-" + i
-                + "' WHERE id = " + id);
-            break;
-          default:
-            s.execute("DELETE FROM orders WHERE id = " + id);
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    SyncHarness.workload(url, "root", seed, operations, ROWS + 500);
   }
 
   private static List<String> flags(String job, String source, TestDatabase target) {

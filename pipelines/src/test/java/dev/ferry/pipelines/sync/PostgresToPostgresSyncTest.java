@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -122,27 +121,7 @@ class PostgresToPostgresSyncTest {
   }
 
   private static void workload(String url, long seed, int operations) {
-    Random random = new Random(seed);
-    try (Connection c = DriverManager.getConnection(url, "postgres", "");
-        Statement s = c.createStatement()) {
-      for (int i = 0; i < operations; i++) {
-        int id = 1 + random.nextInt(ROWS + 300);
-        switch (random.nextInt(3)) {
-          case 0:
-            s.execute("INSERT INTO orders (name, qty) VALUES ('new " + seed + "-" + i + "', "
-                + i + ")");
-            break;
-          case 1:
-            s.execute("UPDATE orders SET qty = qty + 1, name = 'upd " + seed + "-" + i
-                + "' WHERE id = " + id);
-            break;
-          default:
-            s.execute("DELETE FROM orders WHERE id = " + id);
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    SyncHarness.workload(url, "postgres", seed, operations, ROWS + 300);
   }
 
   private static int sync(List<String> flags, String more) {

@@ -8,11 +8,40 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code ferry sync} in a JVM of its own (to SIGKILL it) and watches its progress. */
 final class SyncHarness {
   private SyncHarness() {}
+
+  /**
+   * Random inserts, updates and deletes of {@code orders}, one transaction each, on ids up to
+   * {@code ids} (some of them never copied, some deleted already).
+   */
+  static void workload(String url, String user, long seed, int operations, int ids) {
+    Random random = new Random(seed);
+    try (Connection c = DriverManager.getConnection(url, user, "");
+        Statement s = c.createStatement()) {
+      for (int i = 0; i < operations; i++) {
+        int id = 1 + random.nextInt(ids);
+        switch (random.nextInt(3)) {
+          case 0:
+            s.execute("INSERT INTO orders (name, qty) VALUES ('new " + seed + "-" + i + "', "
+                + i + ")");
+            break;
+          case 1:
+            s.execute("UPDATE orders SET qty = qty + 1, name = 'upd " + seed + "-" + i
+                + "' WHERE id = " + id);
+            break;
+          default:
+            s.execute("DELETE FROM orders WHERE id = " + id);
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /** {@code ferry sync} with {@code flags} in a child JVM, its output in the temp directory. */
   static Process childSync(List<String> flags) throws Exception {
