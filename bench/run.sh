@@ -31,8 +31,16 @@ CHANGE_EVERY=${CHANGE_EVERY:-10000}     # dst2 differs from src in 1 row of CHAN
 RECONCILE_OK_EXIT=${RECONCILE_OK_EXIT:-"0 4"}  # exit codes of `ferry reconcile` that mean it ran (4: differences found, as planted)
 PGLOADER_HEAP_MB=${PGLOADER_HEAP_MB:-4096} # SBCL heap for pgloader (its default of 1 GiB is too small)
 
-# The ports are fixed because bench/specs/*.yaml name them.
-readonly PG_PORT=55432 MY_PORT=53306 HOST=127.0.0.1
+# The ports are fixed because bench/specs/*.yaml name them; the whole-database steps (hr,
+# tables200) pass them as flags, so only they may run on others (BENCH_PG_PORT, BENCH_MY_PORT),
+# beside another benchmark.
+readonly PG_PORT=${BENCH_PG_PORT:-55432} MY_PORT=${BENCH_MY_PORT:-53306} HOST=127.0.0.1
+if [[ $PG_PORT != 55432 || $MY_PORT != 53306 ]]; then
+  for s in ${STEPS:-all}; do
+    [[ $s == hr || $s == tables200 || $s == none ]] \
+      || { echo "step $s reads bench/specs/*.yaml, which name ports 55432 and 53306" >&2; exit 2; }
+  done
+fi
 
 PGDATA_DIR=$WORK/pg
 PG_SOCK=$WORK/pgsock

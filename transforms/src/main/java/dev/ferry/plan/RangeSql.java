@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * SQL predicates for key ranges. Composite keys compare as row values ({@code (a, b) >= (?,
- * ?)}), which both PostgreSQL and MySQL evaluate in index order, so a range predicate and an
- * ORDER BY on the key agree.
+ * ?)}) on PostgreSQL and written out lexicographically on MySQL ({@link RowComparison}), both in
+ * index order, so a range predicate and an ORDER BY on the key agree.
  */
 public final class RangeSql implements java.io.Serializable {
   private static final long serialVersionUID = 1L;
@@ -62,12 +62,10 @@ public final class RangeSql implements java.io.Serializable {
       terms.add("(" + String.join(" OR ", anyNull) + ")");
     } else {
       if (range.lower() != null) {
-        terms.add(tuple() + " >= " + placeholders());
-        Collections.addAll(params, range.lower());
+        terms.add(compare(">=", range.lower(), params));
       }
       if (range.upper() != null) {
-        terms.add(tuple() + " < " + placeholders());
-        Collections.addAll(params, range.upper());
+        terms.add(compare("<", range.upper(), params));
       }
       if (range.lower() == null && range.upper() == null) {
         terms.add(notNull());
@@ -77,10 +75,23 @@ public final class RangeSql implements java.io.Serializable {
       }
     }
     if (afterKey != null) {
-      terms.add(tuple() + " > " + placeholders());
-      Collections.addAll(params, afterKey);
+      terms.add(compare(">", afterKey, params));
     }
     return String.join(" AND ", terms);
+  }
+
+  /** The key compared with {@code bound} by {@code op}; its values appended to {@code params}. */
+  private String compare(String op, Object[] bound, List<Object> params) {
+    if (keys.size() > 1 && dialect == Dialect.MYSQL) {
+      List<String> columns = new ArrayList<>();
+      for (String k : keys) {
+        columns.add(dialect.quote(k));
+      }
+      params.addAll(RowComparison.values(List.of(bound)));
+      return RowComparison.sql(columns, op);
+    }
+    Collections.addAll(params, bound);
+    return tuple() + " " + op + " " + placeholders();
   }
 
   /**

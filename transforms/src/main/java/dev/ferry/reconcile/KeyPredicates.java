@@ -4,6 +4,7 @@ import dev.ferry.digest.Bucketing;
 import dev.ferry.jdbc.ColumnKinds;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.plan.KeyRange;
+import dev.ferry.plan.RowComparison;
 import dev.ferry.record.Column;
 import dev.ferry.record.ConversionException;
 import dev.ferry.record.Conversions;
@@ -88,14 +89,29 @@ final class KeyPredicates implements Serializable {
     List<String> terms = new ArrayList<>();
     terms.add(notNull());
     if (range.lower() != null) {
-      terms.add(tuple() + " >= " + placeholders());
-      params.addAll(converted(range.lower()));
+      terms.add(compare(">=", converted(range.lower()), params));
     }
     if (range.upper() != null) {
-      terms.add(tuple() + " < " + placeholders());
-      params.addAll(converted(range.upper()));
+      terms.add(compare("<", converted(range.upper()), params));
     }
     return String.join(" AND ", terms);
+  }
+
+  /**
+   * The key compared with {@code bound}: a row comparison on PostgreSQL, written out on MySQL,
+   * whose optimizer reads only that form as an index range ({@link RowComparison}).
+   */
+  private String compare(String op, List<Object> bound, List<Object> params) {
+    if (keys.size() > 1 && dialect == Dialect.MYSQL) {
+      List<String> columns = new ArrayList<>();
+      for (Column c : keys) {
+        columns.add(ordered(c));
+      }
+      params.addAll(RowComparison.values(bound));
+      return RowComparison.sql(columns, op);
+    }
+    params.addAll(bound);
+    return tuple() + " " + op + " " + placeholders();
   }
 
   /** Keys between two integers, both inclusive, for value buckets of a single integer key. */
