@@ -241,10 +241,15 @@ public interface ColumnReader extends Serializable {
     }
 
     static Object mysqlDate(ResultSet rs, int i) throws SQLException {
-      String raw = mysqlTemporalText(rs, i);
-      if (raw == null) {
+      byte[] bytes = rs.getBytes(i);
+      if (bytes == null) {
         return null;
       }
+      LocalDate parsed = MySqlDatetimeText.parseDate(bytes);
+      if (parsed != null) {
+        return parsed;
+      }
+      String raw = mysqlTemporalText(rs, i);
       if (isZeroDate(raw)) {
         throw new ZeroDateException(raw);
       }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,24 @@ class MySqlDatetimeTextTest {
         "2024-01-01", "2024-01-01 1a:00:00", "2024-01-01 10:00:00,5"}) {
       assertNull(parse(odd), odd);
     }
+  }
+
+  @Test
+  void parsesDatesAndLeavesTheOddOnesToTheCarefulPath() {
+    assertEquals(LocalDate.of(2024, 2, 29), date("2024-02-29"));
+    assertEquals(LocalDate.of(1, 1, 1), date("0001-01-01"));
+    assertEquals(LocalDate.of(9999, 12, 31), date("9999-12-31"));
+    for (String odd : new String[] {"0000-00-00", "2024-00-15", "2024-05-00", "2023-02-29",
+        "2024-04-31", "2024-13-01", "2024/01/01", "2024-1-01", "2024-01-01 00:00:00",
+        "20x4-01-01", "-024-01-01"}) {
+      assertNull(date(odd), odd);
+    }
+    // a binary-protocol DATE: year 2024 little-endian, month, day
+    assertNull(MySqlDatetimeText.parseDate(new byte[] {(byte) 0xE8, 0x07, 2, 29}));
+  }
+
+  private static LocalDate date(String text) {
+    return MySqlDatetimeText.parseDate(text.getBytes(StandardCharsets.US_ASCII));
   }
 
   @Test
