@@ -98,9 +98,15 @@ public final class JdbcEndpoint implements Serializable {
    * trip, MySQL text converted to UTF-8 by the server, server-side streaming for sources, batched
    * multi-row inserts and strict SQL modes for targets (a MySQL target that is not strict
    * silently truncates values). Opening is bounded by the connect timeout, reads on the open
-   * session by the socket timeout ({@link #withTimeouts}).
+   * session by the socket timeout ({@link #withTimeouts}). PostgreSQL sessions come from a pool
+   * and go back to it on close, reset to this state ({@link SessionPool}).
    */
   public Connection connect(Role role) throws SQLException {
+    return dialect() == Dialect.POSTGRESQL ? SessionPool.borrow(this, role) : open(role);
+  }
+
+  /** A new session of this endpoint in {@code role}, with ferry's settings ({@link #connect}). */
+  Connection open(Role role) throws SQLException {
     Properties props = new Properties();
     if (user != null) {
       props.setProperty("user", user);
@@ -147,8 +153,19 @@ public final class JdbcEndpoint implements Serializable {
           + connectTimeoutSeconds + " s, the connect timeout)" : ""),
           e.getSQLState(), e.getErrorCode());
     }
+    try {
+      applySessionSettings(connection, role);
+    } catch (SQLException e) {
+      connection.close();
+      throw e;
+    }
+    return connection;
+  }
+
+  /** ferry's settings of a session in {@code role}, on a new session or one reset for reuse. */
+  void applySessionSettings(Connection connection, Role role) throws SQLException {
     try (Statement s = connection.createStatement()) {
-      if (dialect == Dialect.POSTGRESQL) {
+      if (dialect() == Dialect.POSTGRESQL) {
         s.execute("SET TIME ZONE 'UTC'");
         if (role == Role.TARGET) {
           // A chunk's rows and its checkpoint commit together, so a server crash that loses the
@@ -163,11 +180,7 @@ public final class JdbcEndpoint implements Serializable {
                 + "'STRICT_ALL_TABLES', 'NO_ZERO_DATE', 'NO_ZERO_IN_DATE', 'ERROR_FOR_DIVISION_BY_ZERO')");
       }
       connection.setNetworkTimeout(Runnable::run, socketTimeoutSeconds * 1000);
-    } catch (SQLException e) {
-      connection.close();
-      throw e;
     }
-    return connection;
   }
 
   private static boolean timedOut(Throwable e) {
