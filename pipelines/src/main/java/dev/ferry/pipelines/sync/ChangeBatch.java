@@ -52,7 +52,8 @@ final class ChangeBatch {
             b.stop = "the source table " + table + " was changed by DDL: "
                 + v.getString("ddl").trim() + " — ferry sync stopped before applying any"
                 + " change after it; change the target table and the job's mapping to match,"
-                + " then backfill and sync again (ferry sync --prepare first)";
+                + " then backfill and sync again (ferry sync --prepare first; for ferry migrate"
+                + " --sync see sync.md, whole database)";
             return b;
           }
         } else if (v.schema().field("op") != null && v.schema().field("before") != null) {

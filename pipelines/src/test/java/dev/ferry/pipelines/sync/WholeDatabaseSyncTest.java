@@ -28,9 +28,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A whole MariaDB database (binary log in row format) into PostgreSQL without downtime: {@code
- * ferry migrate --sync} while a live workload writes to three tables (a parent, a child with a
- * foreign key to it, and a table with a composite key), a SIGKILL of the streaming migrate and a
- * restart, more writes, then {@code ferry migrate --cutover}: every table must equal the source.
+ * ferry migrate --sync} while a live workload writes to three tables (customers; orders with a
+ * foreign key to them; order tags with a composite key and a foreign key to the orders), a
+ * SIGKILL of the streaming migrate and a restart, more writes, then {@code ferry migrate
+ * --cutover}: every table must equal the source. The foreign keys hold in the target while the
+ * stream applies: parents must be upserted first and children deleted first.
  */
 class WholeDatabaseSyncTest {
   private static final int CUSTOMERS = 300;
@@ -43,7 +45,8 @@ class WholeDatabaseSyncTest {
           + " qty INT, CONSTRAINT fk_customer FOREIGN KEY (customer_id)"
           + " REFERENCES customers (id))",
       "CREATE TABLE order_tags (order_id INT NOT NULL, tag VARCHAR(20) NOT NULL,"
-          + " note VARCHAR(50), PRIMARY KEY (order_id, tag))"};
+          + " note VARCHAR(50), PRIMARY KEY (order_id, tag), CONSTRAINT fk_order"
+          + " FOREIGN KEY (order_id) REFERENCES orders (id))"};
   private static final Map<String, String> TABLES = Map.of(
       "customers", "SELECT id, name FROM customers ORDER BY id",
       "orders", "SELECT id, customer_id, qty FROM orders ORDER BY id",
