@@ -6,6 +6,7 @@ import dev.ferry.pipelines.migrate.MigrationState.Entry;
 import dev.ferry.pipelines.migrate.MigrationState.Phase;
 import dev.ferry.pipelines.sync.DatabaseSync;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code ferry migrate --cutover}: the whole-database cutover of a migration made with {@code
  * --sync}, once the application's writes to the source are stopped. Applies the rest of the
  * change stream until the target holds every change the source had committed, checks every table
- * on reconcile's fast path (each clean one is recorded as verified), restarts every table's
- * sequences past the source's ids, and prints one verdict with the checklist. Exit codes ({@link
+ * on reconcile's fast path (each clean one is recorded as verified), validates the foreign keys
+ * the stream ran under as {@code NOT VALID}, restarts every table's sequences past the source's
+ * ids, and prints one verdict with the checklist. Exit codes ({@link
  * ExitCodes}): 0 ready to switch, 1 failed, 2 the migration is not loaded or was made without
  * {@code --sync}, 4 a table differs, 6 the source is not ready, 7 a DDL change stopped the
  * catch-up, 8 not caught up within {@code --catchUpTimeoutSeconds}.
@@ -86,6 +88,13 @@ final class MigrationCutover {
       notReady(ExitCodes.DIFFERENCES, "tables " + differing + " differ from the source; do not"
           + " switch. Keep ferry migrate --sync running, look at the differences (ferry"
           + " reconcile with the table's job), repair and run the cutover again");
+      return;
+    }
+    try {
+      sync.validateForeignKeys();
+    } catch (SQLException e) {
+      notReady(ExitCodes.FAILED, "every table reconciles clean, but validating the foreign keys"
+          + " (added NOT VALID for the stream) failed: " + stream.redact(e.getMessage()));
       return;
     }
     List<String> sequences = stream.restartSequences();

@@ -91,6 +91,9 @@ final class MigrationRun {
         timed("prepare sync", () -> sync.prepare(phases));
       }
       timed("load", this::load);
+      if (sync != null) {
+        timed("catch up", () -> sync.catchUpBeforeConstraints(phases));
+      }
       timed("constrain", this::constrain);
       timed("objects", () -> new AfterLoadObjects(plan, settings, target).create(summary));
       timed("check", sync == null ? this::verify : () -> { });
@@ -235,8 +238,8 @@ final class MigrationRun {
     if (failure != null) {
       throw failure;
     }
-    for (TableTask task : sync == null ? batch : List.<TableTask>of()) {
-      checkEarly(task);
+    if (sync == null) {
+      batch.forEach(this::checkEarly);
     }
   }
 
@@ -296,7 +299,7 @@ final class MigrationRun {
     }
     try (Connection c = target.connect(JdbcEndpoint.Role.TARGET);
         Statement s = c.createStatement()) {
-      List<String> statements = plan.ddl.afterLoad();
+      List<String> statements = sync == null ? plan.ddl.afterLoad() : sync.afterLoad();
       for (String sql : statements) {
         try {
           executeUnlessExists(s, sql);

@@ -13,10 +13,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +35,9 @@ import org.slf4j.LoggerFactory;
 final class MigrationSync {
   private static final Logger LOG = LoggerFactory.getLogger(MigrationSync.class);
   static final String COMMAND = "ferry migrate --sync";
+  /** ALTER TABLE <table> ADD CONSTRAINT <name> FOREIGN KEY ..., as PostgresDdl writes it. */
+  private static final Pattern ADD_FOREIGN_KEY = Pattern.compile(
+      "^(ALTER TABLE .+?) ADD CONSTRAINT (\"(?:[^\"]|\"\")*\"|\\S+) FOREIGN KEY ");
 
   private final MigrateOptions options;
   private final Secrets secrets;
@@ -123,6 +129,48 @@ final class MigrationSync {
     String position = sync.prepare();
     System.out.println(COMMAND + " " + name + ": every change from " + position
         + " will be applied; copying the tables now");
+  }
+
+  /**
+   * After the load, before the constraints: applies the stream until caught up. The tables were
+   * copied at different moments while the application wrote, so together they need not satisfy
+   * a unique index or a foreign key until the changes made meanwhile are applied.
+   */
+  void catchUpBeforeConstraints(Map<String, Phase> phases) throws SQLException {
+    if (plan.tables.stream()
+        .allMatch(t -> phases.get(t.sourceTable()).reached(Phase.CONSTRAINED))) {
+      return;
+    }
+    int exit = sync().catchUp(options, COMMAND);
+    if (exit != ExitCodes.OK) {
+      throw new IllegalStateException("the catch-up before adding the constraints stopped (exit "
+          + exit + ", the reason is printed above); run the same command again");
+    }
+  }
+
+  /**
+   * The after-load statements with every foreign key {@code NOT VALID}: checked for every row the
+   * stream writes from now on, but not for the rows already there, which the application may
+   * change under the catch-up; the cutover validates them ({@link #validateForeignKeys}).
+   */
+  List<String> afterLoad() {
+    List<String> foreignKeys = plan.ddl.addForeignKeys();
+    return plan.ddl.afterLoad().stream()
+        .map(sql -> foreignKeys.contains(sql) ? sql + " NOT VALID" : sql).toList();
+  }
+
+  /** Validates every foreign key of the migration (at the cutover, once the target is equal). */
+  void validateForeignKeys() throws SQLException {
+    try (Connection c = target.connect(JdbcEndpoint.Role.TARGET);
+        Statement s = c.createStatement()) {
+      for (String sql : plan.ddl.addForeignKeys()) {
+        Matcher m = ADD_FOREIGN_KEY.matcher(sql);
+        if (!m.find()) {
+          throw new IllegalStateException("not a foreign key statement: " + sql);
+        }
+        s.execute(m.group(1) + " VALIDATE CONSTRAINT " + m.group(2));
+      }
+    }
   }
 
   /** The source tables of the jobs that ever ran a backfill (from the state schema's runs). */

@@ -8,6 +8,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies a batch of captured changes to the target in one transaction, together with the
@@ -20,9 +22,11 @@ import java.util.Set;
  *
  * <p>With several tables (a whole database) the rows are upserted parents first and deleted
  * children first, in the order the tables were given (the migration's load order), so the
- * target's foreign keys hold at every statement.
+ * target's foreign keys hold at every statement; a row they refuse all the same (the re-read saw
+ * the source ahead of the stream) is deferred to the later batch that carries its change.
  */
 final class ChangeApplier implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeApplier.class);
   static final String FINGERPRINT = "sync";
 
   private final JdbcEndpoint source;
@@ -41,6 +45,8 @@ final class ChangeApplier implements AutoCloseable {
     long upserted;
     long deleted;
     long dead;
+    /** Rows a foreign key refused for now ({@link TableApplier}); a later batch applies them. */
+    long deferred;
   }
 
   ChangeApplier(SyncSetup setup) {
@@ -78,12 +84,18 @@ final class ChangeApplier implements AutoCloseable {
       }
       for (int t = tables.size() - 1; t >= 0; t--) {
         if (pending.get(t) != null) {
-          applied.deleted += appliers.get(t).delete(pending.get(t));
+          applied.deleted += appliers.get(t).delete(targetConnection, pending.get(t));
           applied.dead += appliers.get(t).deadLetter(pending.get(t));
+          applied.deferred += pending.get(t).deferred;
         }
       }
       SyncState.save(save, job, batch.partition, batch.offset, batch.events);
       targetConnection.commit();
+      if (applied.deferred > 0) {
+        LOG.info("sync {}: {} rows deferred: the source was read ahead of the stream and the"
+            + " target's foreign keys refuse them until the later changes arrive", job,
+            applied.deferred);
+      }
       return applied;
     } catch (SQLException | RuntimeException e) {
       closeQuietly();

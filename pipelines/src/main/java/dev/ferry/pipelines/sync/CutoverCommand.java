@@ -20,7 +20,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * past the source's ids and prints the verdict with what to do next. Exit codes ({@link
  * ExitCodes}): 0 ready to switch, 1 failed, 2 invalid, 4 reconcile found differences, 5 a login
  * refused, 6 source not ready, 7 a DDL change stopped the catch-up, 8 not caught up within
- * {@code --catchUpTimeoutSeconds}.
+ * {@code --catchUpTimeoutSeconds}. For a whole database migrated with {@code ferry migrate
+ * --sync}, {@code ferry migrate --cutover} does the same for every table ({@link DatabaseSync}).
  */
 public final class CutoverCommand {
   /** Flags of {@link SyncOptions} itself, which the reconcile job does not take. */

@@ -67,6 +67,8 @@ final class TableApplier {
     final List<Object[]> bound = new ArrayList<>();
     final List<KeyChange> gone = new ArrayList<>();
     final List<DeadLetter> dead = new ArrayList<>();
+    /** Rows a foreign key of the target refused: applied again by a later batch. */
+    long deferred;
   }
 
   TableApplier(SyncedTable synced) {
@@ -245,7 +247,7 @@ final class TableApplier {
 
   /**
    * Upserts the rows in one batch under a savepoint; when the target rejects the batch, row by
-   * row, so only the rejected rows are dead-lettered. Returns how many were written.
+   * row, so only the rejected rows are dead-lettered (or deferred). Returns how many were written.
    */
   long upsert(Connection target, Pending pending) throws SQLException {
     if (pending.bound.isEmpty()) {
@@ -264,23 +266,26 @@ final class TableApplier {
       return pending.bound.size();
     } catch (SQLException e) {
       upsert.clearBatch();
-      if (!rowError(e)) {
+      if (!foreignKey(e) && !SqlErrors.isDataError(e)) {
         throw e;
       }
       target.rollback(savepoint);
     }
     long written = 0;
     for (int r = 0; r < pending.bound.size(); r++) {
-      if (upsertRow(target, pending.sources.get(r), pending.bound.get(r), pending.dead)) {
+      if (upsertRow(target, pending.sources.get(r), pending.bound.get(r), pending)) {
         written++;
       }
     }
     return written;
   }
 
-  /** Upserts one row under a savepoint, so a row the target rejects is dead-lettered alone. */
-  private boolean upsertRow(Connection target, Object[] source, Object[] bound,
-      List<DeadLetter> dead) throws SQLException {
+  /**
+   * Upserts one row under a savepoint, so a row the target rejects is dead-lettered alone, and
+   * one a foreign key refuses is deferred.
+   */
+  private boolean upsertRow(Connection target, Object[] source, Object[] bound, Pending pending)
+      throws SQLException {
     Savepoint savepoint = target.setSavepoint();
     try {
       for (int i = 0; i < bound.length; i++) {
@@ -290,49 +295,90 @@ final class TableApplier {
       target.releaseSavepoint(savepoint);
       return true;
     } catch (SQLException e) {
-      if (!rowError(e)) {
+      if (foreignKey(e)) {
+        target.rollback(savepoint);
+        pending.deferred++;
+        return false;
+      }
+      if (!SqlErrors.isDataError(e)) {
         throw e;
       }
       target.rollback(savepoint);
-      dead.add(deadLetter(DeadLetter.Stage.WRITE, keyOf(source), null, "target "
+      pending.dead.add(deadLetter(DeadLetter.Stage.WRITE, keyOf(source), null, "target "
           + table.displayName() + " rejected the row: " + SqlErrors.message(e), source));
       return false;
     }
   }
 
   /**
-   * Whether the target refused the row itself. A foreign key violation is not the row's fault:
-   * its parent is written later in the stream (or the batch is retried), so it fails the batch.
+   * Whether a foreign key of the target refused the statement. The re-read can see the source
+   * ahead of the stream: a parent deleted (or a child pointed at a new parent) by a transaction
+   * whose events come in a later batch, together with the children's deletes (the new parent's
+   * insert). Such a row is deferred, not dead-lettered: that later batch applies its key again.
    */
-  private static boolean rowError(SQLException e) {
+  private static boolean foreignKey(SQLException e) {
     for (SQLException cur = e; cur != null; cur = cur.getNextException()) {
       if (FOREIGN_KEY_VIOLATION.equals(cur.getSQLState())) {
-        return false;
+        return true;
       }
     }
-    return SqlErrors.isDataError(e);
+    return false;
   }
 
-  /** Deletes the keys gone from the source by their mapped key; returns the rows deleted. */
-  long delete(Pending pending) throws SQLException {
+  /**
+   * Deletes the keys gone from the source by their mapped key, under a savepoint; when a foreign
+   * key refuses one, row by row, deferring the refused ones. Returns the rows deleted.
+   */
+  long delete(Connection target, Pending pending) throws SQLException {
+    if (pending.gone.isEmpty()) {
+      return 0;
+    }
+    Savepoint savepoint = target.setSavepoint();
+    try {
+      long deleted = 0;
+      for (KeyChange k : pending.gone) {
+        deleted += deleteRow(k);
+      }
+      target.releaseSavepoint(savepoint);
+      return deleted;
+    } catch (SQLException e) {
+      if (!foreignKey(e)) {
+        throw e;
+      }
+      target.rollback(savepoint);
+    }
     long deleted = 0;
     for (KeyChange k : pending.gone) {
-      Object[] key = SyncValues.normalizeKey(k.key());
-      for (int i = 0; i < targetKeyFromSource.length; i++) {
-        int column = targetKeyColumns[i];
-        Object value;
-        try {
-          value = binders[column].convert(key[targetKeyFromSource[i]]);
-        } catch (ConversionException e) {
-          throw new IllegalStateException("target " + table.displayName() + ": the deleted key "
-              + KeyCodec.readable(sourceKey, key) + " cannot be bound to column "
-              + binders[column].column() + ": " + e.getMessage(), e);
+      Savepoint one = target.setSavepoint();
+      try {
+        deleted += deleteRow(k);
+        target.releaseSavepoint(one);
+      } catch (SQLException e) {
+        if (!foreignKey(e)) {
+          throw e;
         }
-        binders[column].bind(delete, i + 1, value);
+        target.rollback(one);
+        pending.deferred++;
       }
-      deleted += delete.executeUpdate();
     }
     return deleted;
+  }
+
+  private int deleteRow(KeyChange k) throws SQLException {
+    Object[] key = SyncValues.normalizeKey(k.key());
+    for (int i = 0; i < targetKeyFromSource.length; i++) {
+      int column = targetKeyColumns[i];
+      Object value;
+      try {
+        value = binders[column].convert(key[targetKeyFromSource[i]]);
+      } catch (ConversionException e) {
+        throw new IllegalStateException("target " + table.displayName() + ": the deleted key "
+            + KeyCodec.readable(sourceKey, key) + " cannot be bound to column "
+            + binders[column].column() + ": " + e.getMessage(), e);
+      }
+      binders[column].bind(delete, i + 1, value);
+    }
+    return delete.executeUpdate();
   }
 
   /** Records the table's rejected rows; returns how many. */

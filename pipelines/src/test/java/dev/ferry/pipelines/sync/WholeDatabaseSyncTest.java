@@ -20,8 +20,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,11 +69,18 @@ class WholeDatabaseSyncTest {
         "--parallelTables=2", "--statusIntervalSeconds=1");
     String job = "migrate-" + source.substring(source.lastIndexOf('/') + 1);
 
-    // Writes before, during and after the copy: the position is taken before any table is read.
-    CompletableFuture<Void> during = CompletableFuture.runAsync(() -> workload(source, 1, 600));
+    // Writes during the whole migration (a thread of its own, until migrate returns): the
+    // position is taken before any table is read, the stream carries what the copy missed.
+    AtomicBoolean migrating = new AtomicBoolean(true);
+    ExecutorService writer = Executors.newSingleThreadExecutor();
+    Future<?> during = writer.submit(() -> workload(source, 1, 300, migrating::get));
     MigrationSummary migrated = migrate(flags, "--sync=true", "--untilCaughtUp=true");
+    migrating.set(false);
     during.get(180, TimeUnit.SECONDS);
+    writer.shutdown();
     assertEquals(ExitCodes.OK, migrated.exitCode, migrated.toConsole());
+    assertTrue(SyncHarness.awaitApplied(target.jdbcUrl(), "ferry.ferry_sync", job, 0) > 0,
+        "the stream must have applied changes made during the migration");
     // Rows the copy has certainly read: changed and deleted now.
     BinlogMariaDb.execute(source, "DELETE FROM order_tags WHERE order_id IN (1, 2)",
         "DELETE FROM orders WHERE id IN (1, 2)",
@@ -124,10 +135,15 @@ class WholeDatabaseSyncTest {
    * customers without orders, among them rows copied long ago and rows never copied.
    */
   private static void workload(String url, long seed, int operations) {
+    workload(url, seed, operations, () -> false);
+  }
+
+  /** At least {@code operations} writes, and more while {@code more} says so. */
+  private static void workload(String url, long seed, int operations, BooleanSupplier more) {
     Random random = new Random(seed);
     try (Connection c = DriverManager.getConnection(url, "root", "");
         Statement s = c.createStatement()) {
-      for (int i = 0; i < operations; i++) {
+      for (int i = 0; i < operations || more.getAsBoolean(); i++) {
         int customer = 1 + random.nextInt(CUSTOMERS + 50);
         int order = 1 + random.nextInt(ORDERS + 300);
         String tag = "t" + random.nextInt(4);
