@@ -54,7 +54,7 @@ class MariaDbToPostgresSyncTest {
     BinlogMariaDb.execute(source, "UPDATE orders SET qty = -1 WHERE id = " + (ROWS - 1),
         "DELETE FROM orders WHERE id = 7");
     CompletableFuture<Void> during =
-        CompletableFuture.runAsync(() -> workload(source, seed * 100, 400));
+        SyncHarness.inBackground(() -> workload(source, seed * 100, 400));
     RunSummary backfill = backfill(flags);
     during.get(120, TimeUnit.SECONDS);
     assertEquals(0, backfill.exitCode, backfill.toString());

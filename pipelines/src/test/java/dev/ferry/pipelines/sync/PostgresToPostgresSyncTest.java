@@ -68,7 +68,7 @@ class PostgresToPostgresSyncTest {
     execute(source, "UPDATE orders SET qty = -1 WHERE id = " + (ROWS - 1),
         "DELETE FROM orders WHERE id = 7");
     CompletableFuture<Void> during =
-        CompletableFuture.runAsync(() -> workload(source, seed * 100, 300));
+        SyncHarness.inBackground(() -> workload(source, seed * 100, 300));
     RunSummary backfill = SyncHarness.backfill(flags);
     during.get(120, TimeUnit.SECONDS);
     assertEquals(0, backfill.exitCode, backfill.toString());

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -58,6 +59,19 @@ final class SyncHarness {
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Runs {@code writes} in a thread of its own: the common pool, which {@code runAsync} would
+   * use, has one thread on a 2-core machine and may be busy with the pipeline under test, and
+   * then the writes would not overlap it.
+   */
+  static CompletableFuture<Void> inBackground(Runnable writes) {
+    return CompletableFuture.runAsync(writes, r -> {
+      Thread t = new Thread(r, "ferry-test-workload");
+      t.setDaemon(true);
+      t.start();
+    });
   }
 
   /**

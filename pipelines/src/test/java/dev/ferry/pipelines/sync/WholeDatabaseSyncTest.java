@@ -20,9 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -69,15 +67,14 @@ class WholeDatabaseSyncTest {
         "--parallelTables=2", "--statusIntervalSeconds=1");
     String job = "migrate-" + source.substring(source.lastIndexOf('/') + 1);
 
-    // Writes during the whole migration (a thread of its own, until migrate returns): the
+    // Writes during the whole migration (until migrate returns): the
     // position is taken before any table is read, the stream carries what the copy missed.
     AtomicBoolean migrating = new AtomicBoolean(true);
-    ExecutorService writer = Executors.newSingleThreadExecutor();
-    Future<?> during = writer.submit(() -> workload(source, 1, 300, migrating::get));
+    CompletableFuture<Void> during =
+        SyncHarness.inBackground(() -> workload(source, 1, 300, migrating::get));
     MigrationSummary migrated = migrate(flags, "--sync=true", "--untilCaughtUp=true");
     migrating.set(false);
     during.get(180, TimeUnit.SECONDS);
-    writer.shutdown();
     assertEquals(ExitCodes.OK, migrated.exitCode, migrated.toConsole());
     assertTrue(SyncHarness.awaitApplied(target.jdbcUrl(), "ferry.ferry_sync", job, 0) > 0,
         "the stream must have applied changes made during the migration");
