@@ -42,8 +42,15 @@ import org.slf4j.LoggerFactory;
  *     --targetUrl=jdbc:postgresql://new:5432/shop --targetUser=ferry --targetPasswordEnv=DST_PW
  * </pre>
  *
+ * <p>With {@code --sync} the migration is zero-downtime ({@link MigrationSync}): the change
+ * stream's position is taken before any table is read, and after the load every table's changes
+ * are streamed into the target until stopped; {@code --cutover} ends it ({@link
+ * MigrationCutover}).
+ *
  * Exit codes: 0 migrated and verified, 1 failed, 2 invalid flags or a plan problem, 3 a table had
- * more dead-lettered rows than {@code --maxDeadLetters}, 4 a check found differences.
+ * more dead-lettered rows than {@code --maxDeadLetters}, 4 a check found differences; with {@code
+ * --sync} / {@code --cutover} also 6 source not ready, 7 a DDL change stopped the stream, 8 not
+ * caught up.
  */
 public final class MigrateCommand {
   private static final Logger LOG = LoggerFactory.getLogger(MigrateCommand.class);
@@ -94,7 +101,18 @@ public final class MigrateCommand {
             + " the migration (listed above and by ferry plan)");
       }
       TableCheck check = new ReconcileCheck(options, settings, target.url(), secrets);
-      new MigrationRun(options, secrets, settings, target, plan, check, summary).run();
+      MigrationSync sync = new MigrationSync(options, secrets, settings, target, plan, summary);
+      if (options.getCutover()) {
+        new MigrationCutover(options, settings, target, plan, summary, sync).run(check);
+      } else {
+        MigrationRun run = new MigrationRun(options, secrets, settings, target, plan, check,
+            summary);
+        if (options.getSync()) {
+          sync.migrateAndStream(run);
+        } else {
+          run.run();
+        }
+      }
     } catch (SpecException | ColumnMappingException | NameCollisionException e) {
       summary.status = "invalid";
       summary.exitCode = ExitCodes.INVALID;

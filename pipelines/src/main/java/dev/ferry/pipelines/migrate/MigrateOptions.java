@@ -1,8 +1,8 @@
 package dev.ferry.pipelines.migrate;
 
+import dev.ferry.pipelines.sync.SyncStreamOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * Flags of {@code ferry plan} and {@code ferry migrate}: a whole MySQL / MariaDB database to
@@ -10,8 +10,9 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * by the backfill job with these options, so runner flags ({@code --runner}, {@code
  * --targetParallelism}, ...) reach every table's pipeline. Passwords are never flags: name an
  * environment variable or a file. Boolean flags default to false (Airflow drops false flags).
+ * With {@code --sync} the change stream's flags ({@link SyncStreamOptions}) apply too.
  */
-public interface MigrateOptions extends PipelineOptions {
+public interface MigrateOptions extends SyncStreamOptions {
   @Description("Source JDBC URL naming the database: jdbc:mysql://host:3306/shop.")
   String getSourceUrl();
 
@@ -176,4 +177,22 @@ public interface MigrateOptions extends PipelineOptions {
   int getParallelTables();
 
   void setParallelTables(int value);
+
+  @Description("Zero downtime: take the source's change-stream position (binary log, row"
+      + " format) before the first table is read, migrate, then stream every table's inserts,"
+      + " updates and deletes into the target until stopped (or caught up, with"
+      + " --untilCaughtUp). Running it again resumes the migration, then the stream. Tables are"
+      + " checked by --cutover, not now: the source keeps changing until then.")
+  @Default.Boolean(false)
+  boolean getSync();
+
+  void setSync(boolean value);
+
+  @Description("Once the application's writes are stopped (and ferry migrate --sync stopped):"
+      + " apply the rest of the stream, reconcile every table (fast path), restart every"
+      + " table's sequences past the source's ids and print the verdict with a checklist.")
+  @Default.Boolean(false)
+  boolean getCutover();
+
+  void setCutover(boolean value);
 }

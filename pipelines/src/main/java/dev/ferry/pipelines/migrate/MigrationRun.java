@@ -55,6 +55,8 @@ final class MigrationRun {
    */
   private final Map<String, TableCheck.Outcome> checkedEarly = new ConcurrentHashMap<>();
   private boolean stateReady;
+  /** With --sync: takes the change stream's position before the first read; no checks then. */
+  private MigrationSync sync;
 
   MigrationRun(MigrateOptions options, Secrets secrets, MigrateSettings settings,
       JdbcEndpoint target, MigrationPlan plan, TableCheck check, MigrationSummary summary) {
@@ -65,13 +67,18 @@ final class MigrationRun {
     this.plan = plan;
     this.check = check;
     this.summary = summary;
-    String name = "migrate-" + plan.schema.name()
-        + settings.targetSchema.map(s -> "-" + s).orElse("");
+    String name = MigrationState.nameOf(plan, settings);
     this.state = new MigrationState(settings.stateSchema, name);
     this.tables = new ParallelTables(options.getParallelTables());
     summary.migration = name;
     summary.check = check.name();
     summary.tables.forEach(r -> results.put(r.table, r));
+  }
+
+  /** With {@code sync}: its position is taken before any read, checks wait for the cutover. */
+  MigrationRun syncing(MigrationSync sync) {
+    this.sync = sync;
+    return this;
   }
 
   void run() throws Exception {
@@ -80,17 +87,23 @@ final class MigrationRun {
     }
     try {
       timed("create", this::create);
+      if (sync != null) {
+        timed("prepare sync", () -> sync.prepare(phases));
+      }
       timed("load", this::load);
+      if (sync != null) {
+        timed("catch up", () -> sync.catchUpBeforeConstraints(phases));
+      }
       timed("constrain", this::constrain);
       timed("objects", () -> new AfterLoadObjects(plan, settings, target).create(summary));
-      timed("check", this::verify);
+      timed("check", sync == null ? this::verify : () -> { });
     } finally {
       if (stateReady) {
         recordPhases();
       }
     }
-    boolean clean = plan.tables.stream()
-        .allMatch(t -> phases.get(t.sourceTable()) == Phase.VERIFIED);
+    Phase done = sync == null ? Phase.VERIFIED : Phase.CONSTRAINED;
+    boolean clean = plan.tables.stream().allMatch(t -> phases.get(t.sourceTable()).reached(done));
     summary.status = clean ? "succeeded" : "differences";
     summary.exitCode = clean ? ExitCodes.OK : ExitCodes.DIFFERENCES;
   }
@@ -225,8 +238,8 @@ final class MigrationRun {
     if (failure != null) {
       throw failure;
     }
-    for (TableTask task : batch) {
-      checkEarly(task);
+    if (sync == null) {
+      batch.forEach(this::checkEarly);
     }
   }
 
@@ -286,7 +299,7 @@ final class MigrationRun {
     }
     try (Connection c = target.connect(JdbcEndpoint.Role.TARGET);
         Statement s = c.createStatement()) {
-      List<String> statements = plan.ddl.afterLoad();
+      List<String> statements = sync == null ? plan.ddl.afterLoad() : sync.afterLoad();
       for (String sql : statements) {
         try {
           executeUnlessExists(s, sql);
@@ -383,5 +396,4 @@ final class MigrationRun {
       LOG.debug("already exists, skipped: {}", sql);
     }
   }
-
 }

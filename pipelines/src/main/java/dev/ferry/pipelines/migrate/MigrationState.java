@@ -52,6 +52,11 @@ final class MigrationState {
     this.migration = migration;
   }
 
+  /** A migration's name: {@code migrate-<database>[-<target schema>]}. */
+  static String nameOf(MigrationPlan plan, MigrateSettings settings) {
+    return "migrate-" + plan.schema.name() + settings.targetSchema.map(s -> "-" + s).orElse("");
+  }
+
   String tableName() {
     return table;
   }

@@ -1,7 +1,6 @@
 package dev.ferry.pipelines.sync;
 
 import dev.ferry.jdbc.JdbcEndpoint;
-import dev.ferry.pipelines.backfill.BackfillConfig;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -14,7 +13,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * A MariaDB or MySQL source's binary log, read by Debezium's MariaDB connector as a replica.
+ * A MariaDB source's binary log, read by Debezium's MariaDB connector as a replica (MySQL
+ * proper is refused by {@link #problems}: not supported by that connector, not tested).
  * The position is the binlog file and offset ({@code SHOW MASTER STATUS}); on every start the
  * connector reads the captured table's current definition ({@code snapshot.mode=recovery}) and
  * streams from the stored position, so no schema history has to be kept anywhere.
@@ -22,25 +22,41 @@ import java.util.Properties;
 final class BinlogStream implements SourceStream {
   /** ER_OPTION_PREVENTS_STATEMENT: a server started with --skip-grant-tables. */
   private static final int SKIP_GRANT_TABLES = 1290;
-  private final BackfillConfig config;
+  private final JdbcEndpoint source;
+  private final String job;
   private final long serverId;
   private final String database;
-  private final String table;
+  private final List<String> tables = new ArrayList<>();
 
-  BinlogStream(BackfillConfig config, long serverId) {
-    this.config = config;
+  /** The binlog of {@code source} for {@code tables}, all in one database. */
+  BinlogStream(JdbcEndpoint source, String job, List<List<String>> tables, long serverId) {
+    this.source = source;
+    this.job = job;
     this.serverId = serverId != 0 ? serverId
-        : 100_000 + Math.floorMod(config.job.hashCode(), 1_000_000_000);
-    List<String> name = config.sourceTable;
-    this.table = name.get(name.size() - 1);
-    this.database = name.size() > 1 ? name.get(name.size() - 2) : urlDatabase(config.source);
+        : 100_000 + Math.floorMod(job.hashCode(), 1_000_000_000);
+    List<String> first = tables.get(0);
+    this.database = first.size() > 1 ? first.get(first.size() - 2) : urlDatabase(source);
+    for (List<String> name : tables) {
+      this.tables.add(name.get(name.size() - 1));
+      if (name.size() > 1 && !name.get(name.size() - 2).equals(database)) {
+        throw new IllegalArgumentException("ferry sync follows one database's binlog; table "
+            + String.join(".", name) + " is not in " + database);
+      }
+    }
   }
 
   @Override
   public List<String> problems() throws SQLException {
     List<String> problems = new ArrayList<>();
-    try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE);
+    try (Connection c = source.connect(JdbcEndpoint.Role.SOURCE);
         Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT VERSION()")) {
+        rs.next();
+        String notMariaDb = notMariaDb(rs.getString(1));
+        if (notMariaDb != null) {
+          return List.of(notMariaDb);
+        }
+      }
       try (ResultSet rs = s.executeQuery("SELECT @@log_bin, @@binlog_format,"
           + " @@binlog_row_image")) {
         rs.next();
@@ -74,12 +90,26 @@ final class BinlogStream implements SourceStream {
       boolean client = all || g.contains("REPLICATION CLIENT") || g.contains("BINLOG MONITOR")
           || g.contains("SUPER");
       if (!slave || !client) {
-        problems.add("user " + config.source.user() + " lacks replication privileges: GRANT"
-            + " REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '" + config.source.user()
+        problems.add("user " + source.user() + " lacks replication privileges: GRANT"
+            + " REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO '" + source.user()
             + "'@'%' (MariaDB 10.5+: REPLICATION SLAVE, BINLOG MONITOR)");
       }
     }
     return problems;
+  }
+
+  /**
+   * Why a server of {@code version} is refused, or null for MariaDB. The binlog is read with
+   * Debezium's MariaDB connector, which Debezium does not support against MySQL, and MySQL 8.4
+   * has no {@code SHOW MASTER STATUS}; no MySQL server is available to test a MySQL stream.
+   */
+  static String notMariaDb(String version) {
+    if (version != null && version.toLowerCase(Locale.ROOT).contains("mariadb")) {
+      return null;
+    }
+    return "the source is MySQL " + version + ", not MariaDB: ferry's change capture is built"
+        + " and tested on MariaDB only (Debezium's MariaDB connector); see sync.md, \"MySQL"
+        + " proper\"";
   }
 
   @Override
@@ -89,7 +119,7 @@ final class BinlogStream implements SourceStream {
     offset.put("file", head[0]);
     offset.put("pos", Long.parseLong(head[1]));
     // MariaDB's binlog client resumes by GTID; the file and position alone do not start it.
-    try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE);
+    try (Connection c = source.connect(JdbcEndpoint.Role.SOURCE);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT @@gtid_binlog_pos")) {
       if (rs.next() && rs.getString(1) != null && !rs.getString(1).isEmpty()) {
@@ -103,11 +133,11 @@ final class BinlogStream implements SourceStream {
 
   @Override
   public Object head() throws SQLException {
-    try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE);
+    try (Connection c = source.connect(JdbcEndpoint.Role.SOURCE);
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SHOW MASTER STATUS")) {
       if (!rs.next()) {
-        throw new SQLException("SHOW MASTER STATUS returned nothing at " + config.source
+        throw new SQLException("SHOW MASTER STATUS returned nothing at " + source
             + ": the binary log is off");
       }
       return new String[] {rs.getString(1), rs.getString(2)};
@@ -125,19 +155,23 @@ final class BinlogStream implements SourceStream {
 
   @Override
   public Properties connectorProperties() {
-    URI uri = URI.create(config.source.url().substring("jdbc:".length()));
+    URI uri = URI.create(source.url().substring("jdbc:".length()));
     Properties p = new Properties();
     p.setProperty("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
     p.setProperty("database.hostname", uri.getHost());
     p.setProperty("database.port", String.valueOf(uri.getPort() < 0 ? 3306 : uri.getPort()));
-    p.setProperty("database.user", config.source.user() == null ? "" : config.source.user());
+    p.setProperty("database.user", source.user() == null ? "" : source.user());
     p.setProperty("database.password",
-        config.source.password() == null ? "" : config.source.password());
+        source.password() == null ? "" : source.password());
     p.setProperty("database.ssl.mode", "disable");
     p.setProperty("database.server.id", String.valueOf(serverId));
     p.setProperty("topic.prefix", topicPrefix());
     p.setProperty("database.include.list", database);
-    p.setProperty("table.include.list", database + "\\." + table.replace(".", "\\."));
+    List<String> include = new ArrayList<>();
+    for (String table : tables) {
+      include.add(database.replace(".", "\\.") + "\\." + table.replace(".", "\\."));
+    }
+    p.setProperty("table.include.list", String.join(",", include));
     p.setProperty("snapshot.mode", "recovery");
     p.setProperty("schema.history.internal", "io.debezium.relational.history.MemorySchemaHistory");
     p.setProperty("include.schema.changes", "true");
@@ -151,12 +185,12 @@ final class BinlogStream implements SourceStream {
   }
 
   @Override
-  public String capturedTable() {
-    return database + "." + table;
+  public String capturedName(List<String> table) {
+    return database + "." + table.get(table.size() - 1);
   }
 
   private String topicPrefix() {
-    return "ferry_" + config.job.replaceAll("[^A-Za-z0-9_-]", "_");
+    return "ferry_" + job.replaceAll("[^A-Za-z0-9_-]", "_");
   }
 
   private static String urlDatabase(JdbcEndpoint endpoint) {

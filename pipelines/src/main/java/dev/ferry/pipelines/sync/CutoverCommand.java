@@ -20,7 +20,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * past the source's ids and prints the verdict with what to do next. Exit codes ({@link
  * ExitCodes}): 0 ready to switch, 1 failed, 2 invalid, 4 reconcile found differences, 5 a login
  * refused, 6 source not ready, 7 a DDL change stopped the catch-up, 8 not caught up within
- * {@code --catchUpTimeoutSeconds}.
+ * {@code --catchUpTimeoutSeconds}. For a whole database migrated with {@code ferry migrate
+ * --sync}, {@code ferry migrate --cutover} does the same for every table ({@link DatabaseSync}).
  */
 public final class CutoverCommand {
   /** Flags of {@link SyncOptions} itself, which the reconcile job does not take. */
@@ -48,52 +49,10 @@ public final class CutoverCommand {
       System.err.println("ferry cutover: " + e.getMessage());
       return ExitCodes.FAILED;
     }
-    String job = setup.config.job;
-    System.out.println("ferry cutover " + job + ": catching up with the source");
-    SyncRun run = new SyncRun(setup, new SyncStatus(job, options.getStatusFile()), true,
-        Math.max(1, options.getStatusIntervalSeconds()));
-    SyncRun.Outcome outcome;
-    try {
-      List<String> problems = setup.stream.problems();
-      if (!problems.isEmpty()) {
-        System.err.println("ferry cutover: the source is not ready for change capture:\n  - "
-            + String.join("\n  - ", problems));
-        return ExitCodes.SOURCE_NOT_READY;
-      }
-      run.start();
-      Thread timeout = new Thread(() -> {
-        try {
-          Thread.sleep(options.getCatchUpTimeoutSeconds() * 1000L);
-          run.stop();
-        } catch (InterruptedException ignored) {
-          // caught up first
-        }
-      }, "ferry-cutover-timeout");
-      timeout.setDaemon(true);
-      timeout.start();
-      outcome = run.await();
-      timeout.interrupt();
-    } catch (SQLException | RuntimeException e) {
-      System.err.println("ferry cutover: " + setup.config.redact(String.valueOf(e.getMessage())));
-      return ExitCodes.FAILED;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return ExitCodes.FAILED;
-    }
-    switch (outcome) {
-      case CAUGHT_UP:
-        break;
-      case DDL:
-        System.err.println("ferry cutover: " + run.message());
-        return ExitCodes.DDL_STOPPED;
-      case FAILED:
-        System.err.println("ferry cutover: " + run.message());
-        return ExitCodes.FAILED;
-      default:
-        System.err.println("ferry cutover: not caught up after "
-            + options.getCatchUpTimeoutSeconds() + " s: are the application's writes to the"
-            + " source really stopped? Run ferry cutover again once they are.");
-        return ExitCodes.NOT_CAUGHT_UP;
+    String job = setup.job;
+    int caughtUp = catchUp(setup, options, "ferry cutover");
+    if (caughtUp != ExitCodes.OK) {
+      return caughtUp;
     }
     System.out.println("ferry cutover " + job + ": caught up; reconciling (fast path)");
     ReconcileReport report;
@@ -125,6 +84,57 @@ public final class CutoverCommand {
     return ExitCodes.OK;
   }
 
+  /**
+   * Applies the stream until the target holds every change the source had committed when it
+   * started, within {@code --catchUpTimeoutSeconds}; returns {@link ExitCodes#OK} when it does,
+   * else the exit code, with the reason printed.
+   */
+  static int catchUp(SyncSetup setup, SyncStreamOptions options, String command) {
+    System.out.println(command + " " + setup.job + ": catching up with the source");
+    SyncRun run = new SyncRun(setup, new SyncStatus(setup.job, options.getStatusFile()), true,
+        Math.max(1, options.getStatusIntervalSeconds()));
+    SyncRun.Outcome outcome;
+    try {
+      if (!SyncCommand.ready(setup, command)) {
+        return ExitCodes.SOURCE_NOT_READY;
+      }
+      run.start();
+      Thread timeout = new Thread(() -> {
+        try {
+          Thread.sleep(options.getCatchUpTimeoutSeconds() * 1000L);
+          run.stop();
+        } catch (InterruptedException ignored) {
+          // caught up first
+        }
+      }, "ferry-cutover-timeout");
+      timeout.setDaemon(true);
+      timeout.start();
+      outcome = run.await();
+      timeout.interrupt();
+    } catch (SQLException | RuntimeException e) {
+      System.err.println(command + ": " + setup.config.redact(String.valueOf(e.getMessage())));
+      return ExitCodes.FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return ExitCodes.FAILED;
+    }
+    switch (outcome) {
+      case CAUGHT_UP:
+        return ExitCodes.OK;
+      case DDL:
+        System.err.println(command + ": " + run.message());
+        return ExitCodes.DDL_STOPPED;
+      case FAILED:
+        System.err.println(command + ": " + run.message());
+        return ExitCodes.FAILED;
+      default:
+        System.err.println(command + ": not caught up after "
+            + options.getCatchUpTimeoutSeconds() + " s: are the application's writes to the"
+            + " source really stopped? Run " + command + " again once they are.");
+        return ExitCodes.NOT_CAUGHT_UP;
+    }
+  }
+
   private static String[] reconcileArgs(String[] args) {
     List<String> out = new ArrayList<>();
     boolean fastPath = false;
@@ -145,23 +155,30 @@ public final class CutoverCommand {
     String source = setup.config.sourceName();
     String target = setup.config.targetName();
     StringBuilder sb = new StringBuilder();
-    sb.append("ferry cutover ").append(setup.config.job).append(": READY TO SWITCH (")
+    sb.append("ferry cutover ").append(setup.job).append(": READY TO SWITCH (")
         .append(String.format("%.1f", seconds)).append(" s) — ")
-        .append(setup.prepared.targetName()).append(" at ").append(target)
-        .append(" holds exactly ").append(setup.prepared.sourceName()).append(" at ")
+        .append(setup.targetNames()).append(" at ").append(target)
+        .append(" holds exactly ").append(setup.tables.get(0).prepared.sourceName())
+        .append(" at ")
         .append(source).append('\n');
     for (String s : sequences) {
       sb.append("  sequence: ").append(s).append('\n');
     }
-    sb.append("checklist:\n")
-        .append("  1. point the application's reads and writes at ").append(target).append('\n')
-        .append("  2. keep the source as it is: it is the fallback\n")
-        .append("  3. start the rollback stream, new -> old: ferry sync --prepare and ferry sync")
-        .append(" with source and target swapped (a spec of its own)\n")
-        .append("  4. to roll back: stop the application, ferry cutover on the rollback spec,")
-        .append(" point the application back at ").append(source).append('\n')
-        .append("  5. when the new system has proven itself: drop the replication slot or")
-        .append(" binlog retention kept for ferry, and the ferry_* state tables");
+    sb.append(checklist(target, source, "ferry sync --prepare and ferry sync with source and"
+        + " target swapped (a spec of its own)", "ferry cutover on the rollback spec"));
     return sb.toString();
+  }
+
+  /** What to do after a ready verdict: switch, keep the fallback, how to roll back. */
+  static String checklist(String target, String source, String rollbackStream,
+      String rollbackCutover) {
+    return "checklist:\n"
+        + "  1. point the application's reads and writes at " + target + "\n"
+        + "  2. keep the source as it is: it is the fallback\n"
+        + "  3. start the rollback stream, new -> old: " + rollbackStream + "\n"
+        + "  4. to roll back: stop the application, " + rollbackCutover + ", point the"
+        + " application back at " + source + "\n"
+        + "  5. when the new system has proven itself: drop the replication slot or binlog"
+        + " retention kept for ferry, and the ferry_* state tables";
   }
 }

@@ -19,37 +19,44 @@ import java.util.List;
 final class Sequences {
   private Sequences() {}
 
-  /** Restarts each sequence of the synced target table; returns what was done, one per line. */
+  /** Restarts each sequence of every synced target table; returns what was done, one per line. */
   static List<String> restart(SyncSetup setup) throws SQLException {
     List<String> done = new ArrayList<>();
     if (setup.config.target.dialect() != Dialect.POSTGRESQL) {
       return done;
     }
-    String table = setup.config.target.dialect().quoteQualified(setup.config.targetTable);
     try (Connection t = setup.config.target.connect(JdbcEndpoint.Role.TARGET);
         Connection s = setup.config.source.connect(JdbcEndpoint.Role.SOURCE)) {
       t.setAutoCommit(true);
-      for (String sourceColumn : setup.prepared.sourceLayout.names()) {
-        String column = setup.prepared.mapper.outputFor(sourceColumn);
-        if (column == null) {
-          continue;
-        }
-        String sequence = sequenceOf(t, table, column);
-        if (sequence == null) {
-          continue;
-        }
-        long next = Math.max(maxPlusOne(t, table, Dialect.POSTGRESQL.quote(column)),
-            sourceNext(setup, s, sourceColumn));
-        try (PreparedStatement p = t.prepareStatement("SELECT setval(?::regclass, ?, false)")) {
-          p.setString(1, sequence);
-          p.setLong(2, next);
-          p.execute();
-        }
-        done.add(setup.prepared.targetName() + "." + column + ": sequence " + sequence
-            + " restarts at " + next);
+      for (SyncedTable synced : setup.tables) {
+        restart(synced, t, s, done);
       }
     }
     return done;
+  }
+
+  private static void restart(SyncedTable synced, Connection t, Connection s, List<String> done)
+      throws SQLException {
+    String table = Dialect.POSTGRESQL.quoteQualified(synced.prepared.target.name());
+    for (String sourceColumn : synced.prepared.sourceLayout.names()) {
+      String column = synced.prepared.mapper.outputFor(sourceColumn);
+      if (column == null) {
+        continue;
+      }
+      String sequence = sequenceOf(t, table, column);
+      if (sequence == null) {
+        continue;
+      }
+      long next = Math.max(maxPlusOne(t, table, Dialect.POSTGRESQL.quote(column)),
+          sourceNext(synced, s, sourceColumn));
+      try (PreparedStatement p = t.prepareStatement("SELECT setval(?::regclass, ?, false)")) {
+        p.setString(1, sequence);
+        p.setLong(2, next);
+        p.execute();
+      }
+      done.add(synced.prepared.targetName() + "." + column + ": sequence " + sequence
+          + " restarts at " + next);
+    }
   }
 
   private static String sequenceOf(Connection c, String table, String column)
@@ -72,13 +79,13 @@ final class Sequences {
     }
   }
 
-  private static long sourceNext(SyncSetup setup, Connection s, String column)
+  private static long sourceNext(SyncedTable synced, Connection s, String column)
       throws SQLException {
-    Dialect d = setup.config.source.dialect();
-    String table = d.quoteQualified(setup.config.sourceTable);
+    Dialect d = synced.config.source.dialect();
+    String table = d.quoteQualified(synced.sourceTable);
     long next = maxPlusOne(s, table, d.quote(column));
     if (d == Dialect.MYSQL) {
-      List<String> name = setup.config.sourceTable;
+      List<String> name = synced.sourceTable;
       try (PreparedStatement p = s.prepareStatement("SELECT AUTO_INCREMENT FROM"
           + " information_schema.tables WHERE table_schema = COALESCE(?, DATABASE())"
           + " AND table_name = ?")) {

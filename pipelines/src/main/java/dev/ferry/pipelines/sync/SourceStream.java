@@ -26,6 +26,9 @@ interface SourceStream {
   /** Whether a stored offset covers every change committed up to {@code head}. */
   boolean reached(Map<String, Object> offset, Object head);
 
-  /** The table a Debezium change record belongs to, as {@code db.table} / {@code schema.table}. */
-  String capturedTable();
+  /**
+   * A synced table's name in the change records, {@code db.table} / {@code schema.table}, from
+   * its name parts ({@code [db, table]}, {@code [schema, table]} or {@code [table]}).
+   */
+  String capturedName(List<String> table);
 }

@@ -51,18 +51,56 @@ public final class SyncCommand {
       System.err.println("ferry sync: " + e.getMessage());
       return ExitCodes.FAILED;
     }
-    BackfillConfig config = setup.config;
+    if (options.getPrepare()) {
+      try {
+        if (!ready(setup, "ferry sync")) {
+          return ExitCodes.SOURCE_NOT_READY;
+        }
+        String position = prepare(setup);
+        System.out.println("ferry sync --prepare: job " + setup.job + " will apply every"
+            + " change from " + position + "; start the backfill now, then ferry sync");
+        return ExitCodes.OK;
+      } catch (SQLException | RuntimeException e) {
+        System.err.println("ferry sync: " + setup.config.redact(String.valueOf(e.getMessage())));
+        return ExitCodes.forFailure(e);
+      }
+    }
+    return stream(setup, options, "ferry sync");
+  }
+
+  /**
+   * Whether the source is set up for change capture; prints what to change when it is not.
+   */
+  static boolean ready(SyncSetup setup, String command) throws SQLException {
+    List<String> problems = setup.stream.problems();
+    if (!problems.isEmpty()) {
+      System.err.println(command + ": the source " + setup.config.sourceName() + " is not ready"
+          + " for change capture:\n  - " + String.join("\n  - ", problems));
+    }
+    return problems.isEmpty();
+  }
+
+  /** Records the source's current position as where the sync starts; returns it as text. */
+  static String prepare(SyncSetup setup) throws SQLException {
+    SyncState state = new SyncState(setup.config.target, setup.config.stateSchema);
+    state.ensureTable();
+    Map<String, Map<String, Object>> position = setup.stream.currentPosition();
+    state.prepare(setup.job, position.get("partition"), position.get("offset"));
+    LOG.info("sync {}: position {} recorded; run the backfill now, then ferry sync", setup.job,
+        position.get("offset"));
+    return String.valueOf(position.get("offset"));
+  }
+
+  /**
+   * Streams from the stored position until stopped (a signal), caught up (with {@code
+   * --untilCaughtUp}), a DDL change or a failure; returns the exit code.
+   */
+  static int stream(SyncSetup setup, SyncStreamOptions options, String command) {
     try {
-      List<String> problems = setup.stream.problems();
-      if (!problems.isEmpty()) {
-        System.err.println("ferry sync: the source " + config.sourceName() + " is not ready for"
-            + " change capture:\n  - " + String.join("\n  - ", problems));
+      if (!ready(setup, command)) {
         return ExitCodes.SOURCE_NOT_READY;
       }
-      if (options.getPrepare()) {
-        return prepare(setup);
-      }
-      SyncRun run = new SyncRun(setup, new SyncStatus(config.job, options.getStatusFile()),
+      SyncRun run = new SyncRun(setup, new SyncStatus(setup.job, options.getStatusFile()),
           options.getUntilCaughtUp(), Math.max(1, options.getStatusIntervalSeconds()));
       run.start();
       Thread hook = new Thread(run::stop, "ferry-sync-shutdown");
@@ -77,32 +115,20 @@ public final class SyncCommand {
       }
       switch (outcome) {
         case FAILED:
-          System.err.println("ferry sync: " + run.message());
+          System.err.println(command + ": " + run.message());
           return ExitCodes.FAILED;
         case DDL:
-          System.err.println("ferry sync: " + run.message());
+          System.err.println(command + ": " + run.message());
           return ExitCodes.DDL_STOPPED;
         default:
           return ExitCodes.OK;
       }
     } catch (SQLException | RuntimeException e) {
-      System.err.println("ferry sync: " + config.redact(String.valueOf(e.getMessage())));
+      System.err.println(command + ": " + setup.config.redact(String.valueOf(e.getMessage())));
       return ExitCodes.forFailure(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return ExitCodes.FAILED;
     }
-  }
-
-  private static int prepare(SyncSetup setup) throws SQLException {
-    SyncState state = new SyncState(setup.config.target, setup.config.stateSchema);
-    state.ensureTable();
-    Map<String, Map<String, Object>> position = setup.stream.currentPosition();
-    state.prepare(setup.config.job, position.get("partition"), position.get("offset"));
-    LOG.info("sync {}: position {} recorded; run the backfill now, then ferry sync",
-        setup.config.job, position.get("offset"));
-    System.out.println("ferry sync --prepare: job " + setup.config.job + " will apply every"
-        + " change from " + position.get("offset") + "; start the backfill now, then ferry sync");
-    return ExitCodes.OK;
   }
 }

@@ -8,43 +8,11 @@ import org.apache.beam.sdk.options.Description;
  * Flags of {@code ferry sync} and {@code ferry cutover}: the backfill's job spec and flags (the
  * same source, target, mapping and state schema) plus the change stream's own.
  */
-public interface SyncOptions extends BackfillOptions {
+public interface SyncOptions extends BackfillOptions, SyncStreamOptions {
   @Description("Record the source's change-stream position in the target's state schema and"
       + " exit. Run it before the backfill: sync later applies every change from there.")
   @Default.Boolean(false)
   boolean getPrepare();
 
   void setPrepare(boolean value);
-
-  @Description("File the sync rewrites every few seconds with its lag, rate and position"
-      + " (JSON), for schedulers.")
-  String getStatusFile();
-
-  void setStatusFile(String value);
-
-  @Description("Seconds between status lines on the console and status file updates.")
-  @Default.Integer(5)
-  int getStatusIntervalSeconds();
-
-  void setStatusIntervalSeconds(int value);
-
-  @Description("Stop once every change the source had committed when sync started is applied"
-      + " (what ferry cutover does); otherwise sync runs until stopped.")
-  @Default.Boolean(false)
-  boolean getUntilCaughtUp();
-
-  void setUntilCaughtUp(boolean value);
-
-  @Description("Replica server id for a MySQL/MariaDB source; must differ from every other"
-      + " replica of that server. 0: derived from the job name.")
-  @Default.Long(0)
-  long getServerId();
-
-  void setServerId(long value);
-
-  @Description("Cutover: seconds to wait for the sync to catch up before giving up.")
-  @Default.Integer(600)
-  int getCatchUpTimeoutSeconds();
-
-  void setCatchUpTimeoutSeconds(int value);
 }

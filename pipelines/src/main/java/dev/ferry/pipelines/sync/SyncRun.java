@@ -42,8 +42,6 @@ final class SyncRun {
   private final boolean untilCaughtUp;
   private final int statusIntervalSeconds;
   private final CountDownLatch done = new CountDownLatch(1);
-  private final List<String> keyColumns;
-  private final List<String> syncedColumns;
   private volatile Outcome outcome = Outcome.STOPPED;
   private volatile String message;
   private volatile Object head;
@@ -60,29 +58,29 @@ final class SyncRun {
     this.status = status;
     this.untilCaughtUp = untilCaughtUp;
     this.statusIntervalSeconds = statusIntervalSeconds;
-    this.keyColumns = setup.prepared.sourceKeyColumns();
-    this.syncedColumns = setup.prepared.sourceLayout.names();
   }
 
   /** Starts streaming from the stored position; fails when there is none. */
   void start() throws SQLException {
     SyncState state = new SyncState(setup.config.target, setup.config.stateSchema);
     state.ensureTable();
-    SyncState.Position position = state.load(setup.config.job);
+    SyncState.Position position = state.load(setup.job);
     if (position == null) {
-      throw new IllegalStateException("job " + setup.config.job + " has no sync position in"
+      throw new IllegalStateException("job " + setup.job + " has no sync position in"
           + " the target's state schema: run ferry sync --prepare before the backfill, then the"
-          + " backfill, then ferry sync");
+          + " backfill, then ferry sync (a whole database: ferry migrate --sync=true)");
     }
-    state.requireNoBackfillRunning(setup.config.job);
+    for (SyncedTable t : setup.tables) {
+      state.requireNoBackfillRunning(t.config.job);
+    }
     if (untilCaughtUp) {
       head = setup.stream.head();
     }
     applier = new ChangeApplier(setup);
-    startKey = setup.config.job + "/" + UUID.randomUUID();
+    startKey = setup.job + "/" + UUID.randomUUID();
     TargetOffsetStore.register(startKey, position);
     Properties props = setup.stream.connectorProperties();
-    props.setProperty("name", "ferry-sync-" + setup.config.job);
+    props.setProperty("name", "ferry-sync-" + setup.job);
     props.setProperty("offset.storage", TargetOffsetStore.class.getName());
     props.setProperty(TargetOffsetStore.START_KEY, startKey);
     props.setProperty("offset.flush.interval.ms", "1000");
@@ -109,7 +107,7 @@ final class SyncRun {
     reporter.scheduleAtFixedRate(status::report, statusIntervalSeconds, statusIntervalSeconds,
         TimeUnit.SECONDS);
     status.state("running", null);
-    LOG.info("sync {}: streaming {} from {}", setup.config.job, setup.stream.capturedTable(),
+    LOG.info("sync {}: streaming {} from {}", setup.job, String.join(", ", setup.captured),
         position.offset);
   }
 
@@ -123,8 +121,7 @@ final class SyncRun {
     for (RecordChangeEvent<SourceRecord> e : events) {
       records.add(e.record());
     }
-    ChangeBatch batch = ChangeBatch.read(records, keyColumns, syncedColumns,
-        setup.stream.capturedTable());
+    ChangeBatch batch = ChangeBatch.read(records, setup.tables, setup.captured);
     if (batch.offset != null) {
       ChangeApplier.Applied applied = applyWithRetries(batch);
       if (applied == null) {
@@ -137,7 +134,7 @@ final class SyncRun {
       committer.markBatchFinished();
     }
     if (batch.stop != null) {
-      LOG.error("sync {}: {}", setup.config.job, batch.stop);
+      LOG.error("sync {}: {}", setup.job, batch.stop);
       finish(Outcome.DDL, batch.stop);
       return;
     }
@@ -156,20 +153,19 @@ final class SyncRun {
   private ChangeApplier.Applied applyWithRetries(ChangeBatch batch) throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
-        return applier.apply(batch.keys, batch.partition, batch.offset, batch.events,
-            batch.newestTxId);
+        return applier.apply(batch);
       } catch (SQLException e) {
         String why = setup.config.redact(SqlErrors.message(e));
         if (!SqlErrors.isTransient(e) && attempt > 1 || attempt >= 30) {
-          fail("applying changes to " + setup.prepared.targetName() + " failed: " + why);
+          fail("applying changes to " + setup.targetNames() + " failed: " + why);
           return null;
         }
         long backoff = Math.min(5_000, 200L << Math.min(attempt, 5));
-        LOG.warn("sync {}: {} (attempt {}), retrying in {} ms", setup.config.job, why, attempt,
+        LOG.warn("sync {}: {} (attempt {}), retrying in {} ms", setup.job, why, attempt,
             backoff);
         Thread.sleep(backoff);
       } catch (RuntimeException e) {
-        fail("applying changes to " + setup.prepared.targetName() + " failed: "
+        fail("applying changes to " + setup.targetNames() + " failed: "
             + setup.config.redact(String.valueOf(e.getMessage())));
         return null;
       }
@@ -177,7 +173,7 @@ final class SyncRun {
   }
 
   private void fail(String why) {
-    LOG.error("sync {}: {}", setup.config.job, why);
+    LOG.error("sync {}: {}", setup.job, why);
     finish(Outcome.FAILED, why);
   }
 
@@ -204,7 +200,7 @@ final class SyncRun {
     try {
       engine.close();
     } catch (Exception e) {
-      LOG.warn("sync {}: stopping the engine: {}", setup.config.job, e.getMessage());
+      LOG.warn("sync {}: stopping the engine: {}", setup.job, e.getMessage());
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.ferry.pipelines.sync;
 
 import dev.ferry.jdbc.JdbcEndpoint;
-import dev.ferry.pipelines.backfill.BackfillConfig;
+import dev.ferry.jdbc.Dialect;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -20,25 +20,29 @@ import java.util.Properties;
  * on the server keeps every change for it, however long the backfill takes.
  */
 final class WalStream implements SourceStream {
-  private final BackfillConfig config;
-  private final String schema;
-  private final String table;
+  private final JdbcEndpoint source;
+  private final String job;
+  private final List<List<String>> tables;
 
-  WalStream(BackfillConfig config) {
-    this.config = config;
-    List<String> name = config.sourceTable;
-    this.table = name.get(name.size() - 1);
-    this.schema = name.size() > 1 ? name.get(name.size() - 2) : "public";
+  /** The log of {@code source} for {@code tables}, named [schema, table] or [table]. */
+  WalStream(JdbcEndpoint source, String job, List<List<String>> tables) {
+    this.source = source;
+    this.job = job;
+    this.tables = List.copyOf(tables);
   }
 
   String slot() {
-    return ("ferry_" + config.job.replaceAll("[^A-Za-z0-9_]", "_")).toLowerCase(Locale.ROOT);
+    return ("ferry_" + job.replaceAll("[^A-Za-z0-9_]", "_")).toLowerCase(Locale.ROOT);
+  }
+
+  private static String schemaOf(List<String> table) {
+    return table.size() > 1 ? table.get(table.size() - 2) : "public";
   }
 
   @Override
   public List<String> problems() throws SQLException {
     List<String> problems = new ArrayList<>();
-    try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE);
+    try (Connection c = source.connect(JdbcEndpoint.Role.SOURCE);
         Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("SELECT current_setting('wal_level'),"
           + " current_setting('max_replication_slots')::int, r.rolreplication OR r.rolsuper"
@@ -52,8 +56,8 @@ final class WalStream implements SourceStream {
           problems.add("max_replication_slots is 0: set it to at least 1 and restart");
         }
         if (!rs.getBoolean(3)) {
-          problems.add("user " + config.source.user() + " cannot replicate: ALTER ROLE "
-              + config.source.user() + " REPLICATION");
+          problems.add("user " + source.user() + " cannot replicate: ALTER ROLE "
+              + source.user() + " REPLICATION");
         }
       }
     }
@@ -62,15 +66,19 @@ final class WalStream implements SourceStream {
 
   @Override
   public Map<String, Map<String, Object>> currentPosition() throws SQLException {
-    try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE);
+    try (Connection c = source.connect(JdbcEndpoint.Role.SOURCE);
         Statement s = c.createStatement()) {
       c.setAutoCommit(true);
       // The publication must exist before the slot: pgoutput reads it as of each change.
       try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_publication WHERE pubname = '"
           + slot() + "'")) {
         if (!rs.next()) {
-          s.execute("CREATE PUBLICATION " + slot() + " FOR TABLE \"" + schema.replace("\"",
-              "\"\"") + "\".\"" + table.replace("\"", "\"\"") + "\"");
+          List<String> quoted = new ArrayList<>();
+          for (List<String> table : tables) {
+            quoted.add(Dialect.POSTGRESQL.quoteQualified(List.of(schemaOf(table),
+                table.get(table.size() - 1))));
+          }
+          s.execute("CREATE PUBLICATION " + slot() + " FOR TABLE " + String.join(", ", quoted));
         }
       }
       try (PreparedStatement d = c.prepareStatement("SELECT pg_drop_replication_slot(slot_name)"
@@ -94,7 +102,7 @@ final class WalStream implements SourceStream {
   /** Writes a logical decoding message to the log and returns its position. */
   @Override
   public Object head() throws SQLException {
-    try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE);
+    try (Connection c = source.connect(JdbcEndpoint.Role.SOURCE);
         Statement s = c.createStatement()) {
       c.setAutoCommit(true);
       try (ResultSet rs = s.executeQuery("SELECT (pg_logical_emit_message(true, 'ferry',"
@@ -113,7 +121,7 @@ final class WalStream implements SourceStream {
 
   @Override
   public Properties connectorProperties() {
-    URI uri = URI.create(config.source.url().substring("jdbc:".length()));
+    URI uri = URI.create(source.url().substring("jdbc:".length()));
     Properties p = new Properties();
     p.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
     p.setProperty("plugin.name", "pgoutput");
@@ -123,11 +131,15 @@ final class WalStream implements SourceStream {
     p.setProperty("database.hostname", uri.getHost());
     p.setProperty("database.port", String.valueOf(uri.getPort() < 0 ? 5432 : uri.getPort()));
     p.setProperty("database.dbname", uri.getPath().substring(1));
-    p.setProperty("database.user", config.source.user() == null ? "" : config.source.user());
+    p.setProperty("database.user", source.user() == null ? "" : source.user());
     p.setProperty("database.password",
-        config.source.password() == null ? "" : config.source.password());
+        source.password() == null ? "" : source.password());
     p.setProperty("topic.prefix", "ferry_" + slot());
-    p.setProperty("table.include.list", schema + "\\." + table);
+    List<String> include = new ArrayList<>();
+    for (List<String> table : tables) {
+      include.add(schemaOf(table) + "\\." + table.get(table.size() - 1));
+    }
+    p.setProperty("table.include.list", String.join(",", include));
     p.setProperty("snapshot.mode", "no_data");
     p.setProperty("heartbeat.interval.ms", "500");
     p.setProperty("decimal.handling.mode", "precise");
@@ -135,8 +147,8 @@ final class WalStream implements SourceStream {
   }
 
   @Override
-  public String capturedTable() {
-    return schema + "." + table;
+  public String capturedName(List<String> table) {
+    return schemaOf(table) + "." + table.get(table.size() - 1);
   }
 
   /**

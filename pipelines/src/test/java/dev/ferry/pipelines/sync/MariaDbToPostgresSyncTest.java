@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.pipelines.backfill.BackfillOptions;
-import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.RunSummary;
 import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.spec.Secrets;
@@ -17,11 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,7 +23,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,7 +54,7 @@ class MariaDbToPostgresSyncTest {
     BinlogMariaDb.execute(source, "UPDATE orders SET qty = -1 WHERE id = " + (ROWS - 1),
         "DELETE FROM orders WHERE id = 7");
     CompletableFuture<Void> during =
-        CompletableFuture.runAsync(() -> workload(source, seed * 100, 400));
+        SyncHarness.inBackground(() -> workload(source, seed * 100, 400));
     RunSummary backfill = backfill(flags);
     during.get(120, TimeUnit.SECONDS);
     assertEquals(0, backfill.exitCode, backfill.toString());
@@ -69,15 +62,8 @@ class MariaDbToPostgresSyncTest {
     BinlogMariaDb.execute(source, "DELETE FROM orders WHERE id IN (1, 2, 3)",
         "UPDATE orders SET name = 'after-backfill' WHERE id BETWEEN 10 AND 20");
 
-    long applied = 0;
-    for (int kill = 0; kill < 2; kill++) {
-      Process child = SyncHarness.childSync(flags);
-      workload(source, seed * 100 + 10 + kill, 300);
-      // SIGKILL at a moment drawn from the seed: after 1 to 150 more changes were applied.
-      applied = SyncHarness.awaitApplied(target.jdbcUrl(), "orders-sync",
-          applied + random.nextInt(150));
-      SyncHarness.kill(child);
-    }
+    SyncHarness.killRepeatedly(flags, target.jdbcUrl(), "orders-sync", random, 2,
+        round -> workload(source, seed * 100 + 10 + round, 300));
     workload(source, seed * 100 + 20, 200);
 
     assertEquals(0, CutoverCommand.run(cutoverFlags(flags), new Secrets(Map.of())));
@@ -100,24 +86,8 @@ class MariaDbToPostgresSyncTest {
       List<String> flags = flags("orders-restart", source, target);
       assertEquals(0, sync(flags, "--prepare=true"));
       assertEquals(0, backfill(flags).exitCode);
-      PipelineOptionsFactory.register(SyncOptions.class);
-      SyncOptions options = PipelineOptionsFactory.fromArgs(flags.toArray(new String[0]))
-          .withValidation().as(SyncOptions.class);
-      SyncRun run = new SyncRun(SyncSetup.of(
-          dev.ferry.pipelines.backfill.BackfillConfig.from(options, new Secrets(Map.of())), 0),
-          new SyncStatus("orders-restart", null), false, 1);
-      run.start();
-      workload(source, 30, 100);
-      long applied = SyncHarness.awaitApplied(target.jdbcUrl(), "orders-restart", 0);
-      server.stop();
-      workload(source, 31, 100);
-      server.start();
-      workload(source, 32, 100);
-      SyncHarness.awaitApplied(target.jdbcUrl(), "orders-restart", applied);
-      assertTrue(!run.ended(), "sync must ride out the restart: " + run.message());
-      run.stop();
-      assertEquals(SyncRun.Outcome.STOPPED, run.await());
-      assertEquals(0, sync(flags));
+      SyncHarness.rideOutTargetRestart(flags, server, target.jdbcUrl(), "orders-restart",
+          round -> workload(source, 30 + round, 100));
       assertEquals(rows(source, "root"), rows(target.jdbcUrl(), "postgres"));
     }
   }
@@ -141,7 +111,7 @@ class MariaDbToPostgresSyncTest {
       CompletableFuture<Integer> running = CompletableFuture.supplyAsync(() -> sync(flags,
           "--untilCaughtUp=false", "--statusFile=" + statusFile));
       BinlogMariaDb.execute(source, "INSERT INTO items VALUES (3, 'before ddl')");
-      SyncHarness.awaitApplied(target.jdbcUrl(), "items-ddl", 0);
+      SyncHarness.awaitApplied(target.jdbcUrl(), "ferry_sync", "items-ddl", 0);
       BinlogMariaDb.execute(source, "ALTER TABLE items ADD COLUMN price INT",
           "INSERT INTO items VALUES (4, 'after ddl', 5)");
       exit = running.get(180, TimeUnit.SECONDS);
@@ -231,24 +201,11 @@ class MariaDbToPostgresSyncTest {
   }
 
   private static int sync(List<String> flags, String... more) {
-    List<String> all = new ArrayList<>(flags);
-    all.addAll(Arrays.asList(more));
-    PipelineOptionsFactory.register(SyncOptions.class);
-    SyncOptions options = PipelineOptionsFactory.fromArgs(all.toArray(new String[0]))
-        .withValidation().as(SyncOptions.class);
-    if (all.stream().noneMatch(f -> f.startsWith("--prepare") || f.startsWith("--until"))) {
-      options.setUntilCaughtUp(true);
-    }
-    return SyncCommand.run(options, new Secrets(Map.of()));
+    return SyncHarness.sync(flags, more);
   }
 
   private static RunSummary backfill(List<String> flags) {
-    List<String> all = new ArrayList<>(flags);
-    all.removeIf(f -> f.startsWith("--statusIntervalSeconds"));
-    PipelineOptionsFactory.register(BackfillOptions.class);
-    BackfillOptions options = PipelineOptionsFactory.fromArgs(all.toArray(new String[0]))
-        .withValidation().as(BackfillOptions.class);
-    return BackfillPipeline.run(options, new Secrets(Map.of()));
+    return SyncHarness.backfill(flags);
   }
 
   private static String[] cutoverFlags(List<String> flags) {
@@ -264,19 +221,6 @@ class MariaDbToPostgresSyncTest {
   }
 
   private static List<String> rows(String url, String user, String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Connection c = DriverManager.getConnection(url, user, "");
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      int n = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 1; i <= n; i++) {
-          sb.append(i > 1 ? "|" : "").append(rs.getString(i));
-        }
-        out.add(sb.toString());
-      }
-    }
-    return out;
+    return SyncHarness.rows(url, user, sql);
   }
 }
