@@ -105,6 +105,18 @@ public final class JdbcEndpoint implements Serializable {
     return dialect() == Dialect.POSTGRESQL ? SessionPool.borrow(this, role) : open(role);
   }
 
+  /**
+   * Closes a session for good, never to be handed out again: one whose reads failed half-way may
+   * be in any state, so it is not returned to the pool as {@link Connection#close} would.
+   */
+  public static void discard(Connection connection) throws SQLException {
+    try {
+      connection.abort(Runnable::run);
+    } finally {
+      connection.close();
+    }
+  }
+
   /** A new session of this endpoint in {@code role}, with ferry's settings ({@link #connect}). */
   Connection open(Role role) throws SQLException {
     Properties props = new Properties();

@@ -5,9 +5,10 @@ import java.time.LocalDateTime;
 
 /**
  * Parses MySQL's text form of a DATETIME, {@code YYYY-MM-DD hh:mm:ss[.ffffff]}, and of a DATE,
- * {@code YYYY-MM-DD}, from the bytes of the text protocol without building a String (the
- * String and {@code LocalDate.parse} path cost a tenth of a date-heavy MariaDB read). Anything else (a zero date, a value the
- * calendar does not have, another shape) is left to the careful String path, which names it.
+ * {@code YYYY-MM-DD}, from the bytes of the text protocol without building a String (the String
+ * and {@code LocalDate.parse} path cost a tenth of a date-heavy MariaDB read). Anything else (a
+ * zero date, a value the calendar does not have, another shape) is left to the careful String
+ * path, which names it.
  */
 final class MySqlDatetimeText {
   private MySqlDatetimeText() {}
@@ -67,7 +68,8 @@ final class MySqlDatetimeText {
         nanos *= 10;
       }
     }
-    if (!validDate(year, month, day) || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    if (!validDate(year, month, day) || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59) {
       return null;
     }
     return LocalDateTime.of(year, month, day, hour, minute, second, nanos);

@@ -26,13 +26,14 @@ import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
  * <p>A session comes back as a fresh one would be: the transaction rolled back, auto-commit on,
  * read-write, every statement closed, and the server's session state reset with {@code DISCARD
  * ALL} (settings back to the login's, temporary tables dropped, prepared statements deallocated,
- * which the driver notices), then ferry's own session settings applied again. Each borrowed session is
- * validated first, so a session the server dropped (a restart, a killed backend) is replaced,
- * never handed out; a session whose reset fails is closed. Idle sessions close after 10 s.
+ * which the driver notices), then ferry's own session settings applied again. Each borrowed
+ * session is validated first, so a session the server dropped (a restart, a killed backend) is
+ * replaced, never handed out; a session whose reset fails is closed. Each pool keeps at most
+ * four idle sessions, for 5 s: a server allows only so many.
  */
 final class SessionPool {
-  private static final int MAX_IDLE = 8;
-  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(10);
+  private static final int MAX_IDLE = 4;
+  private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
   private static final Map<Key, PoolingDataSource<PoolableConnection>> POOLS =
       new ConcurrentHashMap<>();
 

@@ -86,7 +86,7 @@ public final class SideConnections implements AutoCloseable {
    */
   void give(Connection c, boolean healthy) throws SQLException {
     if (!healthy) {
-      c.close();
+      JdbcEndpoint.discard(c);
       return;
     }
     try {

@@ -81,6 +81,18 @@ class SessionPoolTest {
   }
 
   @Test
+  void aDiscardedSessionIsNeverHandedOutAgain() throws Exception {
+    TestDatabase db = EmbeddedDatabases.newPostgres();
+    JdbcEndpoint source = endpoint(db);
+    Connection c = source.connect(Role.SOURCE);
+    String pid = text(c, "SELECT pg_backend_pid()");
+    JdbcEndpoint.discard(c);
+    try (Connection next = source.connect(Role.SOURCE)) {
+      assertNotEquals(pid, text(next, "SELECT pg_backend_pid()"));
+    }
+  }
+
+  @Test
   void mariaDbSessionsAreOpenedAnew() throws Exception {
     TestDatabase db = EmbeddedDatabases.newMariaDb();
     JdbcEndpoint source = endpoint(db);
