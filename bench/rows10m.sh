@@ -20,6 +20,7 @@
 ROWS10M=${ROWS10M:-0}
 ROWS10M_ROWS=${ROWS10M_ROWS:-10000000}
 ROWS10M_MY_ROWS=${ROWS10M_MY_ROWS:-$ROWS10M_ROWS}
+ROWS10M_RUNS=${ROWS10M_RUNS:-2}   # the PostgreSQL measurements are repeated, each with its floor
 readonly ROWS10M_FLOOR_SQL='SELECT count(*), sum(hashtextextended(r::text, 0)) FROM records r'
 
 # A spec for one pair of tables, written under bench/work with this run's ports.
@@ -42,6 +43,27 @@ EOF
 }
 
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# CPU seconds the database servers have used so far: PostgreSQL's postmaster with its exited
+# (reaped) and live children, and mariadbd. A difference of two readings is what a measurement
+# cost the servers, whatever else shares the machine's cores (then wall times mislead: a client
+# with more server processes gets a larger share of a busy machine).
+servers_cpu() {
+  local pm tick
+  tick=$(getconf CLK_TCK)
+  pm=$(head -n 1 "$PGDATA_DIR/postmaster.pid" 2>/dev/null || true)
+  {
+    if [[ -n $pm ]]; then
+      awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat"
+      for c in $(cat /proc/"$pm"/task/*/children 2>/dev/null); do
+        awk '{ print $14 + $15 + $16 + $17 }' "/proc/$c/stat" 2>/dev/null || true
+      done
+    fi
+    if [[ -f $MY_PID ]]; then
+      awk '{ print $14 + $15 }' "/proc/$(cat "$MY_PID")/stat" 2>/dev/null || true
+    fi
+  } | awk -v t="$tick" '{ s += $1 } END { printf "%.1f", s / t }'
+}
 
 # dst10m_diff = dst10m with 110 planted differences: 80 rows changed (each in one column, of
 # every type, in long notes too), 15 deleted (missing), 15 added (extra). Writes the expected
@@ -82,7 +104,7 @@ rows10m_found() {  # DIFFERENCES_FILE
 # ferry reconcile --fastPath=true with SPEC; records OK only when its differences are EXPECTED
 # (a file of `class id` lines; /dev/null for none) and its exit code says so.
 rows10m_reconcile() {  # ID LABEL BASELINE_ID SPEC EXPECTED_FILE
-  local id=$1 label=$2 base=$3 spec=$4 expected=$5 reason want_rc=0 load found missed
+  local id=$1 label=$2 base=$3 spec=$4 expected=$5 reason want_rc=0 load found missed cpu
   reason=$(jar_missing_reason "$DIRECT_JAR")
   if [[ -n $reason ]]; then record_skip "$id" "$label" "$base" "$reason"; return; fi
   [[ -s $expected ]] && want_rc=4
@@ -90,15 +112,17 @@ rows10m_reconcile() {  # ID LABEL BASELINE_ID SPEC EXPECTED_FILE
   load=$(load_average)
   log "step $id: ferry reconcile --spec=${spec#"$REPO_DIR"/} --fastPath=true (load $load)"
   rm -f "$WORK/$id.json" "$WORK/$id.differences.jsonl"
+  cpu=$(servers_cpu)
   # shellcheck disable=SC2086  # FERRY_ARGS is a list of flags
   run_timed "$id" java -Xmx"$JAVA_HEAP" -jar "$DIRECT_JAR" reconcile --spec="$spec" \
     --fastPath=true --report="$WORK/$id.json" --differencesFile="$WORK/$id.differences.jsonl" \
     $FERRY_ARGS
+  cpu=$(awk -v a="$cpu" -v b="$(servers_cpu)" 'BEGIN { printf "%.1f", b - a }')
   rows10m_found "$WORK/$id.differences.jsonl" >"$WORK/$id.found.txt"
   found=$(wc -l <"$WORK/$id.found.txt")
   missed=$(comm -23 "$expected" "$WORK/$id.found.txt" | wc -l)
-  local note="load $load; $found differing keys reported"
-  note+="; $(grep -o 'checksummed both sides in [^:]*' "$LOGS/$id.log" | head -n 1)"
+  local note="load $load; servers' CPU ${cpu} s; $found differing keys reported"
+  note+="; $(grep -o 'checksummed both sides in [^:]*' "$LOGS/$id.log" | head -n 1 || true)"
   if ((T_RC != want_rc)); then
     record "$id" "$label" "$base" "FAIL: exit $T_RC, expected $want_rc: $(log_tail "$LOGS/$id.log")" "" "$note"
   elif ! cmp -s "$expected" "$WORK/$id.found.txt"; then
@@ -110,14 +134,16 @@ rows10m_reconcile() {  # ID LABEL BASELINE_ID SPEC EXPECTED_FILE
 
 # Runs SQL_A with CLIENT_A and SQL_B with CLIENT_B at the same time, as one timed step.
 rows10m_floor() {  # ID LABEL CMD_A CMD_B
-  local id=$1 label=$2 load
+  local id=$1 label=$2 load cpu
   load=$(load_average)
   log "step $id: $label (load $load)"
+  cpu=$(servers_cpu)
   run_timed "$id" bash -c "$3 & a=\$!; $4 & b=\$!; wait \$a && wait \$b"
+  cpu=$(awk -v a="$cpu" -v b="$(servers_cpu)" 'BEGIN { printf "%.1f", b - a }')
   if ((T_RC != 0)); then
     record "$id" "$label" "" "FAIL: exit $T_RC: $(log_tail "$LOGS/$id.log")"
   else
-    record "$id" "$label" "" OK "" "load $load; $(tr '\n' ' ' <"$LOGS/$id.log")"
+    record "$id" "$label" "" OK "" "load $load; servers' CPU ${cpu} s; $(tr '\n' ' ' <"$LOGS/$id.log")"
   fi
 }
 
@@ -135,13 +161,16 @@ step_rows10m() {
   floor_pg="psql -X -q -A -t -v ON_ERROR_STOP=1 -c \"$ROWS10M_FLOOR_SQL\""
   # Once untimed, so that every measurement reads warm tables.
   bash -c "$floor_pg -d src10m & $floor_pg -d dst10m & wait" >/dev/null
-  rows10m_floor rows10m_floor "floor PG: hash of every row, src10m and dst10m at once" \
-    "$floor_pg -d src10m" "$floor_pg -d dst10m"
-  rows10m_reconcile rows10m_equal "ferry reconcile --fastPath, $ROWS10M_ROWS equal rows" \
-    rows10m_floor "$WORK/rows10m-equal.yaml" /dev/null
-  rows10m_reconcile rows10m_diff "ferry reconcile --fastPath, 110 planted differences" \
-    rows10m_floor "$WORK/rows10m-diff.yaml" "$WORK/rows10m-planted.txt"
-  EXTRA_NOTES+=("rows10m: $ROWS10M_ROWS rows; planted differences (class id) in bench/work/rows10m-planted.txt, reported ones in bench/work/rows10m_diff.found.txt")
+  local r
+  for ((r = 1; r <= ROWS10M_RUNS; r++)); do
+    rows10m_floor "rows10m_floor_$r" "floor PG: hash of every row, src10m and dst10m at once (run $r)" \
+      "$floor_pg -d src10m" "$floor_pg -d dst10m"
+    rows10m_reconcile "rows10m_equal_$r" "ferry reconcile --fastPath, $ROWS10M_ROWS equal rows (run $r)" \
+      "rows10m_floor_$r" "$WORK/rows10m-equal.yaml" /dev/null
+    rows10m_reconcile "rows10m_diff_$r" "ferry reconcile --fastPath, 110 planted differences (run $r)" \
+      "rows10m_floor_$r" "$WORK/rows10m-diff.yaml" "$WORK/rows10m-planted.txt"
+  done
+  EXTRA_NOTES+=("rows10m: $ROWS10M_ROWS rows; planted differences (class id) in bench/work/rows10m-planted.txt, reported ones in bench/work/rows10m_diff_*.found.txt")
   ((ROWS10M_MY_ROWS > 0)) || return 0
 
   local my_target=dst10m cols="id, email, name, qty, price, active, created_at, note, payload"
