@@ -372,9 +372,10 @@ PG_DDL='CREATE TABLE IF NOT EXISTS records (
   payload jsonb
 );'
 
-generate_pg() {
-  log "generating $ROWS rows in PostgreSQL src.records"
-  pg_ferry src <<SQL
+generate_pg() {  # [DB [ROWS]]
+  local db=${1:-src} rows=${2:-$ROWS}
+  log "generating $rows rows in PostgreSQL $db.records"
+  pg_ferry "$db" <<SQL
 $PG_DDL
 INSERT INTO records
 SELECT g,
@@ -391,21 +392,21 @@ SELECT g,
   ('{"id": ' || g || ', "score": ' || g % 100 || ', "tags": ["'
     || (ARRAY['red','green','blue','ünïcödé'])[1 + g % 4] || '", "t' || g % 7 || '"], "nested": {"k": "'
     || md5(g::text) || '", "ok": ' || CASE WHEN g % 2 = 0 THEN 'true' ELSE 'false' END || '}}')::jsonb
-FROM generate_series(1::bigint, $ROWS) AS g;
+FROM generate_series(1::bigint, $rows) AS g;
 SQL
-  pg_ferry dst -c "$PG_DDL"
-  pg_admin src -c 'VACUUM (FREEZE, ANALYZE) records'   # set hint bits now, not in the first timed read
+  [[ $db != src ]] || pg_ferry dst -c "$PG_DDL"
+  pg_admin "$db" -c 'VACUUM (FREEZE, ANALYZE) records'   # set hint bits now, not in the first timed read
 }
 
-generate_mariadb() {
-  local rows_from
-  log "generating $ROWS rows in MariaDB src.records"
-  if my_value src 'SELECT count(*) FROM seq_1_to_3' >/dev/null 2>&1; then
-    rows_from="(SELECT CAST(seq AS SIGNED) AS g FROM seq_1_to_$ROWS) AS s"          # Sequence engine
+generate_mariadb() {  # [DB [ROWS]]
+  local rows_from db=${1:-src} rows=${2:-$ROWS}
+  log "generating $rows rows in MariaDB $db.records"
+  if my_value "$db" 'SELECT count(*) FROM seq_1_to_3' >/dev/null 2>&1; then
+    rows_from="(SELECT CAST(seq AS SIGNED) AS g FROM seq_1_to_$rows) AS s"          # Sequence engine
   else
-    rows_from="(WITH RECURSIVE n(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM n WHERE g < $ROWS) SELECT g FROM n) AS s"
+    rows_from="(WITH RECURSIVE n(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM n WHERE g < $rows) SELECT g FROM n) AS s"
   fi
-  my_admin src >/dev/null <<SQL
+  my_admin "$db" >/dev/null <<SQL
 SET SESSION max_recursive_iterations = 4294967295;
 CREATE TABLE records (
   id bigint PRIMARY KEY,
@@ -676,12 +677,14 @@ step_profile() {
 # The whole-database steps (hr, tables200) live in their own file.
 # shellcheck source=bench/wholedb.sh
 source "$BENCH_DIR/wholedb.sh"
+# shellcheck source=bench/rows10m.sh
+source "$BENCH_DIR/rows10m.sh"
 
 # Whether a wanted step reads the one-table `records` data (all but the whole-database steps).
 want_records() {
   local s
   [[ -z $STEPS ]] && return 0
-  for s in $STEPS; do [[ $s == hr || $s == tables200 ]] || return 0; done
+  for s in $STEPS; do [[ $s == hr || $s == tables200 || $s == rows10m ]] || return 0; done
   return 1
 }
 
@@ -740,6 +743,7 @@ main() {
                          "$FLINK_JAR" bench/specs/pg-to-pg.yaml "$PG_SRC_FP" "${fx[@]}"
   want hr           && step_hr
   want tables200    && step_tables200
+  [[ $ROWS10M == 1 ]] && want rows10m && step_rows10m
   if [[ -n $DST2_DIFFS ]]; then
     EXTRA_NOTES+=("reconcile data: dst2.records differs from src.records in $DST2_DIFFS keys (updated, missing and extra rows)")
   fi

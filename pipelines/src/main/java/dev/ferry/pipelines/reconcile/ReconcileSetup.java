@@ -140,7 +140,7 @@ final class ReconcileSetup implements AutoCloseable {
     PushdownPlan.Server sourceServer = servers.source();
     // The source's connection, free now, plans the ranges and measures the key for the buckets.
     List<KeyRange> ranges = sourceConnections.with(c ->
-        plan(c, config, relation, sourceLayout, compared, rangeKey));
+        plan(c, config, relation, sourceLayout, compared, rangeKey, settings.fastPath));
     // The full comparison uses it too: for row hashes computed in the databases, and for the
     // servers' own check of the result.
     PushdownPlan pushdown = pushdown(sourceSide, targetSide, canonicalizer, sourceServer,
@@ -187,8 +187,8 @@ final class ReconcileSetup implements AutoCloseable {
   }
 
   private static List<KeyRange> plan(Connection c, BackfillConfig config,
-      SourceRelation relation, Layout source, Layout compared, List<String> rangeKey)
-      throws SQLException {
+      SourceRelation relation, Layout source, Layout compared, List<String> rangeKey,
+      boolean fastPath) throws SQLException {
     List<Column> sourceKeys = columns(source, relation.keyColumns());
     List<Column> targetKeys = columns(compared, rangeKey);
     for (int i = 0; i < sourceKeys.size(); i++) {
@@ -202,6 +202,16 @@ final class ReconcileSetup implements AutoCloseable {
           single.add(KeyRange.ofNullKeys(1, 0));
         }
         return single;
+      }
+    }
+    if (fastPath && sourceKeys.size() == 1 && integral(sourceKeys.get(0))
+        && integral(targetKeys.get(0))) {
+      List<KeyRange> dense = DenseKeyRanges.plan(c, config.source.dialect(), relation,
+          config.partitions, sourceKeys.get(0).nullable());
+      if (dense != null) {
+        LOG.info("{}: key {} is dense by the server's row estimate: {} equal-width ranges,"
+            + " no keys counted", config.job, sourceKeys.get(0).name(), dense.size());
+        return dense;
       }
     }
     List<KeyRange> planned = new KeyRangePlanner(config.source.dialect(), relation,

@@ -46,7 +46,10 @@ class ReconcilePostgresTest {
         + " jsonb_build_object('n', g, 'tags', jsonb_build_array('a', g)),"
         + " decode(md5(g::text), 'hex'), md5(g::text)::uuid from generate_series(1, 300) g",
         "update items set name = 'Café ' || id where id = 41",
-        "update items set name = null, payload = null, uid = null where id = 50");
+        "update items set name = null, payload = null, uid = null where id = 50",
+        // With statistics the fast path plans its ranges from them (DenseKeyRanges): the keys
+        // the target has beyond the source's last key are still compared.
+        "analyze items");
     dst.execute(DDL);
     ReconcileHarness h = new ReconcileHarness(src, dst, "items");
     h.backfill();
