@@ -8,6 +8,7 @@ import dev.ferry.map.RecordMapper;
 import dev.ferry.mongo.CollectionSource;
 import dev.ferry.mongo.CollectionTarget;
 import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.job.JobMain;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.plan.SourceRelation;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.slf4j.Logger;
@@ -51,14 +51,8 @@ public final class BackfillPipeline {
 
   /** Parses flags, runs, prints the summary; never throws for a failed run (see exit code). */
   public static RunSummary run(String[] args) {
-    PipelineOptionsFactory.register(BackfillOptions.class);
-    BackfillOptions options;
-    try {
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(BackfillOptions.class);
-    } catch (IllegalArgumentException e) {
-      return invalid("flags", e.getMessage());
-    }
-    return run(options, Secrets.fromSystem());
+    return JobMain.run(args, BackfillOptions.class, BackfillPipeline::run,
+        message -> invalid("flags", message));
   }
 
   public static RunSummary run(BackfillOptions options, Secrets secrets) {

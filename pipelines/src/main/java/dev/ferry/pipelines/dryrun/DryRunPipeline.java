@@ -5,6 +5,7 @@ import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.Counters;
 import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.job.JobMain;
 import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,16 +66,11 @@ public final class DryRunPipeline {
 
   /** Parses flags, runs, prints the report; never throws for a failed run (see exit code). */
   public static DryRunReport run(String[] args) {
-    PipelineOptionsFactory.register(DryRunOptions.class);
-    DryRunOptions options;
-    try {
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(DryRunOptions.class);
-    } catch (IllegalArgumentException e) {
+    return JobMain.run(args, DryRunOptions.class, DryRunPipeline::run, message -> {
       DryRunReport report = new DryRunReport();
-      fail(report, ExitCodes.INVALID, "invalid", "flags: " + e.getMessage());
+      fail(report, ExitCodes.INVALID, "invalid", "flags: " + message);
       return finish(report, null, System.nanoTime());
-    }
-    return run(options, Secrets.fromSystem());
+    });
   }
 
   public static DryRunReport run(DryRunOptions options, Secrets secrets) {

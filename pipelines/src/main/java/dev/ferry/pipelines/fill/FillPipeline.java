@@ -13,6 +13,7 @@ import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.RunSummary;
 import dev.ferry.pipelines.backfill.Enrichments;
 import dev.ferry.pipelines.backfill.MongoBackfill;
+import dev.ferry.pipelines.job.JobMain;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.SourceRelation;
@@ -24,7 +25,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.bson.Document;
 
 /**
@@ -53,14 +53,8 @@ public final class FillPipeline {
 
   /** Parses flags, runs, prints the summary; never throws for a failed run (see exit code). */
   public static RunSummary run(String[] args) {
-    PipelineOptionsFactory.register(FillOptions.class);
-    FillOptions options;
-    try {
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FillOptions.class);
-    } catch (IllegalArgumentException e) {
-      return BackfillPipeline.invalid("flags", e.getMessage());
-    }
-    return run(options, Secrets.fromSystem());
+    return JobMain.run(args, FillOptions.class, FillPipeline::run,
+        message -> BackfillPipeline.invalid("flags", message));
   }
 
   public static RunSummary run(FillOptions options, Secrets secrets) {

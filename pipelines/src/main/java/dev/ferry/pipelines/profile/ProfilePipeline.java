@@ -5,6 +5,7 @@ import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.MongoBackfill;
 import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.job.JobMain;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRange;
@@ -37,7 +38,6 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
@@ -69,16 +69,11 @@ public final class ProfilePipeline {
 
   /** Parses flags, runs, prints the report; never throws for a failed run (see exit code). */
   public static ProfileReport run(String[] args) {
-    PipelineOptionsFactory.register(ProfileOptions.class);
-    ProfileOptions options;
-    try {
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ProfileOptions.class);
-    } catch (IllegalArgumentException e) {
+    return JobMain.run(args, ProfileOptions.class, ProfilePipeline::run, message -> {
       ProfileReport report = new ProfileReport();
-      fail(report, ExitCodes.INVALID, "invalid", "flags: " + e.getMessage());
+      fail(report, ExitCodes.INVALID, "invalid", "flags: " + message);
       return finish(report, null, System.nanoTime());
-    }
-    return run(options, Secrets.fromSystem());
+    });
   }
 
   public static ProfileReport run(ProfileOptions options, Secrets secrets) {
