@@ -6,6 +6,7 @@ import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.Counters;
 import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.job.JobMain;
+import dev.ferry.pipelines.job.JobPlan;
 import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
@@ -151,14 +152,14 @@ public final class DryRunPipeline {
     }
 
     void execute() throws Exception {
-      BackfillPipeline.Prepared p = BackfillPipeline.prepareSource(config);
+      JobPlan p = BackfillPipeline.prepareSource(config);
       TargetTable real = BackfillPipeline.describeTarget(config, p);
       TargetTable table = real;
       List<String> stateSchema = config.stateSchema;
       String scratch = options.getScratchSchema();
       if (scratch != null) {
         List<String> copy = ScratchTable.create(config.target, real, scratch);
-        table = TargetTable.describe(config.target, copy, p.mapper.targetLayout().names(),
+        table = TargetTable.describe(config.target, copy, p.mapper().targetLayout().names(),
             real.keyColumns());
         stateSchema = List.of(scratch);
         report.writtenTo = table.displayName() + " at " + config.target + " (scratch copy of "
@@ -221,20 +222,20 @@ public final class DryRunPipeline {
             + job + " in the dead-letter table); run the profile to see them all");
       }
       report.months = options.getMonths();
-      report.growth = growth(p.sourceLayout, p);
+      report.growth = growth(p.sourceLayout(), p);
       assumptions();
       report.extrapolate();
     }
 
-    private List<KeyRange> plan(BackfillPipeline.Prepared p) throws SQLException {
+    private List<KeyRange> plan(JobPlan p) throws SQLException {
       try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
         c.setReadOnly(true);
-        return new KeyRangePlanner(config.source.dialect(), p.relation,
+        return new KeyRangePlanner(config.source.dialect(), p.relation(),
             config.partitions * every).plan(c);
       }
     }
 
-    private dev.ferry.profile.Growth growth(Layout layout, BackfillPipeline.Prepared p)
+    private dev.ferry.profile.Growth growth(Layout layout, JobPlan p)
         throws SQLException {
       String column = options.getCreatedAtColumn();
       if (column == null) {
@@ -242,7 +243,7 @@ public final class DryRunPipeline {
       } else if (!layout.has(column)
           || !TableCatalog.isTemporal(layout.column(layout.indexOf(column)))) {
         throw new SpecException(config.origin, "createdAtColumn", "'" + column + "' is not a"
-            + " date or timestamp column of " + p.relation.displayName());
+            + " date or timestamp column of " + p.relation().displayName());
       }
       if (column == null) {
         report.notes.add("growth: no created-at column found; name one with --createdAtColumn");
@@ -251,7 +252,7 @@ public final class DryRunPipeline {
       try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
         c.setReadOnly(true);
         return TableCatalog.growth(c, config.source.dialect(),
-            p.relation.fromClause(config.source.dialect()), column);
+            p.relation().fromClause(config.source.dialect()), column);
       }
     }
 
@@ -295,7 +296,7 @@ public final class DryRunPipeline {
     }
 
     /** Runs the backfill's transforms over {@code tasks} into {@code table}, timed. */
-    private Measured copy(BackfillPipeline.Prepared p, TargetTable table,
+    private Measured copy(JobPlan p, TargetTable table,
         List<String> stateSchema, List<RangeTask> tasks, String fingerprint) {
       Measured m = new Measured();
       if (tasks.isEmpty()) {
@@ -306,8 +307,8 @@ public final class DryRunPipeline {
       long start = System.nanoTime();
       Pipeline pipeline = Pipeline.create(options);
       p.copyInOneStep(pipeline.apply(step + ".Ranges", SpreadRanges.of(tasks)),
-          step, read, WriteChunks.into(config.target, table, p.sourceLayout,
-                  p.relation.keyColumns())
+          step, read, WriteChunks.into(config.target, table, p.sourceLayout(),
+                  p.relation().keyColumns())
               .forJob(job, fingerprint, runId)
               .withStateSchema(stateSchema));
       PipelineResult result = pipeline.run();

@@ -83,11 +83,11 @@ final class ChangeApplier implements AutoCloseable {
     this.target = setup.config.target;
     this.job = setup.config.job;
     this.sourceTable = setup.prepared.sourceName();
-    this.sourceLayout = setup.prepared.sourceLayout;
+    this.sourceLayout = setup.prepared.sourceLayout();
     this.sourceKey = setup.prepared.sourceKeyColumns();
     this.sourceKeyIndexes = sourceLayout.indexesOf(sourceKey);
-    this.mapper = setup.prepared.mapper;
-    this.table = setup.prepared.target;
+    this.mapper = setup.prepared.mapper();
+    this.table = setup.prepared.table();
     this.zeroDatesAsNull = setup.config.zeroDatesAsNull;
     this.state = new SyncState(target, setup.config.stateSchema);
     Dialect td = target.dialect();
@@ -120,7 +120,7 @@ final class ChangeApplier implements AutoCloseable {
         + String.join(" AND ", where);
     Dialect sd = source.dialect();
     selectPrefix = "SELECT " + SourceColumns.selectList(sd, sourceLayout) + " FROM "
-        + setup.prepared.relation.fromClause(sd) + " WHERE ";
+        + setup.prepared.relation().fromClause(sd) + " WHERE ";
     deadLetters = new SyncDeadLetters(job, td, setup.config.stateSchema);
   }
 

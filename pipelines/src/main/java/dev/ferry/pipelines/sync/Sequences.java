@@ -29,8 +29,8 @@ final class Sequences {
     try (Connection t = setup.config.target.connect(JdbcEndpoint.Role.TARGET);
         Connection s = setup.config.source.connect(JdbcEndpoint.Role.SOURCE)) {
       t.setAutoCommit(true);
-      for (String sourceColumn : setup.prepared.sourceLayout.names()) {
-        String column = setup.prepared.mapper.outputFor(sourceColumn);
+      for (String sourceColumn : setup.prepared.sourceLayout().names()) {
+        String column = setup.prepared.mapper().outputFor(sourceColumn);
         if (column == null) {
           continue;
         }

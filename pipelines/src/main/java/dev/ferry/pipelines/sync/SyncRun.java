@@ -61,7 +61,7 @@ final class SyncRun {
     this.untilCaughtUp = untilCaughtUp;
     this.statusIntervalSeconds = statusIntervalSeconds;
     this.keyColumns = setup.prepared.sourceKeyColumns();
-    this.syncedColumns = setup.prepared.sourceLayout.names();
+    this.syncedColumns = setup.prepared.sourceLayout().names();
   }
 
   /** Starts streaming from the stored position; fails when there is none. */

@@ -3,6 +3,8 @@ package dev.ferry.pipelines.sync;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
+import dev.ferry.pipelines.job.JobPlan;
+import dev.ferry.pipelines.job.JobTarget;
 import dev.ferry.pipelines.spec.SpecException;
 import java.sql.SQLException;
 
@@ -12,10 +14,10 @@ import java.sql.SQLException;
  */
 final class SyncSetup {
   final BackfillConfig config;
-  final BackfillPipeline.Prepared prepared;
+  final JobPlan prepared;
   final SourceStream stream;
 
-  private SyncSetup(BackfillConfig config, BackfillPipeline.Prepared prepared,
+  private SyncSetup(BackfillConfig config, JobPlan prepared,
       SourceStream stream) {
     this.config = config;
     this.prepared = prepared;
@@ -31,8 +33,9 @@ final class SyncSetup {
       throw new SpecException(config.origin, "source.table", "ferry sync follows a table's"
           + " changes; a source query has none");
     }
-    BackfillPipeline.Prepared prepared = BackfillPipeline.prepareSource(config);
-    prepared.target = BackfillPipeline.describeTarget(config, prepared);
+    JobPlan prepared = BackfillPipeline.prepareSource(config);
+    prepared = prepared.withTarget(new JobTarget.Table(
+        BackfillPipeline.describeTarget(config, prepared)));
     SourceStream stream = config.source.dialect() == Dialect.MYSQL
         ? new BinlogStream(config, serverId) : new WalStream(config);
     return new SyncSetup(config, prepared, stream);
