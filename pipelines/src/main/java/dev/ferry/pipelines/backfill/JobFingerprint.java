@@ -12,7 +12,7 @@ final class JobFingerprint {
 
   static String of(BackfillConfig config, JobPlan p, String since) {
     String canonical = String.join("\n", config.job, config.sourceName(),
-        p.source().toString(),
+        p.source().describe(),
         String.valueOf(config.sourceQuery), config.targetName(), p.targetName(),
         p.targetKey().toString(), config.mapping.fingerprint(),
         String.valueOf(config.sinceColumn), String.valueOf(since),

@@ -20,7 +20,6 @@ import dev.ferry.read.SpreadRanges;
 import dev.ferry.record.Layout;
 import dev.ferry.write.TargetTable;
 import dev.ferry.write.WriteChunks;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
@@ -112,18 +111,7 @@ public final class DryRunPipeline {
 
   private static DryRunReport finish(DryRunReport report, String reportFile, long start) {
     report.seconds = (System.nanoTime() - start) / 1e9;
-    if (report.exitCode == ExitCodes.OK) {
-      System.out.println(report.toConsole());
-    } else {
-      LOG.error(report.toConsole());
-    }
-    if (reportFile != null) {
-      try {
-        report.writeTo(reportFile);
-      } catch (IOException e) {
-        LOG.error("cannot write report file {}: {}", reportFile, e.getMessage());
-      }
-    }
+    report.print(report.exitCode, reportFile, LOG);
     return report;
   }
 

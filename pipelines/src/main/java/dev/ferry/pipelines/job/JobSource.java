@@ -9,45 +9,27 @@ import java.util.List;
  * of them; code that needs one kind matches on the type instead of testing for nulls.
  */
 public sealed interface JobSource {
-  /** The columns that identify a record, in key order. */
-  List<String> keyColumns();
-
-  /** The name for logs, step names and errors. */
-  String name();
-
   /** A JDBC source: a table or a query, and its key. */
-  record Relation(SourceRelation relation) implements JobSource {
-    @Override
-    public List<String> keyColumns() {
-      return relation.keyColumns();
-    }
-
-    @Override
-    public String name() {
-      return relation.displayName();
-    }
-
-    @Override
-    public String toString() {
-      return relation.toString();
-    }
-  }
+  record Relation(SourceRelation relation) implements JobSource {}
 
   /** A MongoDB source, described (its fields sampled or given). */
-  record Collection(CollectionSource collection) implements JobSource {
-    @Override
-    public List<String> keyColumns() {
-      return List.of(collection.key());
-    }
+  record Collection(CollectionSource collection) implements JobSource {}
 
-    @Override
-    public String name() {
-      return collection.collectionName();
-    }
+  /** The columns that identify a record, in key order. */
+  default List<String> keyColumns() {
+    return this instanceof Relation r ? r.relation().keyColumns()
+        : List.of(((Collection) this).collection().key());
+  }
 
-    @Override
-    public String toString() {
-      return collection.toString();
-    }
+  /** The name for logs, step names and errors. */
+  default String name() {
+    return this instanceof Relation r ? r.relation().displayName()
+        : ((Collection) this).collection().collectionName();
+  }
+
+  /** What is read, for a job's fingerprint: the relation or the collection with its key. */
+  default String describe() {
+    return this instanceof Relation r ? r.relation().toString()
+        : ((Collection) this).collection().toString();
   }
 }

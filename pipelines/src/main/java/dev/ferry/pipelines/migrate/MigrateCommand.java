@@ -8,7 +8,6 @@ import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.schema.ColumnMappingException;
 import dev.ferry.schema.NameCollisionException;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,14 +55,8 @@ public final class MigrateCommand {
 
   /** Parses flags, migrates, prints the summary; never throws (see the exit code). */
   public static MigrationSummary run(String[] args) {
-    return JobMain.run(args, MigrateOptions.class, MigrateCommand::run, message -> {
-      MigrationSummary summary = new MigrationSummary();
-      summary.command = "migrate";
-      summary.status = "invalid";
-      summary.exitCode = ExitCodes.INVALID;
-      summary.error = "flags: " + message;
-      return summary.finish(System.nanoTime(), Optional.empty());
-    });
+    return JobMain.run(args, MigrateOptions.class, MigrateCommand::run,
+        message -> MigrationSummary.invalidFlags("migrate", message));
   }
 
   public static MigrationSummary run(MigrateOptions options, Secrets secrets) {

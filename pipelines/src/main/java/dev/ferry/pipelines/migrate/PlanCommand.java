@@ -37,11 +37,8 @@ public final class PlanCommand {
 
   /** Parses flags, plans, prints; never throws (see the exit code). */
   public static MigrationSummary run(String[] args) {
-    return JobMain.run(args, MigrateOptions.class, PlanCommand::run, message -> {
-      MigrationSummary summary = new MigrationSummary();
-      summary.command = "plan";
-      return invalid(summary, "flags: " + message, System.nanoTime(), null);
-    });
+    return JobMain.run(args, MigrateOptions.class, PlanCommand::run,
+        message -> MigrationSummary.invalidFlags("plan", message));
   }
 
   public static MigrationSummary run(MigrateOptions options, Secrets secrets) {

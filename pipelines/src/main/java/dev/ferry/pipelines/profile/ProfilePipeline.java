@@ -118,18 +118,7 @@ public final class ProfilePipeline {
 
   private static ProfileReport finish(ProfileReport report, String reportFile, long start) {
     report.seconds = (System.nanoTime() - start) / 1e9;
-    if (report.exitCode == ExitCodes.OK) {
-      System.out.println(report.toConsole());
-    } else {
-      LOG.error(report.toConsole());
-    }
-    if (reportFile != null) {
-      try {
-        report.writeTo(reportFile);
-      } catch (IOException e) {
-        LOG.error("cannot write report file {}: {}", reportFile, e.getMessage());
-      }
-    }
+    report.print(report.exitCode, reportFile, LOG);
     return report;
   }
 
