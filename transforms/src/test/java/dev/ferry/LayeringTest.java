@@ -2,7 +2,7 @@ package dev.ferry;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
-import dev.ferry.testing.Layers;
+import dev.ferry.testing.LayeredModule;
 import java.util.Map;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.junit.jupiter.api.Test;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * lower or the same rank, never one above it, and no packages form a cycle. Reading a row,
  * mapping it, writing it and comparing it then build on each other in one direction.
  */
-class LayeringTest {
+class LayeringTest extends LayeredModule {
   /** Rank of each package; a class may depend on its own package and on lower ranks only. */
   static final Map<String, Integer> RANKS = Map.ofEntries(
       Map.entry("record", 0), Map.entry("retry", 0),
@@ -24,32 +24,20 @@ class LayeringTest {
       Map.entry("mongo", 6),
       Map.entry("enrich", 7), Map.entry("profile", 7), Map.entry("reconcile", 7));
 
-  private static final Layers LAYERS = new Layers("dev.ferry", RANKS);
-
-  @Test
-  void everyPackageHasARank() {
-    LAYERS.everyPackageHasARank();
-  }
-
-  @Test
-  void noPackageImportsFromAHigherLayer() {
-    LAYERS.noImportFromAHigherLayer();
-  }
-
-  @Test
-  void packagesFormNoCycles() {
-    LAYERS.noCycles();
+  LayeringTest() {
+    super("dev.ferry", RANKS);
   }
 
   @Test
   void transformsNameNoRunner() {
     noClasses().should().dependOnClassesThat().resideInAPackage("org.apache.beam.runners..")
-        .check(LAYERS.classes());
+        .check(layers().classes());
   }
 
   /** A transform is configured with what a runner implies, never asks which runner it is on. */
   @Test
   void transformsNeverAskForTheirRunner() {
-    noClasses().should().callMethod(PipelineOptions.class, "getRunner").check(LAYERS.classes());
+    noClasses().should().callMethod(PipelineOptions.class, "getRunner")
+        .check(layers().classes());
   }
 }

@@ -5,7 +5,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
-import java.util.Objects;
 
 /**
  * An order-independent checksum of a set of rows: how many there are and the sums, modulo
@@ -14,19 +13,9 @@ import java.util.Objects;
  * and a table's digest is the sum of its ranges' digests. A row counted twice changes the
  * count, a missing or changed row changes the sums.
  */
-public final class Digest implements Serializable {
+public record Digest(long count, long lane1, long lane2) implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Digest EMPTY = new Digest(0, 0, 0);
-
-  private final long count;
-  private final long lane1;
-  private final long lane2;
-
-  public Digest(long count, long lane1, long lane2) {
-    this.count = count;
-    this.lane1 = lane1;
-    this.lane2 = lane2;
-  }
 
   public static Digest empty() {
     return EMPTY;
@@ -40,18 +29,6 @@ public final class Digest implements Serializable {
     return new Digest(count + other.count, lane1 + other.lane1, lane2 + other.lane2);
   }
 
-  public long count() {
-    return count;
-  }
-
-  public long lane1() {
-    return lane1;
-  }
-
-  public long lane2() {
-    return lane2;
-  }
-
   /** The 128-bit sum as 32 hex digits. */
   public String checksum() {
     return hex(lane1, lane2);
@@ -59,20 +36,6 @@ public final class Digest implements Serializable {
 
   static String hex(long lane1, long lane2) {
     return String.format("%016x%016x", lane1, lane2);
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    if (!(o instanceof Digest)) {
-      return false;
-    }
-    Digest d = (Digest) o;
-    return count == d.count && lane1 == d.lane1 && lane2 == d.lane2;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(count, lane1, lane2);
   }
 
   @Override

@@ -19,33 +19,13 @@ import java.time.OffsetDateTime;
  * pg_stat_activity}), on MySQL/MariaDB the {@code PROCESS} privilege (for {@code
  * information_schema.INNODB_TRX}). Without it, {@link #seesAll()} is false and the caller can
  * only assume that every transaction is shorter than a margin.
+ *
+ * @param now the server's clock when asked
+ * @param oldestStart start of the oldest transaction another session has open; null when none
+ *     is (visible)
+ * @param seesAll whether every session's transactions could be seen (see above)
  */
-public final class OpenTransactions {
-  private final Instant now;
-  private final Instant oldestStart;
-  private final boolean seesAll;
-
-  private OpenTransactions(Instant now, Instant oldestStart, boolean seesAll) {
-    this.now = now;
-    this.oldestStart = oldestStart;
-    this.seesAll = seesAll;
-  }
-
-  /** The server's clock when asked. */
-  public Instant now() {
-    return now;
-  }
-
-  /** Start of the oldest transaction another session has open; null when none is (visible). */
-  public Instant oldestStart() {
-    return oldestStart;
-  }
-
-  /** Whether every session's transactions could be seen (see the class comment). */
-  public boolean seesAll() {
-    return seesAll;
-  }
-
+public record OpenTransactions(Instant now, Instant oldestStart, boolean seesAll) {
   /** Asks the server {@code c} is connected to, about the transactions on its database. */
   public static OpenTransactions on(Connection c, Dialect dialect) throws SQLException {
     return dialect == Dialect.POSTGRESQL ? postgres(c) : mysql(c);

@@ -14,34 +14,13 @@ import java.time.OffsetDateTime;
  * zone by its instant, a zone-less timestamp by the session's local time, and a date as its
  * midnight in local time. Values after the database's current time count in neither window.
  */
-public final class GrowthWindow implements Serializable {
+public record GrowthWindow(String column, Instant since90, Instant since30, Instant now,
+    LocalDateTime localSince90, LocalDateTime localSince30, LocalDateTime localNow)
+    implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Where {@link #place} puts a value. */
   enum Age { LAST_30_DAYS, LAST_90_DAYS, OLDER_OR_FUTURE }
-
-  final String column;
-  private final Instant since90;
-  private final Instant since30;
-  private final Instant now;
-  private final LocalDateTime localSince90;
-  private final LocalDateTime localSince30;
-  private final LocalDateTime localNow;
-
-  GrowthWindow(String column, Instant since90, Instant since30, Instant now,
-      LocalDateTime localSince90, LocalDateTime localSince30, LocalDateTime localNow) {
-    this.column = column;
-    this.since90 = since90;
-    this.since30 = since30;
-    this.now = now;
-    this.localSince90 = localSince90;
-    this.localSince30 = localSince30;
-    this.localNow = localNow;
-  }
-
-  public String column() {
-    return column;
-  }
 
   /** The window a non-NULL created-at value falls in. */
   Age place(Object v) {

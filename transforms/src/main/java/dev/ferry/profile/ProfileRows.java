@@ -125,7 +125,7 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
    */
   public ProfileRows withGrowth(GrowthWindow window) {
     Objects.requireNonNull(window, "window");
-    config.layout.indexOf(window.column);
+    config.layout.indexOf(window.column());
     Config c = config.copy();
     c.growth = window;
     return new ProfileRows(c);
@@ -241,7 +241,7 @@ public final class ProfileRows extends PTransform<PCollection<Chunk>, PCollectio
         .add(DisplayData.item("targetFit", config.targetFit != null))
         .add(DisplayData.item("keyUnique", config.keyUnique))
         .addIfNotNull(DisplayData.item("growthColumn",
-            config.growth == null ? null : config.growth.column));
+            config.growth == null ? null : config.growth.column()));
   }
 
   /** Settings shared with the DoFns; changed only on a fresh copy, before the transform exists. */

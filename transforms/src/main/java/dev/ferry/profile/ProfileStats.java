@@ -105,6 +105,6 @@ final class ProfileStats implements Serializable {
       }
     }
     return new TableProfile(rowsRead, rowsProfiled, largeValueBytes, columnProfiles, list,
-        growth == null ? null : new Growth(growth.column, grown30, grown90), perMonth);
+        growth == null ? null : new Growth(growth.column(), grown30, grown90), perMonth);
   }
 }

@@ -31,7 +31,7 @@ final class RowProfiler {
   RowProfiler(ProfileRows.Config config) {
     this.config = config;
     keyIndexes = config.layout.indexesOf(config.keyColumns);
-    growthIndex = config.growth == null ? -1 : config.layout.indexOf(config.growth.column);
+    growthIndex = config.growth == null ? -1 : config.layout.indexOf(config.growth.column());
   }
 
   void start() {

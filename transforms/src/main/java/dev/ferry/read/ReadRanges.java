@@ -1,5 +1,6 @@
 package dev.ferry.read;
 
+import com.google.auto.value.AutoValue;
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.plan.RangeSql;
@@ -10,6 +11,7 @@ import dev.ferry.record.ChunkSink;
 import dev.ferry.record.CopyTextRows;
 import dev.ferry.record.Layout;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -46,7 +48,8 @@ import org.apache.beam.sdk.values.PDone;
  *
  * <p>The source is only read: connections are read-only and no temporary objects are created.
  */
-public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollection<Chunk>> {
+@AutoValue
+public abstract class ReadRanges extends PTransform<PCollection<RangeTask>, PCollection<Chunk>> {
   /**
    * Default byte budget of a chunk: 16 MiB. Runners hold about two budgets per worker thread
    * (the chunk being read and the one being written), and the DirectRunner used by the ferry
@@ -56,48 +59,93 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
   /** PostgreSQL values longer than this (at the least) are fetched one row at a time. */
   static final long MIN_LARGE_VALUE_BYTES = 16L << 10;
   static final long MAX_LARGE_VALUE_BYTES = 1L << 20;
-  private final JdbcEndpoint endpoint;
-  private final SourceRelation relation;
-  private final Layout layout;
-  private final int chunkSize;
-  private final int fetchSize;
-  private final long maxChunkBytes;
-  private final double maxRowsPerSecond;
-  private final String throttleName;
-  private final boolean zeroDatesAsNull;
-  private final String sinceColumn;
-  private final Object sinceValue;
-  private final int maxAttempts;
-  private final boolean copyText;
-  private final boolean backpressure;
+  abstract JdbcEndpoint endpoint();
 
-  private ReadRanges(Builder b) {
-    this.endpoint = b.endpoint;
-    this.relation = b.relation;
-    this.layout = b.layout;
-    this.chunkSize = b.chunkSize;
-    this.fetchSize = b.fetchSize;
-    this.maxChunkBytes = b.maxChunkBytes;
-    this.maxRowsPerSecond = b.maxRowsPerSecond;
-    this.throttleName = b.throttleName;
-    this.zeroDatesAsNull = b.zeroDatesAsNull;
-    this.sinceColumn = b.sinceColumn;
-    this.sinceValue = b.sinceValue;
-    this.maxAttempts = b.maxAttempts;
-    this.copyText = b.copyText;
-    this.backpressure = b.backpressure;
+  abstract SourceRelation relation();
+
+  abstract Layout layout();
+
+  abstract int chunkSize();
+
+  /** Rows a JDBC fetch asks for: the chunk size, at least 1000. */
+  abstract int fetchSize();
+
+  abstract long maxChunkBytes();
+
+  abstract double maxRowsPerSecond();
+
+  /** Readers with the same name share one throttle. */
+  abstract String throttleName();
+
+  abstract boolean zeroDatesAsNull();
+
+  abstract Optional<String> sinceColumn();
+
+  abstract Optional<Object> sinceValue();
+
+  abstract int maxAttempts();
+
+  abstract boolean copyText();
+
+  abstract boolean backpressure();
+
+  abstract Builder toBuilder();
+
+  @AutoValue.Builder
+  abstract static class Builder {
+    abstract Builder setEndpoint(JdbcEndpoint value);
+
+    abstract Builder setRelation(SourceRelation value);
+
+    abstract Builder setLayout(Layout value);
+
+    abstract Builder setChunkSize(int value);
+
+    abstract Builder setFetchSize(int value);
+
+    abstract Builder setMaxChunkBytes(long value);
+
+    abstract Builder setMaxRowsPerSecond(double value);
+
+    abstract Builder setThrottleName(String value);
+
+    abstract Builder setZeroDatesAsNull(boolean value);
+
+    abstract Builder setSinceColumn(String value);
+
+    abstract Builder setSinceValue(Object value);
+
+    abstract Builder setMaxAttempts(int value);
+
+    abstract Builder setCopyText(boolean value);
+
+    abstract Builder setBackpressure(boolean value);
+
+    abstract ReadRanges build();
   }
 
   /** Reads the columns of {@code layout} from {@code relation} at {@code endpoint}. */
   public static ReadRanges from(JdbcEndpoint endpoint, SourceRelation relation, Layout layout) {
-    Builder b = new Builder();
-    b.endpoint = Objects.requireNonNull(endpoint, "endpoint");
-    b.relation = Objects.requireNonNull(relation, "relation");
-    b.layout = Objects.requireNonNull(layout, "layout");
+    Objects.requireNonNull(endpoint, "endpoint");
+    Objects.requireNonNull(relation, "relation");
+    Objects.requireNonNull(layout, "layout");
     for (String key : relation.keyColumns()) {
       layout.indexOf(key);
     }
-    return new ReadRanges(b);
+    return new AutoValue_ReadRanges.Builder()
+        .setEndpoint(endpoint)
+        .setRelation(relation)
+        .setLayout(layout)
+        .setChunkSize(1000)
+        .setFetchSize(1000)
+        .setMaxChunkBytes(DEFAULT_MAX_CHUNK_BYTES)
+        .setMaxRowsPerSecond(0)
+        .setThrottleName("")
+        .setZeroDatesAsNull(false)
+        .setMaxAttempts(8)
+        .setCopyText(false)
+        .setBackpressure(false)
+        .build();
   }
 
   /** Rows per chunk; each chunk becomes one write transaction and one checkpoint. */
@@ -105,10 +153,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     if (rows < 1) {
       throw new IllegalArgumentException("chunk size must be at least 1, got " + rows);
     }
-    Builder b = toBuilder();
-    b.chunkSize = rows;
-    b.fetchSize = Math.max(rows, 1000);
-    return new ReadRanges(b);
+    return toBuilder().setChunkSize(rows).setFetchSize(Math.max(rows, 1000)).build();
   }
 
   /**
@@ -120,9 +165,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     if (bytes < 65_536) {
       throw new IllegalArgumentException("maxChunkBytes must be at least 65536, got " + bytes);
     }
-    Builder b = toBuilder();
-    b.maxChunkBytes = bytes;
-    return new ReadRanges(b);
+    return toBuilder().setMaxChunkBytes(bytes).build();
   }
 
   /**
@@ -133,26 +176,20 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     if (rowsPerSecond < 0) {
       throw new IllegalArgumentException("maxRowsPerSecond must not be negative");
     }
-    Builder b = toBuilder();
-    b.maxRowsPerSecond = rowsPerSecond;
-    b.throttleName = Objects.requireNonNull(jobName, "jobName");
-    return new ReadRanges(b);
+    return toBuilder().setMaxRowsPerSecond(rowsPerSecond)
+        .setThrottleName(Objects.requireNonNull(jobName, "jobName")).build();
   }
 
   /** MySQL zero dates become NULL (counted) instead of dead-lettering their row. */
   public ReadRanges withZeroDatesAsNull(boolean asNull) {
-    Builder b = toBuilder();
-    b.zeroDatesAsNull = asNull;
-    return new ReadRanges(b);
+    return toBuilder().setZeroDatesAsNull(asNull).build();
   }
 
   /** Only rows whose {@code column} is at or after {@code value}: an incremental catch-up. */
   public ReadRanges withSince(String column, Object value) {
-    layout.indexOf(column);
-    Builder b = toBuilder();
-    b.sinceColumn = column;
-    b.sinceValue = Objects.requireNonNull(value, "since value");
-    return new ReadRanges(b);
+    layout().indexOf(column);
+    return toBuilder().setSinceColumn(column)
+        .setSinceValue(Objects.requireNonNull(value, "since value")).build();
   }
 
   /** How often a range is retried after transient errors (connection loss, restarts). */
@@ -160,9 +197,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
     if (attempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be at least 1");
     }
-    Builder b = toBuilder();
-    b.maxAttempts = attempts;
-    return new ReadRanges(b);
+    return toBuilder().setMaxAttempts(attempts).build();
   }
 
   /**
@@ -172,9 +207,7 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
    * chunks to other workers nothing in this JVM would release them.
    */
   public ReadRanges withBackpressure(boolean on) {
-    Builder b = toBuilder();
-    b.backpressure = on;
-    return new ReadRanges(b);
+    return toBuilder().setBackpressure(on).build();
   }
 
   /**
@@ -185,20 +218,19 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
    * {@link #withSince}; the NULL-key range is still read as rows.
    */
   public ReadRanges withCopyText() {
-    if (endpoint.dialect() != Dialect.POSTGRESQL) {
+    if (endpoint().dialect() != Dialect.POSTGRESQL) {
       throw new IllegalArgumentException("COPY text reading needs a PostgreSQL source, not "
-          + endpoint.dialect());
+          + endpoint().dialect());
     }
-    for (String key : relation.keyColumns()) {
+    Layout layout = layout();
+    for (String key : relation().keyColumns()) {
       if (!CopyTextRows.keyFromText(layout.column(layout.indexOf(key)))) {
         throw new IllegalArgumentException("COPY text reading needs integer, text or UUID keys; "
-            + relation.displayName() + "." + key + " is " + layout.column(layout.indexOf(key))
+            + relation().displayName() + "." + key + " is " + layout.column(layout.indexOf(key))
                 .typeName());
       }
     }
-    Builder b = toBuilder();
-    b.copyText = true;
-    return new ReadRanges(b);
+    return toBuilder().setCopyText(true).build();
   }
 
   /**
@@ -220,28 +252,33 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
 
   /** What the reading DoFn needs, worked out once at pipeline construction. */
   ReadSettings settings(PCollection<RangeTask> tasks) {
-    if (copyText && sinceColumn != null) {
+    if (copyText() && sinceColumn().isPresent()) {
       throw new IllegalStateException("COPY text reading does not combine with withSince");
     }
+    JdbcEndpoint endpoint = endpoint();
+    SourceRelation relation = relation();
+    Layout layout = layout();
+    int fetchSize = fetchSize();
+    long maxChunkBytes = maxChunkBytes();
     Dialect dialect = endpoint.dialect();
     ReadSettings s = new ReadSettings();
     s.endpoint = endpoint;
     s.rangeSql = new RangeSql(dialect, relation.keyColumns());
     String from = " FROM " + relation.fromClause(dialect);
     s.plainSelect = "SELECT " + SourceColumns.selectList(dialect, layout) + from;
-    s.sincePredicate = sinceColumn == null ? null : dialect.quote(sinceColumn) + " >= ?";
-    s.sinceValue = sinceValue;
+    s.sincePredicate = sinceColumn().map(c -> dialect.quote(c) + " >= ?").orElse(null);
+    s.sinceValue = sinceValue().orElse(null);
     s.layout = layout;
     s.keyIndexes = layout.indexesOf(relation.keyColumns());
     s.relationName = relation.displayName();
-    s.chunkSize = chunkSize;
+    s.chunkSize = chunkSize();
     s.maxChunkBytes = maxChunkBytes;
-    s.maxRowsPerSecond = maxRowsPerSecond;
-    s.throttleName = throttleName;
-    s.zeroDatesAsNull = zeroDatesAsNull;
-    s.maxAttempts = maxAttempts;
-    s.copyText = copyText;
-    s.backpressure = backpressure;
+    s.maxRowsPerSecond = maxRowsPerSecond();
+    s.throttleName = throttleName();
+    s.zeroDatesAsNull = zeroDatesAsNull();
+    s.maxAttempts = maxAttempts();
+    s.copyText = copyText();
+    s.backpressure = backpressure();
     s.plainFetchSize = fetchSize;
     s.boundedFetchSize = fetchSize;
     if (dialect == Dialect.POSTGRESQL) {
@@ -254,47 +291,11 @@ public final class ReadRanges extends PTransform<PCollection<RangeTask>, PCollec
   public void populateDisplayData(DisplayData.Builder builder) {
     super.populateDisplayData(builder);
     builder
-        .add(DisplayData.item("source", endpoint.toString()))
-        .add(DisplayData.item("relation", relation.displayName()))
-        .add(DisplayData.item("chunkSize", chunkSize))
-        .add(DisplayData.item("maxChunkBytes", maxChunkBytes))
-        .add(DisplayData.item("maxRowsPerSecond", maxRowsPerSecond))
-        .add(DisplayData.item("copyText", copyText));
-  }
-
-  private Builder toBuilder() {
-    Builder b = new Builder();
-    b.endpoint = endpoint;
-    b.relation = relation;
-    b.layout = layout;
-    b.chunkSize = chunkSize;
-    b.fetchSize = fetchSize;
-    b.maxChunkBytes = maxChunkBytes;
-    b.maxRowsPerSecond = maxRowsPerSecond;
-    b.throttleName = throttleName;
-    b.zeroDatesAsNull = zeroDatesAsNull;
-    b.sinceColumn = sinceColumn;
-    b.sinceValue = sinceValue;
-    b.maxAttempts = maxAttempts;
-    b.copyText = copyText;
-    b.backpressure = backpressure;
-    return b;
-  }
-
-  private static final class Builder {
-    JdbcEndpoint endpoint;
-    SourceRelation relation;
-    Layout layout;
-    int chunkSize = 1000;
-    int fetchSize = 1000;
-    long maxChunkBytes = DEFAULT_MAX_CHUNK_BYTES;
-    double maxRowsPerSecond;
-    String throttleName = "";
-    boolean zeroDatesAsNull;
-    String sinceColumn;
-    Object sinceValue;
-    int maxAttempts = 8;
-    boolean copyText;
-    boolean backpressure;
+        .add(DisplayData.item("source", endpoint().toString()))
+        .add(DisplayData.item("relation", relation().displayName()))
+        .add(DisplayData.item("chunkSize", chunkSize()))
+        .add(DisplayData.item("maxChunkBytes", maxChunkBytes()))
+        .add(DisplayData.item("maxRowsPerSecond", maxRowsPerSecond()))
+        .add(DisplayData.item("copyText", copyText()));
   }
 }

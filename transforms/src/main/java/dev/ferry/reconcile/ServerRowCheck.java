@@ -39,51 +39,20 @@ public final class ServerRowCheck {
   /** The name under which a natively hashed row's single text is reported. */
   public static final String ROW_HASH = "(row hash)";
 
-  /** One key whose rows differ by the servers' texts. */
-  public static final class Difference {
-    private final String key;
-    private final int sourceRows;
-    private final int targetRows;
-    private final List<String> columns;
-    private final Map<String, String> sourceTexts;
-    private final Map<String, String> targetTexts;
-
-    Difference(String key, int sourceRows, int targetRows, List<String> columns,
-        Map<String, String> sourceTexts, Map<String, String> targetTexts) {
-      this.key = key;
-      this.sourceRows = sourceRows;
-      this.targetRows = targetRows;
-      this.columns = List.copyOf(columns);
-      this.sourceTexts = Collections.unmodifiableMap(sourceTexts);
-      this.targetTexts = Collections.unmodifiableMap(targetTexts);
-    }
-
-    /** The canonical key, as {@link RowCanonicalizer#key} writes it. */
-    public String key() {
-      return key;
-    }
-
-    public int sourceRows() {
-      return sourceRows;
-    }
-
-    public int targetRows() {
-      return targetRows;
-    }
-
-    /** The differing columns (one row on each side), in compared order. */
-    public List<String> columns() {
-      return columns;
-    }
-
-    /** Each differing column's canonical text as the source server computed it. */
-    public Map<String, String> sourceTexts() {
-      return sourceTexts;
-    }
-
-    /** Each differing column's canonical text as the target server computed it. */
-    public Map<String, String> targetTexts() {
-      return targetTexts;
+  /**
+   * One key whose rows differ by the servers' texts.
+   *
+   * @param key the canonical key, as {@link RowCanonicalizer#key} writes it
+   * @param columns the differing columns (one row on each side), in compared order
+   * @param sourceTexts each differing column's canonical text as the source server computed it
+   * @param targetTexts each differing column's canonical text as the target server computed it
+   */
+  public record Difference(String key, int sourceRows, int targetRows, List<String> columns,
+      Map<String, String> sourceTexts, Map<String, String> targetTexts) {
+    public Difference {
+      columns = List.copyOf(columns);
+      sourceTexts = Collections.unmodifiableMap(sourceTexts);
+      targetTexts = Collections.unmodifiableMap(targetTexts);
     }
 
     /** The class the row-level comparison gives such a key. */

@@ -1,8 +1,9 @@
 package dev.ferry.pipelines.backfill;
 
+import dev.ferry.pipelines.job.ChunkOptions;
+import dev.ferry.pipelines.job.ConnectionOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
-import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * Flags of the backfill job. Every spec field has a flag that overrides it, so schedulers
@@ -10,7 +11,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
  * value, then the default named in its description. Passwords are never flags: name an
  * environment variable or a file instead.
  */
-public interface BackfillOptions extends PipelineOptions {
+public interface BackfillOptions extends ConnectionOptions, ChunkOptions {
   @Description("Job spec (YAML). Flags override its fields.")
   String getSpec();
 
@@ -20,27 +21,6 @@ public interface BackfillOptions extends PipelineOptions {
   String getJob();
 
   void setJob(String value);
-
-  @Description("Source URL: JDBC (jdbc:postgresql:, jdbc:mysql:, jdbc:mariadb:) or MongoDB"
-      + " (mongodb://host:27017/database).")
-  String getSourceUrl();
-
-  void setSourceUrl(String value);
-
-  @Description("Source user.")
-  String getSourceUser();
-
-  void setSourceUser(String value);
-
-  @Description("Environment variable that holds the source password.")
-  String getSourcePasswordEnv();
-
-  void setSourcePasswordEnv(String value);
-
-  @Description("File that holds the source password.")
-  String getSourcePasswordFile();
-
-  void setSourcePasswordFile(String value);
 
   @Description("Source table, optionally schema.table.")
   String getSourceTable();
@@ -86,26 +66,6 @@ public interface BackfillOptions extends PipelineOptions {
   String getZeroDates();
 
   void setZeroDates(String value);
-
-  @Description("Target URL: JDBC or MongoDB (mongodb://host:27017/database).")
-  String getTargetUrl();
-
-  void setTargetUrl(String value);
-
-  @Description("Target user.")
-  String getTargetUser();
-
-  void setTargetUser(String value);
-
-  @Description("Environment variable that holds the target password.")
-  String getTargetPasswordEnv();
-
-  void setTargetPasswordEnv(String value);
-
-  @Description("File that holds the target password.")
-  String getTargetPasswordFile();
-
-  void setTargetPasswordFile(String value);
 
   @Description("Seconds a JDBC connection may take to open: TCP connect, the server's greeting,"
       + " login and session setup, on both sides (default 30). A server that does not answer"
@@ -156,21 +116,6 @@ public interface BackfillOptions extends PipelineOptions {
   String getMappingFile();
 
   void setMappingFile(String value);
-
-  @Description("Number of key ranges to plan. Default 16.")
-  Integer getPartitions();
-
-  void setPartitions(Integer value);
-
-  @Description("Rows per chunk (one write transaction and checkpoint). Default 1000.")
-  Integer getBatchSize();
-
-  void setBatchSize(Integer value);
-
-  @Description("Cap on rows read per second from the source, per worker JVM. Default 0: none.")
-  Double getMaxRowsPerSecond();
-
-  void setMaxRowsPerSecond(Double value);
 
   @Description("Exit non-zero when more rows than this were dead-lettered. Default 0.")
   Long getMaxDeadLetters();

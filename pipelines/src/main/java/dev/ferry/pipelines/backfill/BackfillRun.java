@@ -5,8 +5,9 @@ import dev.ferry.map.MapChunks;
 import dev.ferry.mongo.MongoProgressStore;
 import dev.ferry.mongo.ReadCollection;
 import dev.ferry.mongo.UpsertDocuments;
-import dev.ferry.pipelines.backfill.BackfillPipeline.Prepared;
 import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.job.JobPlan;
+import dev.ferry.pipelines.job.JobTarget;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRangePlanner;
 import dev.ferry.progress.JobState;
@@ -58,7 +59,7 @@ final class BackfillRun {
   private JobState store;
   private AutoCloseable lease;
   private boolean started;
-  private Prepared prepared;
+  private JobPlan prepared;
   private ProgressStore.Work work;
   private String since;
   private String readStep;
@@ -117,7 +118,7 @@ final class BackfillRun {
       }
       since = SinceValue.resolve(config, store, prepared);
       summary.since = since;
-      summary.kind = prepared.kind != null ? prepared.kind
+      summary.kind = prepared.kind() != null ? prepared.kind()
           : since == null ? "backfill" : "catch-up";
       summary.fingerprint = JobFingerprint.of(config, prepared, since);
       summary.deadLetterTable = config.target != null
@@ -236,35 +237,35 @@ final class BackfillRun {
   }
 
   /** The catch-up watermark before anything is read ({@link CatchUpWatermark}). */
-  private String captureWatermark(Prepared p) throws SQLException {
+  private String captureWatermark(JobPlan p) throws SQLException {
     return config.sinceColumn == null ? null : CatchUpWatermark.capture(config.source,
-        p.relation, p.sourceLayout, config.sinceColumn, config.sinceMarginSeconds);
+        p.relation(), p.sourceLayout(), config.sinceColumn, config.sinceMarginSeconds);
   }
 
-  private List<dev.ferry.plan.KeyRange> plan(Prepared p) throws SQLException {
-    if (p.collection != null) {
-      return MongoBackfill.plan(p.collection, config.partitions);
+  private List<dev.ferry.plan.KeyRange> plan(JobPlan p) throws SQLException {
+    if (p.readsCollection()) {
+      return MongoBackfill.plan(p.collection(), config.partitions);
     }
     try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
       c.setReadOnly(true);
-      return new KeyRangePlanner(config.source.dialect(), p.relation, config.partitions)
+      return new KeyRangePlanner(config.source.dialect(), p.relation(), config.partitions)
           .plan(c);
     }
   }
 
   /** Adds the job's steps, named {@code Table.<target>.*}, to {@code pipeline}. */
   void apply(Pipeline pipeline) {
-    Prepared p = prepared;
-    String step = (p.target != null ? "Table." : "Collection.")
+    JobPlan p = prepared;
+    String step = (p.writesTable() ? "Table." : "Collection.")
         + p.targetName().replaceAll("[^A-Za-z0-9_.]", "_");
     PCollection<RangeTask> tasks = pipeline.apply(step + ".Ranges",
         SpreadRanges.of(work.pending));
     if (p.copiesInOneStep()) {
       readStep = p.copyInOneStep(tasks, step, readRanges(p, since), WriteChunks.into(
-              config.target, p.target, p.sourceLayout, p.sourceKeyColumns())
+              config.target, p.table(), p.sourceLayout(), p.sourceKeyColumns())
           .forJob(config.job, summary.fingerprint, summary.runId)
           .withStateSchema(config.stateSchema)
-          .withRowStatement(p.statement));
+          .withRowStatement(p.statement()));
     } else {
       readStep = step + ".Read";
       applySteps(p, tasks, step, since);
@@ -288,32 +289,33 @@ final class BackfillRun {
   }
 
   /** Reading, mapping, lookups and writing as separate steps: MongoDB, or lookups. */
-  private void applySteps(Prepared p, PCollection<RangeTask> tasks, String step,
+  private void applySteps(JobPlan p, PCollection<RangeTask> tasks, String step,
       String since) {
     PCollection<Chunk> rows = tasks
-        .apply(step + ".Read", p.collection != null
-            ? MongoBackfill.read(p.collection, config) : readRanges(p, since))
-        .apply(step + ".Map", MapChunks.with(p.mapper, p.sourceKeyColumns(),
+        .apply(step + ".Read", p.readsCollection()
+            ? MongoBackfill.read(p.collection(), config) : readRanges(p, since))
+        .apply(step + ".Map", MapChunks.with(p.mapper(), p.sourceKeyColumns(),
             p.sourceName()));
     for (Map.Entry<String, PTransform<PCollection<Chunk>, PCollection<Chunk>>> s
-        : p.afterMap.entrySet()) {
+        : p.afterMap().entrySet()) {
       rows = rows.apply(step + "." + s.getKey(), s.getValue());
     }
-    if (p.collectionTarget != null) {
-      rows.apply(step + ".Upsert", UpsertDocuments.into(p.collectionTarget, p.outputLayout(),
-              p.sourceLayout, p.sourceKeyColumns())
+    if (p.target() instanceof JobTarget.Collection c) {
+      rows.apply(step + ".Upsert", UpsertDocuments.into(c.collection(), p.outputLayout(),
+              p.sourceLayout(), p.sourceKeyColumns())
           .forJob(config.job, summary.fingerprint, summary.runId));
     } else {
-      rows.apply(step + (p.kind == null ? ".Upsert" : ".Write"), WriteChunks.into(
-              config.target, p.target, p.sourceLayout, p.sourceKeyColumns())
+      rows.apply(step + (p.kind() == null ? ".Upsert" : ".Write"), WriteChunks.into(
+              config.target, p.table(), p.sourceLayout(), p.sourceKeyColumns())
           .forJob(config.job, summary.fingerprint, summary.runId)
           .withStateSchema(config.stateSchema)
-          .withRowStatement(p.statement));
+          .withRowStatement(p.statement()));
     }
   }
 
-  private ReadRanges readRanges(Prepared p, String since) {
-    return BackfillPipeline.readRanges(config, p, p.target, config.job, since);
+  private ReadRanges readRanges(JobPlan p, String since) {
+    return BackfillPipeline.readRanges(config, p, p.writesTable() ? p.table() : null,
+        config.job, since);
   }
 
   /**

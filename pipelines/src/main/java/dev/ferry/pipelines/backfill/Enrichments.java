@@ -8,6 +8,7 @@ import dev.ferry.enrich.ReadLookupTable;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.LookupRule;
 import dev.ferry.mongo.MongoEndpoint;
+import dev.ferry.pipelines.job.JobPlan;
 import dev.ferry.pipelines.spec.QualifiedName;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.record.Layout;
@@ -31,11 +32,11 @@ import org.apache.beam.sdk.values.PCollection;
 public final class Enrichments {
   private Enrichments() {}
 
-  /** Adds a step per lookup to {@code p.afterMap} and sets {@code p.enrichedLayout}. */
-  public static void plan(BackfillConfig config, BackfillPipeline.Prepared p)
+  /** {@code p} with a step per lookup after the mapping, and the columns they leave. */
+  public static JobPlan plan(BackfillConfig config, JobPlan p)
       throws SQLException {
     List<LookupRule> rules = config.mapping.lookups;
-    Layout rows = p.mapper.targetLayout();
+    Layout rows = p.mapper().targetLayout();
     for (int i = 0; i < rules.size(); i++) {
       LookupRule rule = rules.get(i);
       String field = "mapping.lookups[" + i + "]";
@@ -46,9 +47,9 @@ public final class Enrichments {
       }
       Planned planned = rule.table != null
           ? table(config, rule, field, rows) : collection(config, rule, field, rows);
-      EnrichChunks enrich = EnrichChunks.with(planned.lookup, planned.reader, p.sourceLayout,
+      EnrichChunks enrich = EnrichChunks.with(planned.lookup, planned.reader, p.sourceLayout(),
           p.sourceKeyColumns(), p.sourceName());
-      p.afterMap.put("Lookup" + (i + 1) + "." + rule.displayName().replaceAll(
+      p = p.withStep("Lookup" + (i + 1) + "." + rule.displayName().replaceAll(
           "[^A-Za-z0-9_.]", "_"), rule.strategy.equals("auto")
               ? enrich.withAutomaticStrategy(planned.rows,
                   config.stepOutputsInMemory ? Long.MAX_VALUE : rule.sideInputMaxRows)
@@ -56,7 +57,7 @@ public final class Enrichments {
                   : Lookup.Strategy.SIDE_INPUT));
       rows = planned.lookup.outputLayout();
     }
-    p.enrichedLayout = rules.isEmpty() ? null : rows;
+    return rules.isEmpty() ? p : p.withEnrichedLayout(rows);
   }
 
   /** A compiled lookup, the transform that reads its rows, and their estimated count. */

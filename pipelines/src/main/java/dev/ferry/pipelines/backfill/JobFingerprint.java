@@ -1,6 +1,6 @@
 package dev.ferry.pipelines.backfill;
 
-import dev.ferry.pipelines.backfill.BackfillPipeline.Prepared;
+import dev.ferry.pipelines.job.JobPlan;
 import dev.ferry.record.Sha256;
 
 /**
@@ -10,17 +10,17 @@ import dev.ferry.record.Sha256;
 final class JobFingerprint {
   private JobFingerprint() {}
 
-  static String of(BackfillConfig config, Prepared p, String since) {
+  static String of(BackfillConfig config, JobPlan p, String since) {
     String canonical = String.join("\n", config.job, config.sourceName(),
-        p.relation != null ? p.relation.toString() : p.collection.toString(),
+        p.source().describe(),
         String.valueOf(config.sourceQuery), config.targetName(), p.targetName(),
         p.targetKey().toString(), config.mapping.fingerprint(),
         String.valueOf(config.sinceColumn), String.valueOf(since),
         String.valueOf(config.zeroDatesAsNull));
-    if (p.kind != null) {
+    if (p.kind() != null) {
       // A collection's filter is part of its name above; a relation's query is not.
-      canonical += "\n" + p.kind + (p.relation == null ? ""
-          : "\n" + p.relation.fromClause(config.source.dialect()));
+      canonical += "\n" + p.kind() + (p.readsCollection() ? ""
+          : "\n" + p.relation().fromClause(config.source.dialect()));
     }
     return Sha256.hex(canonical).substring(0, 32);
   }

@@ -7,7 +7,8 @@ import dev.ferry.mongo.CollectionRangePlanner;
 import dev.ferry.mongo.CollectionSource;
 import dev.ferry.mongo.CollectionTarget;
 import dev.ferry.mongo.ReadCollection;
-import dev.ferry.pipelines.backfill.BackfillPipeline.Prepared;
+import dev.ferry.pipelines.job.JobPlan;
+import dev.ferry.pipelines.job.JobSource;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRange;
 import java.util.List;
@@ -25,32 +26,31 @@ public final class MongoBackfill {
    * compiled against them. Subdocuments and arrays are read as Extended JSON for a MongoDB target
    * (every BSON type kept) and as plain JSON for a relational one (its json/jsonb columns).
    */
-  public static Prepared prepareSource(BackfillConfig config) {
+  public static JobPlan prepareSource(BackfillConfig config) {
     return prepareSource(config, config.mongo.source);
   }
 
   /** Like {@link #prepareSource(BackfillConfig)}, for {@code source} instead of the spec's. */
-  public static Prepared prepareSource(BackfillConfig config, CollectionSource given) {
+  public static JobPlan prepareSource(BackfillConfig config, CollectionSource given) {
     JsonStyle style = config.mongo.targetEndpoint != null ? JsonStyle.EXTENDED : JsonStyle.PLAIN;
     CollectionSource source = given.withJsonStyle(style);
-    Prepared p = new Prepared();
+    CollectionSource described;
     try (MongoClient client = source.endpoint().connect()) {
-      p.collection = source.describe(client);
+      described = source.describe(client);
     }
-    p.sourceLayout = p.collection.layout();
     try {
-      p.mapper = RecordMapper.compile(config.mapping, p.sourceLayout);
+      return JobPlan.of(new JobSource.Collection(described), described.layout(),
+          RecordMapper.compile(config.mapping, described.layout()));
     } catch (IllegalArgumentException e) {
       throw new SpecException(config.origin, "mapping", e.getMessage());
     }
-    return p;
   }
 
   /**
    * The target collection, keyed as configured or by the mapped source key. Rows from another
    * collection leave NULL fields out ({@link CollectionTarget#withNullFieldsOmitted}).
    */
-  public static CollectionTarget describeTarget(BackfillConfig config, Prepared p) {
+  public static CollectionTarget describeTarget(BackfillConfig config, JobPlan p) {
     List<String> key = BackfillPipeline.targetKey(config, p);
     for (String k : key) {
       if (!p.outputLayout().has(k)) {
@@ -61,7 +61,7 @@ public final class MongoBackfill {
     CollectionTarget target = CollectionTarget.of(config.mongo.targetEndpoint,
         config.mongo.targetCollection).withKey(key);
     // From a collection, NULL mostly means "this document has no such field".
-    return p.collection != null ? target.withNullFieldsOmitted() : target;
+    return p.readsCollection() ? target.withNullFieldsOmitted() : target;
   }
 
   public static List<KeyRange> plan(CollectionSource source, int partitions) {

@@ -3,13 +3,12 @@ package dev.ferry.pipelines.backfill;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.pipelines.job.ExitCodes;
-import dev.ferry.pipelines.report.html.ReportPages;
-import dev.ferry.pipelines.spec.ReportFiles;
-import java.io.IOException;
+import dev.ferry.pipelines.report.JobReport;
+import dev.ferry.pipelines.report.html.HtmlPage;
 
 /** What a backfill run did, for the console and (as JSON) for schedulers. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class RunSummary {
+public final class RunSummary implements JobReport {
   /** Process exit codes, those of every command ({@link ExitCodes}). */
 
   @JsonProperty public String job;
@@ -50,13 +49,8 @@ public final class RunSummary {
   @JsonProperty public double seconds;
   @JsonProperty public double rowsPerSecond;
 
-  /** Writes the JSON report to {@code location} and the HTML page beside it. */
-  public void writeTo(String location) throws IOException {
-    ReportFiles.writeJson(location, this);
-    ReportPages.writeBeside(location, BackfillPage.of(this));
-  }
-
   /** The human summary printed at the end of a run. */
+  @Override
   public String toConsole() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%n== ferry %s %s: %s ==%n", "fill".equals(kind) ? "fill"
@@ -105,5 +99,10 @@ public final class RunSummary {
     }
     sb.append(String.format("  exit code     %d%n", exitCode));
     return sb.toString();
+  }
+
+  @Override
+  public HtmlPage page() {
+    return BackfillPage.of(this);
   }
 }

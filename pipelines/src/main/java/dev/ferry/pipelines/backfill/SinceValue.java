@@ -1,7 +1,7 @@
 package dev.ferry.pipelines.backfill;
 
 import dev.ferry.jdbc.ColumnKinds;
-import dev.ferry.pipelines.backfill.BackfillPipeline.Prepared;
+import dev.ferry.pipelines.job.JobPlan;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.progress.JobState;
 import dev.ferry.record.Column;
@@ -15,7 +15,7 @@ final class SinceValue {
   private SinceValue() {}
 
   /** The encoded bound, or null for a full backfill. */
-  static String resolve(BackfillConfig config, JobState store, Prepared p) throws Exception {
+  static String resolve(BackfillConfig config, JobState store, JobPlan p) throws Exception {
     if (config.since == null) {
       return null;
     }
@@ -27,7 +27,7 @@ final class SinceValue {
       }
       return watermark;
     }
-    Column column = p.sourceLayout.column(p.sourceLayout.indexOf(config.sinceColumn));
+    Column column = p.sourceLayout().column(p.sourceLayout().indexOf(config.sinceColumn));
     try {
       Object value = Conversions.convert(config.since, kind(config, column));
       return KeyCodec.encode(new Object[] {value});

@@ -4,6 +4,7 @@ import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.map.ColumnRule;
 import dev.ferry.map.MappingSpec;
+import dev.ferry.pipelines.job.JobPlan;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.schema.ColumnConversion;
 import dev.ferry.schema.ColumnDef;
@@ -53,7 +54,7 @@ final class TargetCreation {
   private TargetCreation() {}
 
   /** Creates the target table unless it exists; throws {@link SpecException} naming a column. */
-  static void ensure(BackfillConfig config, BackfillPipeline.Prepared p) throws SQLException {
+  static void ensure(BackfillConfig config, JobPlan p) throws SQLException {
     if (exists(config.target, config.targetTable)) {
       LOG.info("{}: target table {} exists; target.create leaves it as it is", config.job,
           String.join(".", config.targetTable));
@@ -112,22 +113,22 @@ final class TargetCreation {
   }
 
   /** The source's column definitions under the names the mapping writes them to. */
-  private static List<ColumnDef> columns(BackfillConfig config, BackfillPipeline.Prepared p,
+  private static List<ColumnDef> columns(BackfillConfig config, JobPlan p,
       TableDef source) {
     Map<String, String> sourceOf = new HashMap<>();
-    for (String column : p.sourceLayout.names()) {
-      String out = p.mapper.outputFor(column);
+    for (String column : p.sourceLayout().names()) {
+      String out = p.mapper().outputFor(column);
       if (out != null) {
         sourceOf.putIfAbsent(out, column);
       }
     }
-    MappingSpec mapping = TargetNaming.apply(config.mapping, p.sourceLayout, config.naming);
+    MappingSpec mapping = TargetNaming.apply(config.mapping, p.sourceLayout(), config.naming);
     Map<String, ColumnRule> rules = new HashMap<>();
     mapping.columns.forEach(r -> rules.put(r.name, r));
     // In the source's column order, as a reader of both tables expects, not the mapping's.
     List<String> outputs = new ArrayList<>(p.outputLayout().names());
     outputs.sort(Comparator.comparingInt(out -> sourceOf.containsKey(out)
-        ? p.sourceLayout.indexOf(sourceOf.get(out)) : Integer.MAX_VALUE));
+        ? p.sourceLayout().indexOf(sourceOf.get(out)) : Integer.MAX_VALUE));
     List<ColumnDef> columns = new ArrayList<>();
     for (String out : outputs) {
       String from = sourceOf.get(out);

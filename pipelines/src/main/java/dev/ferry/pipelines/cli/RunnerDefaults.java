@@ -1,8 +1,8 @@
 package dev.ferry.pipelines.cli;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
+import dev.ferry.pipelines.job.Flags;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Fast defaults for production runs on the DirectRunner. Its immutability and encodability checks
@@ -26,37 +26,18 @@ public final class RunnerDefaults {
 
   /** The defaults; {@code computeBound}: the command's workers mostly compute in the JVM. */
   public static String[] apply(String[] args, boolean computeBound) {
-    List<String> out = new ArrayList<>(Arrays.asList(args));
-    String runner = value(args, "runner");
-    boolean direct = runner == null || runner.equals("DirectRunner")
-        || runner.endsWith(".DirectRunner");
-    if (!direct || !onClasspath("org.apache.beam.runners.direct.DirectOptions")) {
+    String runner = Flags.value(args, "runner");
+    if (runner != null && !Flags.namesRunner(runner, "DirectRunner")
+        || !onClasspath("org.apache.beam.runners.direct.DirectOptions")) {
       return args;
     }
-    addIfMissing(out, args, "enforceImmutability", "false");
-    addIfMissing(out, args, "enforceEncodability", "false");
     int cores = Runtime.getRuntime().availableProcessors();
-    addIfMissing(out, args, "targetParallelism",
+    Map<String, String> defaults = new LinkedHashMap<>();
+    defaults.put("enforceImmutability", "false");
+    defaults.put("enforceEncodability", "false");
+    defaults.put("targetParallelism",
         String.valueOf(computeBound ? cores : Math.max(8, cores * 4)));
-    return out.toArray(new String[0]);
-  }
-
-  private static void addIfMissing(List<String> out, String[] args, String flag, String value) {
-    if (value(args, flag) == null) {
-      out.add("--" + flag + "=" + value);
-    }
-  }
-
-  private static String value(String[] args, String flag) {
-    for (String a : args) {
-      if (a.equals("--" + flag)) {
-        return "true";
-      }
-      if (a.startsWith("--" + flag + "=")) {
-        return a.substring(flag.length() + 3);
-      }
-    }
-    return null;
+    return Flags.withDefaults(args, defaults);
   }
 
   private static boolean onClasspath(String className) {

@@ -6,6 +6,7 @@ import dev.ferry.map.MapChunks;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.Counters;
+import dev.ferry.pipelines.job.JobPlan;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.progress.DeadLetterStore;
 import dev.ferry.progress.ProgressStore;
@@ -77,13 +78,13 @@ final class DeadLetterRetry {
     if (byFingerprint.isEmpty()) {
       return out;
     }
-    BackfillPipeline.Prepared p = BackfillPipeline.prepareCopy(config);
-    if (p.relation == null || p.target == null) {
+    JobPlan p = BackfillPipeline.prepareCopy(config);
+    if (p.readsCollection() || !p.writesTable()) {
       throw new SpecException(config.origin, "source", "dead letters are retried from a JDBC"
           + " source into a JDBC target only");
     }
-    KeyLookup lookup = new KeyLookup(ReconcileSide.source(config.source, p.relation, p.mapper,
-        p.relation.keyColumns()).withZeroDatesAsNull(config.zeroDatesAsNull));
+    KeyLookup lookup = new KeyLookup(ReconcileSide.source(config.source, p.relation(), p.mapper(),
+        p.relation().keyColumns()).withZeroDatesAsNull(config.zeroDatesAsNull));
     ProgressStore runLog = new ProgressStore(config.target, config.stateSchema);
     int groups = 0;
     for (Map.Entry<String, Set<String>> group : byFingerprint.entrySet()) {
@@ -127,7 +128,7 @@ final class DeadLetterRetry {
   }
 
   /** Maps and writes {@code rows} as the backfill does; returns rows written and dead-lettered. */
-  private long[] write(BackfillPipeline.Prepared p, String fingerprint, String groupRunId,
+  private long[] write(JobPlan p, String fingerprint, String groupRunId,
       List<Object[]> rows) {
     List<Chunk> chunks = new ArrayList<>();
     for (int from = 0; from < rows.size(); from += config.batchSize) {
@@ -142,16 +143,16 @@ final class DeadLetterRetry {
     Pipeline pipeline = Pipeline.create(options);
     PCollection<Chunk> mapped = pipeline
         .apply(step + ".Rows", Create.of(chunks).withCoder(ChunkCoder.of()))
-        .apply(step + ".Map", MapChunks.with(p.mapper, p.sourceKeyColumns(), p.sourceName()));
+        .apply(step + ".Map", MapChunks.with(p.mapper(), p.sourceKeyColumns(), p.sourceName()));
     for (Map.Entry<String, PTransform<PCollection<Chunk>, PCollection<Chunk>>> s
-        : p.afterMap.entrySet()) {
+        : p.afterMap().entrySet()) {
       mapped = mapped.apply(step + "." + s.getKey(), s.getValue());
     }
-    mapped.apply(step + ".Upsert", WriteChunks.into(config.target, p.target, p.sourceLayout,
+    mapped.apply(step + ".Upsert", WriteChunks.into(config.target, p.table(), p.sourceLayout(),
             p.sourceKeyColumns())
         .forJob(config.job, fingerprint, groupRunId)
         .withStateSchema(config.stateSchema)
-        .withRowStatement(p.statement));
+        .withRowStatement(p.statement()));
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
     return new long[] {Counters.total(result, WriteChunks.class, "rowsWritten"),
@@ -159,16 +160,16 @@ final class DeadLetterRetry {
   }
 
   /** The source key values of a dead letter's row key, in key order; null when one is NULL. */
-  private Object[] keyValues(String rowKey, BackfillPipeline.Prepared p) throws IOException {
+  private Object[] keyValues(String rowKey, JobPlan p) throws IOException {
     JsonNode key = JSON.readTree(rowKey);
-    List<String> names = p.relation.keyColumns();
+    List<String> names = p.relation().keyColumns();
     Object[] values = new Object[names.size()];
     for (int i = 0; i < values.length; i++) {
       JsonNode v = key.get(names.get(i));
       if (v == null || v.isNull()) {
         return null;
       }
-      Column column = p.sourceLayout.column(p.sourceLayout.indexOf(names.get(i)));
+      Column column = p.sourceLayout().column(p.sourceLayout().indexOf(names.get(i)));
       values[i] = value(v, column);
     }
     return values;

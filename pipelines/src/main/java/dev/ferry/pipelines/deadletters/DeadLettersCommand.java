@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.job.JobMain;
 import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,9 +51,8 @@ public final class DeadLettersCommand {
         throw new IllegalArgumentException("name what to do first: ferry deadletters"
             + " list|retry|accept --spec=job.yaml (got '" + action + "')");
       }
-      PipelineOptionsFactory.register(DeadLettersOptions.class);
-      options = PipelineOptionsFactory.fromArgs(Arrays.copyOfRange(args, 1, args.length))
-          .withValidation().as(DeadLettersOptions.class);
+      options = JobMain.options(Arrays.copyOfRange(args, 1, args.length),
+          DeadLettersOptions.class);
     } catch (IllegalArgumentException e) {
       DeadLetterReport report = new DeadLetterReport();
       report.action = action;

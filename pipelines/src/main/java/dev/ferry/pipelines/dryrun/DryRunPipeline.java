@@ -5,6 +5,8 @@ import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.Counters;
 import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.job.JobMain;
+import dev.ferry.pipelines.job.JobPlan;
 import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
@@ -18,7 +20,6 @@ import dev.ferry.read.SpreadRanges;
 import dev.ferry.record.Layout;
 import dev.ferry.write.TargetTable;
 import dev.ferry.write.WriteChunks;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.ZoneOffset;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.UUID;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,16 +66,11 @@ public final class DryRunPipeline {
 
   /** Parses flags, runs, prints the report; never throws for a failed run (see exit code). */
   public static DryRunReport run(String[] args) {
-    PipelineOptionsFactory.register(DryRunOptions.class);
-    DryRunOptions options;
-    try {
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(DryRunOptions.class);
-    } catch (IllegalArgumentException e) {
+    return JobMain.run(args, DryRunOptions.class, DryRunPipeline::run, message -> {
       DryRunReport report = new DryRunReport();
-      fail(report, ExitCodes.INVALID, "invalid", "flags: " + e.getMessage());
+      fail(report, ExitCodes.INVALID, "invalid", "flags: " + message);
       return finish(report, null, System.nanoTime());
-    }
-    return run(options, Secrets.fromSystem());
+    });
   }
 
   public static DryRunReport run(DryRunOptions options, Secrets secrets) {
@@ -116,18 +111,7 @@ public final class DryRunPipeline {
 
   private static DryRunReport finish(DryRunReport report, String reportFile, long start) {
     report.seconds = (System.nanoTime() - start) / 1e9;
-    if (report.exitCode == ExitCodes.OK) {
-      System.out.println(report.toConsole());
-    } else {
-      LOG.error(report.toConsole());
-    }
-    if (reportFile != null) {
-      try {
-        report.writeTo(reportFile);
-      } catch (IOException e) {
-        LOG.error("cannot write report file {}: {}", reportFile, e.getMessage());
-      }
-    }
+    report.print(report.exitCode, reportFile, LOG);
     return report;
   }
 
@@ -156,14 +140,14 @@ public final class DryRunPipeline {
     }
 
     void execute() throws Exception {
-      BackfillPipeline.Prepared p = BackfillPipeline.prepareSource(config);
+      JobPlan p = BackfillPipeline.prepareSource(config);
       TargetTable real = BackfillPipeline.describeTarget(config, p);
       TargetTable table = real;
       List<String> stateSchema = config.stateSchema;
       String scratch = options.getScratchSchema();
       if (scratch != null) {
         List<String> copy = ScratchTable.create(config.target, real, scratch);
-        table = TargetTable.describe(config.target, copy, p.mapper.targetLayout().names(),
+        table = TargetTable.describe(config.target, copy, p.mapper().targetLayout().names(),
             real.keyColumns());
         stateSchema = List.of(scratch);
         report.writtenTo = table.displayName() + " at " + config.target + " (scratch copy of "
@@ -226,20 +210,20 @@ public final class DryRunPipeline {
             + job + " in the dead-letter table); run the profile to see them all");
       }
       report.months = options.getMonths();
-      report.growth = growth(p.sourceLayout, p);
+      report.growth = growth(p.sourceLayout(), p);
       assumptions();
       report.extrapolate();
     }
 
-    private List<KeyRange> plan(BackfillPipeline.Prepared p) throws SQLException {
+    private List<KeyRange> plan(JobPlan p) throws SQLException {
       try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
         c.setReadOnly(true);
-        return new KeyRangePlanner(config.source.dialect(), p.relation,
+        return new KeyRangePlanner(config.source.dialect(), p.relation(),
             config.partitions * every).plan(c);
       }
     }
 
-    private dev.ferry.profile.Growth growth(Layout layout, BackfillPipeline.Prepared p)
+    private dev.ferry.profile.Growth growth(Layout layout, JobPlan p)
         throws SQLException {
       String column = options.getCreatedAtColumn();
       if (column == null) {
@@ -247,7 +231,7 @@ public final class DryRunPipeline {
       } else if (!layout.has(column)
           || !TableCatalog.isTemporal(layout.column(layout.indexOf(column)))) {
         throw new SpecException(config.origin, "createdAtColumn", "'" + column + "' is not a"
-            + " date or timestamp column of " + p.relation.displayName());
+            + " date or timestamp column of " + p.relation().displayName());
       }
       if (column == null) {
         report.notes.add("growth: no created-at column found; name one with --createdAtColumn");
@@ -256,7 +240,7 @@ public final class DryRunPipeline {
       try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
         c.setReadOnly(true);
         return TableCatalog.growth(c, config.source.dialect(),
-            p.relation.fromClause(config.source.dialect()), column);
+            p.relation().fromClause(config.source.dialect()), column);
       }
     }
 
@@ -300,7 +284,7 @@ public final class DryRunPipeline {
     }
 
     /** Runs the backfill's transforms over {@code tasks} into {@code table}, timed. */
-    private Measured copy(BackfillPipeline.Prepared p, TargetTable table,
+    private Measured copy(JobPlan p, TargetTable table,
         List<String> stateSchema, List<RangeTask> tasks, String fingerprint) {
       Measured m = new Measured();
       if (tasks.isEmpty()) {
@@ -311,8 +295,8 @@ public final class DryRunPipeline {
       long start = System.nanoTime();
       Pipeline pipeline = Pipeline.create(options);
       p.copyInOneStep(pipeline.apply(step + ".Ranges", SpreadRanges.of(tasks)),
-          step, read, WriteChunks.into(config.target, table, p.sourceLayout,
-                  p.relation.keyColumns())
+          step, read, WriteChunks.into(config.target, table, p.sourceLayout(),
+                  p.relation().keyColumns())
               .forJob(job, fingerprint, runId)
               .withStateSchema(stateSchema));
       PipelineResult result = pipeline.run();

@@ -3,11 +3,10 @@ package dev.ferry.pipelines.dryrun;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.report.JobReport;
 import dev.ferry.pipelines.profile.ProfileReport;
 import dev.ferry.profile.Growth;
-import dev.ferry.pipelines.report.html.ReportPages;
-import dev.ferry.pipelines.spec.ReportFiles;
-import java.io.IOException;
+import dev.ferry.pipelines.report.html.HtmlPage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,7 @@ import java.util.Locale;
  * is measured on the same number of empty ranges and the rest scales with rows.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class DryRunReport {
+public final class DryRunReport implements JobReport {
   /** Mean days per month, for growth over months. */
   static final double DAYS_PER_MONTH = 365.25 / 12;
 
@@ -90,11 +89,8 @@ public final class DryRunReport {
   }
 
   /** Writes the JSON report to {@code location} and the HTML page beside it. */
-  public void writeTo(String location) throws IOException {
-    ReportFiles.writeJson(location, this);
-    ReportPages.writeBeside(location, DryRunPage.of(this));
-  }
 
+  @Override
   public String toConsole() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%n== ferry dry run %s: %s ==%n", job,
@@ -157,5 +153,10 @@ public final class DryRunReport {
       return String.format("%dm %02ds", d.toMinutes(), d.toSecondsPart());
     }
     return String.format("%.1f s", seconds);
+  }
+
+  @Override
+  public HtmlPage page() {
+    return DryRunPage.of(this);
   }
 }

@@ -13,6 +13,10 @@ import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.RunSummary;
 import dev.ferry.pipelines.backfill.Enrichments;
 import dev.ferry.pipelines.backfill.MongoBackfill;
+import dev.ferry.pipelines.job.JobMain;
+import dev.ferry.pipelines.job.JobPlan;
+import dev.ferry.pipelines.job.JobSource;
+import dev.ferry.pipelines.job.JobTarget;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.SourceRelation;
@@ -24,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.bson.Document;
 
 /**
@@ -53,14 +56,8 @@ public final class FillPipeline {
 
   /** Parses flags, runs, prints the summary; never throws for a failed run (see exit code). */
   public static RunSummary run(String[] args) {
-    PipelineOptionsFactory.register(FillOptions.class);
-    FillOptions options;
-    try {
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(FillOptions.class);
-    } catch (IllegalArgumentException e) {
-      return BackfillPipeline.invalid("flags", e.getMessage());
-    }
-    return run(options, Secrets.fromSystem());
+    return JobMain.run(args, FillOptions.class, FillPipeline::run,
+        message -> BackfillPipeline.invalid("flags", message));
   }
 
   public static RunSummary run(FillOptions options, Secrets secrets) {
@@ -107,7 +104,7 @@ public final class FillPipeline {
     }
 
     @Override
-    public BackfillPipeline.Prepared prepare(BackfillConfig config) throws SQLException {
+    public JobPlan prepare(BackfillConfig config) throws SQLException {
       boolean mongoSource = config.mongo.source != null;
       if (mongoSource != (config.mongo.targetEndpoint != null)) {
         throw new SpecException(config.origin, "target", "a fill updates what it reads: source"
@@ -117,26 +114,28 @@ public final class FillPipeline {
           : prepareTable(config, columns(config));
     }
 
-    private BackfillPipeline.Prepared prepareTable(BackfillConfig config, List<String> fill)
+    private JobPlan prepareTable(BackfillConfig config, List<String> fill)
         throws SQLException {
-      BackfillPipeline.Prepared p = BackfillPipeline.prepareSource(config);
-      List<String> key = p.relation.keyColumns();
+      JobPlan p = BackfillPipeline.prepareSource(config);
+      List<String> key = p.relation().keyColumns();
       check(config, p, fill);
-      Enrichments.plan(config, p);
-      p.afterMap.put("KeepCellsToFill", FillRows.of(p.sourceLayout, key, p.outputLayout(), fill));
-      p.relation = SourceRelation.query(emptyCells(config.source.dialect(), config.sourceTable,
-          fill), key);
+      p = Enrichments.plan(config, p);
+      p = p.withStep("KeepCellsToFill", FillRows.of(p.sourceLayout(), key, p.outputLayout(),
+          fill));
       List<String> written = new ArrayList<>(key);
       written.addAll(fill);
+      TargetTable table;
       try {
-        p.target = TargetTable.describe(config.target, config.targetTable, written, key);
-        p.target.requireUniqueKey(config.target);
+        table = TargetTable.describe(config.target, config.targetTable, written, key);
+        table.requireUniqueKey(config.target);
       } catch (IllegalArgumentException e) {
         throw new SpecException(config.origin, "source.key", e.getMessage());
       }
-      p.statement = FillNullsStatement.INSTANCE;
-      p.kind = "fill";
-      return p;
+      return p.withSource(new JobSource.Relation(SourceRelation.query(emptyCells(
+              config.source.dialect(), config.sourceTable, fill), key)))
+          .withTarget(new JobTarget.Table(table))
+          .withStatement(FillNullsStatement.INSTANCE)
+          .withKind("fill");
     }
 
     /**
@@ -145,7 +144,7 @@ public final class FillPipeline {
      * {@code updateOne} filtered on those fields still being NULL ({@link
      * CollectionTarget.Mode#FILL_NULLS}).
      */
-    private BackfillPipeline.Prepared prepareCollection(BackfillConfig config, List<String> fill)
+    private JobPlan prepareCollection(BackfillConfig config, List<String> fill)
         throws SQLException {
       List<String> empty = new ArrayList<>();
       for (String f : fill) {
@@ -153,36 +152,35 @@ public final class FillPipeline {
       }
       CollectionSource source = config.mongo.source.andFilter("{\"$or\": [" + String.join(", ",
           empty) + "]}");
-      BackfillPipeline.Prepared p = MongoBackfill.prepareSource(config, source);
-      List<String> fields = new ArrayList<>(p.sourceLayout.names());
+      JobPlan p = MongoBackfill.prepareSource(config, source);
+      List<String> fields = new ArrayList<>(p.sourceLayout().names());
       for (String f : fill) {
         if (!fields.contains(f)) {
           fields.add(f);
         }
       }
-      if (fields.size() > p.sourceLayout.size()) {
+      if (fields.size() > p.sourceLayout().size()) {
         p = MongoBackfill.prepareSource(config, source.withFields(fields));
       }
-      String key = p.collection.key();
+      String key = p.collection().key();
       check(config, p, fill);
-      Enrichments.plan(config, p);
-      p.afterMap.put("KeepCellsToFill", FillRows.of(p.sourceLayout, List.of(key),
+      p = Enrichments.plan(config, p);
+      p = p.withStep("KeepCellsToFill", FillRows.of(p.sourceLayout(), List.of(key),
           p.outputLayout(), fill));
       List<Column> written = new ArrayList<>();
-      written.add(p.sourceLayout.column(p.sourceLayout.indexOf(key)));
+      written.add(p.sourceLayout().column(p.sourceLayout().indexOf(key)));
       for (String f : fill) {
         written.add(p.outputLayout().column(p.outputLayout().indexOf(f)));
       }
-      p.enrichedLayout = new Layout(written);
-      p.collectionTarget = CollectionTarget.of(config.mongo.targetEndpoint,
-          config.mongo.targetCollection).withKey(List.of(key))
-          .withMode(CollectionTarget.Mode.FILL_NULLS);
-      p.kind = "fill";
-      return p;
+      return p.withEnrichedLayout(new Layout(written))
+          .withTarget(new JobTarget.Collection(CollectionTarget.of(config.mongo.targetEndpoint,
+              config.mongo.targetCollection).withKey(List.of(key))
+              .withMode(CollectionTarget.Mode.FILL_NULLS)))
+          .withKind("fill");
     }
 
     /** Every column to fill exists, is not the key, and gets its value from a rule or lookup. */
-    private static void check(BackfillConfig config, BackfillPipeline.Prepared p,
+    private static void check(BackfillConfig config, JobPlan p,
         List<String> fill) {
       Set<String> filled = new HashSet<>();
       for (ColumnRule rule : config.mapping.columns) {
@@ -194,9 +192,9 @@ public final class FillPipeline {
         }
       }
       for (String c : fill) {
-        if (!p.sourceLayout.has(c)) {
+        if (!p.sourceLayout().has(c)) {
           throw new SpecException(config.origin, "fill.columns", "no column '" + c + "' in "
-              + p.sourceName() + " (columns: " + p.sourceLayout.names() + ")");
+              + p.sourceName() + " (columns: " + p.sourceLayout().names() + ")");
         }
         if (p.sourceKeyColumns().contains(c)) {
           throw new SpecException(config.origin, "fill.columns", "'" + c + "' is part of the"

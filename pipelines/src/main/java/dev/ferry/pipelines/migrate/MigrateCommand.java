@@ -2,13 +2,12 @@ package dev.ferry.pipelines.migrate;
 
 import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.job.JobMain;
 import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.schema.ColumnMappingException;
 import dev.ferry.schema.NameCollisionException;
-import java.util.Optional;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,19 +62,8 @@ public final class MigrateCommand {
 
   /** Parses flags, migrates, prints the summary; never throws (see the exit code). */
   public static MigrationSummary run(String[] args) {
-    PipelineOptionsFactory.register(MigrateOptions.class);
-    MigrateOptions options;
-    try {
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(MigrateOptions.class);
-    } catch (IllegalArgumentException e) {
-      MigrationSummary summary = new MigrationSummary();
-      summary.command = "migrate";
-      summary.status = "invalid";
-      summary.exitCode = ExitCodes.INVALID;
-      summary.error = "flags: " + e.getMessage();
-      return summary.finish(System.nanoTime(), Optional.empty());
-    }
-    return run(options, Secrets.fromSystem());
+    return JobMain.run(args, MigrateOptions.class, MigrateCommand::run,
+        message -> MigrationSummary.invalidFlags("migrate", message));
   }
 
   public static MigrationSummary run(MigrateOptions options, Secrets secrets) {

@@ -1,5 +1,7 @@
 package dev.ferry.pipelines.migrate;
 
+import dev.ferry.pipelines.job.ChunkOptions;
+import dev.ferry.pipelines.job.ConnectionOptions;
 import dev.ferry.pipelines.sync.SyncStreamOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -12,47 +14,7 @@ import org.apache.beam.sdk.options.Description;
  * environment variable or a file. Boolean flags default to false (Airflow drops false flags).
  * With {@code --sync} the change stream's flags ({@link SyncStreamOptions}) apply too.
  */
-public interface MigrateOptions extends SyncStreamOptions {
-  @Description("Source JDBC URL naming the database: jdbc:mysql://host:3306/shop.")
-  String getSourceUrl();
-
-  void setSourceUrl(String value);
-
-  @Description("Source user; SELECT on the database is all ferry needs.")
-  String getSourceUser();
-
-  void setSourceUser(String value);
-
-  @Description("Environment variable that holds the source password.")
-  String getSourcePasswordEnv();
-
-  void setSourcePasswordEnv(String value);
-
-  @Description("File that holds the source password.")
-  String getSourcePasswordFile();
-
-  void setSourcePasswordFile(String value);
-
-  @Description("Target JDBC URL: jdbc:postgresql://host:5432/shop.")
-  String getTargetUrl();
-
-  void setTargetUrl(String value);
-
-  @Description("Target user; needs to create tables (and the schema, with --targetSchema).")
-  String getTargetUser();
-
-  void setTargetUser(String value);
-
-  @Description("Environment variable that holds the target password.")
-  String getTargetPasswordEnv();
-
-  void setTargetPasswordEnv(String value);
-
-  @Description("File that holds the target password.")
-  String getTargetPasswordFile();
-
-  void setTargetPasswordFile(String value);
-
+public interface MigrateOptions extends ConnectionOptions, ChunkOptions, SyncStreamOptions {
   @Description("PostgreSQL schema to create the tables in (created if missing), spelled by"
       + " --naming unless written in double quotes. Default: the connection's search_path.")
   String getTargetSchema();
@@ -145,21 +107,6 @@ public interface MigrateOptions extends SyncStreamOptions {
   boolean getPlanOnly();
 
   void setPlanOnly(boolean value);
-
-  @Description("Key ranges per table. Default 16.")
-  Integer getPartitions();
-
-  void setPartitions(Integer value);
-
-  @Description("Rows per chunk (one write transaction and checkpoint). Default 1000.")
-  Integer getBatchSize();
-
-  void setBatchSize(Integer value);
-
-  @Description("Cap on rows read per second from the source, per worker JVM. Default 0: none.")
-  Double getMaxRowsPerSecond();
-
-  void setMaxRowsPerSecond(Double value);
 
   @Description("Dead-lettered rows a table may have before the migration stops. Default 0.")
   Long getMaxDeadLetters();

@@ -101,6 +101,16 @@ public final class MigrationSummary {
    * Stops the clock, prints the summary (to the console when successful, as an error otherwise)
    * and writes it as JSON when asked to.
    */
+  /** The summary of a {@code command} whose flags Beam refused: nothing ran. */
+  static MigrationSummary invalidFlags(String command, String message) {
+    MigrationSummary summary = new MigrationSummary();
+    summary.command = command;
+    summary.status = "invalid";
+    summary.exitCode = ExitCodes.INVALID;
+    summary.error = "flags: " + message;
+    return summary.finish(System.nanoTime(), Optional.empty());
+  }
+
   MigrationSummary finish(long startNanos, Optional<String> reportFile) {
     seconds = (System.nanoTime() - startNanos) / 1e9;
     if (exitCode == ExitCodes.OK) {

@@ -1,6 +1,7 @@
 package dev.ferry.pipelines.migrate;
 
 import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.job.JobMain;
 import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
@@ -11,7 +12,6 @@ import dev.ferry.schema.Warning;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * {@code ferry plan}: shows what {@code ferry migrate} would do with the same flags, without
@@ -37,16 +37,8 @@ public final class PlanCommand {
 
   /** Parses flags, plans, prints; never throws (see the exit code). */
   public static MigrationSummary run(String[] args) {
-    PipelineOptionsFactory.register(MigrateOptions.class);
-    MigrateOptions options;
-    try {
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(MigrateOptions.class);
-    } catch (IllegalArgumentException e) {
-      MigrationSummary summary = new MigrationSummary();
-      summary.command = "plan";
-      return invalid(summary, "flags: " + e.getMessage(), System.nanoTime(), null);
-    }
-    return run(options, Secrets.fromSystem());
+    return JobMain.run(args, MigrateOptions.class, PlanCommand::run,
+        message -> MigrationSummary.invalidFlags("plan", message));
   }
 
   public static MigrationSummary run(MigrateOptions options, Secrets secrets) {

@@ -5,6 +5,8 @@ import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
 import dev.ferry.pipelines.backfill.MongoBackfill;
 import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.job.JobMain;
+import dev.ferry.pipelines.job.JobPlan;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRange;
@@ -37,7 +39,6 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
@@ -69,16 +70,11 @@ public final class ProfilePipeline {
 
   /** Parses flags, runs, prints the report; never throws for a failed run (see exit code). */
   public static ProfileReport run(String[] args) {
-    PipelineOptionsFactory.register(ProfileOptions.class);
-    ProfileOptions options;
-    try {
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ProfileOptions.class);
-    } catch (IllegalArgumentException e) {
+    return JobMain.run(args, ProfileOptions.class, ProfilePipeline::run, message -> {
       ProfileReport report = new ProfileReport();
-      fail(report, ExitCodes.INVALID, "invalid", "flags: " + e.getMessage());
+      fail(report, ExitCodes.INVALID, "invalid", "flags: " + message);
       return finish(report, null, System.nanoTime());
-    }
-    return run(options, Secrets.fromSystem());
+    });
   }
 
   public static ProfileReport run(ProfileOptions options, Secrets secrets) {
@@ -122,32 +118,21 @@ public final class ProfilePipeline {
 
   private static ProfileReport finish(ProfileReport report, String reportFile, long start) {
     report.seconds = (System.nanoTime() - start) / 1e9;
-    if (report.exitCode == ExitCodes.OK) {
-      System.out.println(report.toConsole());
-    } else {
-      LOG.error(report.toConsole());
-    }
-    if (reportFile != null) {
-      try {
-        report.writeTo(reportFile);
-      } catch (IOException e) {
-        LOG.error("cannot write report file {}: {}", reportFile, e.getMessage());
-      }
-    }
+    report.print(report.exitCode, reportFile, LOG);
     return report;
   }
 
   private static void profile(ProfileOptions options, BackfillConfig config,
       ProfileReport report) throws Exception {
-    BackfillPipeline.Prepared p = BackfillPipeline.prepareSource(config, false);
-    if (p.collection != null) {
+    JobPlan p = BackfillPipeline.prepareSource(config, false);
+    if (p.readsCollection()) {
       profileCollection(options, config, p, report);
       return;
     }
-    report.relation = p.relation.displayName();
-    report.key = p.relation.keyColumns();
+    report.relation = p.relation().displayName();
+    report.key = p.relation().keyColumns();
     TargetFit fit = targetFit(config, p, report);
-    String createdAt = createdAtColumn(options, config, p.sourceLayout, report);
+    String createdAt = createdAtColumn(options, config, p.sourceLayout(), report);
     List<RangeTask> tasks = new ArrayList<>();
     boolean keyUnique = false;
     GrowthWindow growth = null;
@@ -156,28 +141,28 @@ public final class ProfilePipeline {
     try (Connection c = config.source.connect(JdbcEndpoint.Role.SOURCE)) {
       c.setReadOnly(true);
       encoding = TableCatalog.serverEncoding(c, config.source.dialect());
-      if (p.relation.keyColumns().isEmpty()) {
+      if (p.relation().keyColumns().isEmpty()) {
         // No key to split by or look rows up by: one scan of the whole table.
         tasks.add(RangeTask.fresh(KeyRange.ofNullKeys(0, 0)));
         report.notes.add("key: the table has no primary key, so it was read in one scan (no key"
             + " ranges); duplicate and NULL keys were not checked and findings name no rows");
       } else {
-        for (KeyRange r : new KeyRangePlanner(config.source.dialect(), p.relation,
+        for (KeyRange r : new KeyRangePlanner(config.source.dialect(), p.relation(),
             config.partitions).plan(c)) {
           tasks.add(RangeTask.fresh(r));
         }
       }
-      if (p.relation.isQuery()) {
+      if (p.relation().isQuery()) {
         report.notes.add("table size: a query has no size of its own");
       } else {
         declaredTypes = TableCatalog.declaredTypes(c, config.source.dialect(),
-            p.relation.tableName());
+            p.relation().tableName());
         OptionalLong bytes = TableCatalog.tableBytes(c, config.source.dialect(),
-            p.relation.tableName());
+            p.relation().tableName());
         report.tableBytes = bytes.isPresent() ? bytes.getAsLong() : null;
-        Optional<String> unique = p.relation.keyColumns().isEmpty() ? Optional.empty()
+        Optional<String> unique = p.relation().keyColumns().isEmpty() ? Optional.empty()
             : TableCatalog.uniqueKeyConstraint(c, config.source.dialect(),
-                p.relation.tableName(), p.relation.keyColumns());
+                p.relation().tableName(), p.relation().keyColumns());
         if (unique.isPresent()) {
           keyUnique = true;
           report.notes.add("duplicate keys: none possible, " + unique.get()
@@ -188,7 +173,7 @@ public final class ProfilePipeline {
         growth = TableCatalog.growthWindow(c, config.source.dialect(), createdAt);
       }
     }
-    ProfileRows profileRows = ProfileRows.of(p.sourceLayout, p.relation.keyColumns())
+    ProfileRows profileRows = ProfileRows.of(p.sourceLayout(), p.relation().keyColumns())
         .withLargeValueBytes(options.getLargeValueBytes())
         .withExampleKeys(options.getExampleKeys())
         .withKeyUnique(keyUnique);
@@ -201,7 +186,7 @@ public final class ProfilePipeline {
     boolean copy = byCopy(options, config, profileRows, encoding, report);
     report.profile = runPipeline(options, config, p, tasks, profileRows, copy);
     report.growth = report.profile.growth;
-    List<String> key = p.relation.keyColumns();
+    List<String> key = p.relation().keyColumns();
     boolean unique = keyUnique
         || report.profile.finding(FindingKind.DUPLICATE_KEY, null) == null;
     report.profile = report.profile.withCatalogFacts(declaredTypes,
@@ -228,7 +213,7 @@ public final class ProfilePipeline {
   }
 
   /** The target check, or null with a note when no target is named or it does not exist yet. */
-  private static TargetFit targetFit(BackfillConfig config, BackfillPipeline.Prepared p,
+  private static TargetFit targetFit(BackfillConfig config, JobPlan p,
       ProfileReport report) throws SQLException {
     if (config.target == null) {
       report.notes.add("target fit: no target named, values were not checked against one");
@@ -246,7 +231,7 @@ public final class ProfilePipeline {
       return null;
     }
     report.target = table.displayName() + " at " + config.target;
-    TargetFit fit = TargetFit.of(p.mapper, table, config.source.dialect(),
+    TargetFit fit = TargetFit.of(p.mapper(), table, config.source.dialect(),
         config.target.dialect());
     List<String> fitByType = fit.fitByType();
     if (!fitByType.isEmpty()) {
@@ -283,20 +268,20 @@ public final class ProfilePipeline {
    * given paths). A collection has no table size or growth query; {@code _id} is unique.
    */
   private static void profileCollection(ProfileOptions options, BackfillConfig config,
-      BackfillPipeline.Prepared p, ProfileReport report) throws Exception {
+      JobPlan p, ProfileReport report) throws Exception {
     report.relation = p.sourceName();
     report.key = p.sourceKeyColumns();
     TargetFit fit = config.target == null ? null : targetFit(config, p, report);
     report.notes.add("table size and growth: not measured for a MongoDB collection");
-    boolean keyUnique = p.collection.key().equals("_id");
+    boolean keyUnique = p.collection().key().equals("_id");
     if (keyUnique) {
       report.notes.add("duplicate keys: none possible, _id is unique; not searched");
     }
     List<RangeTask> tasks = new ArrayList<>();
-    for (KeyRange r : MongoBackfill.plan(p.collection, config.partitions)) {
+    for (KeyRange r : MongoBackfill.plan(p.collection(), config.partitions)) {
       tasks.add(RangeTask.fresh(r));
     }
-    ProfileRows profileRows = ProfileRows.of(p.sourceLayout, p.sourceKeyColumns())
+    ProfileRows profileRows = ProfileRows.of(p.sourceLayout(), p.sourceKeyColumns())
         .withLargeValueBytes(options.getLargeValueBytes())
         .withExampleKeys(options.getExampleKeys())
         .withKeyUnique(keyUnique);
@@ -307,7 +292,7 @@ public final class ProfilePipeline {
   }
 
   private static TableProfile runPipeline(ProfileOptions options, BackfillConfig config,
-      BackfillPipeline.Prepared p, List<RangeTask> tasks, ProfileRows profileRows,
+      JobPlan p, List<RangeTask> tasks, ProfileRows profileRows,
       boolean copy) throws IOException {
     String step = "Table." + p.sourceName().replaceAll("[^A-Za-z0-9_.]", "_");
     ResourceId result = resultFile(options);
@@ -315,7 +300,7 @@ public final class ProfilePipeline {
     PCollection<RangeTask> ranges = pipeline.apply(step + ".Ranges", SpreadRanges.of(tasks));
     PCollection<TableProfile> profile = copy
         ? ranges.apply(step + ".CopyAndProfile", profileRows.viaPostgresCopy(config.source,
-            p.relation))
+            p.relation()))
         : ranges.apply(step + ".Read", read(config, p)).apply(step + ".Profile", profileRows);
     profile.apply(step + ".Save", ParDo.of(new SaveProfileFn(result.toString())));
     LOG.info("{}: profiling {} in {} ranges", config.job, p.sourceName(),
@@ -332,12 +317,12 @@ public final class ProfilePipeline {
   }
 
   private static PTransform<PCollection<RangeTask>, PCollection<Chunk>> read(
-      BackfillConfig config, BackfillPipeline.Prepared p) {
-    if (p.collection != null) {
-      return MongoBackfill.read(p.collection, config);
+      BackfillConfig config, JobPlan p) {
+    if (p.readsCollection()) {
+      return MongoBackfill.read(p.collection(), config);
     }
     // Zero dates stay rejected by the reader: that is how the profile counts them, with keys.
-    ReadRanges jdbc = ReadRanges.from(config.source, p.relation, p.sourceLayout)
+    ReadRanges jdbc = ReadRanges.from(config.source, p.relation(), p.sourceLayout())
         .withChunkSize(config.batchSize).withBackpressure(config.stepOutputsInMemory);
     return config.maxRowsPerSecond > 0
         ? jdbc.withMaxRowsPerSecond(config.maxRowsPerSecond, config.job) : jdbc;

@@ -2,13 +2,12 @@ package dev.ferry.pipelines.profile;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ferry.pipelines.report.JobReport;
 import dev.ferry.profile.ColumnProfile;
 import dev.ferry.profile.Finding;
 import dev.ferry.profile.Growth;
 import dev.ferry.profile.TableProfile;
-import dev.ferry.pipelines.report.html.ReportPages;
-import dev.ferry.pipelines.spec.ReportFiles;
-import java.io.IOException;
+import dev.ferry.pipelines.report.html.HtmlPage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +15,7 @@ import java.util.stream.Collectors;
 
 /** What a profile run found, as a console table and (for tools) as JSON. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public final class ProfileReport {
+public final class ProfileReport implements JobReport {
   /** Process exit codes: findings never fail a profile, errors do. */
 
   private static final int CELL = 24;
@@ -37,12 +36,9 @@ public final class ProfileReport {
   @JsonProperty public double seconds;
 
   /** Writes the JSON report to {@code location} and the HTML page beside it. */
-  public void writeTo(String location) throws IOException {
-    ReportFiles.writeJson(location, this);
-    ReportPages.writeBeside(location, ProfilePage.of(this));
-  }
 
   /** The readable report printed at the end of a run. */
+  @Override
   public String toConsole() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%n== ferry profile %s: %s ==%n", job, status.toUpperCase(Locale.ROOT)));
@@ -137,5 +133,10 @@ public final class ProfileReport {
       u++;
     }
     return String.format("%.1f %s", v, units[u]);
+  }
+
+  @Override
+  public HtmlPage page() {
+    return ProfilePage.of(this);
   }
 }

@@ -11,9 +11,9 @@ import dev.ferry.mongo.ChunkDigests;
 import dev.ferry.mongo.CollectionSource;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
-import dev.ferry.pipelines.backfill.BackfillPipeline.Prepared;
 import dev.ferry.pipelines.backfill.MongoBackfill;
 import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.job.JobPlan;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.plan.KeyRangePlanner;
@@ -98,12 +98,12 @@ final class MongoReconcile {
       throw new SpecException("flags", "sample/repair", "not supported when a side is MongoDB;"
           + " run the full comparison");
     }
-    Prepared p = BackfillPipeline.prepareSource(config);
+    JobPlan p = BackfillPipeline.prepareSource(config);
     List<String> key = BackfillPipeline.targetKey(config, p);
     TargetSide target = config.mongo.targetEndpoint != null
         ? targetCollection(p, key) : targetTable(p, key);
     List<Column> compared = new ArrayList<>();
-    for (Column c : p.mapper.targetLayout().columns()) {
+    for (Column c : p.mapper().targetLayout().columns()) {
       if (target.layout.has(c.name())) {
         compared.add(comparable(target.layout.column(target.layout.indexOf(c.name()))));
       }
@@ -115,21 +115,21 @@ final class MongoReconcile {
     } catch (IllegalArgumentException e) {
       throw new SpecException(config.origin, "target.key", e.getMessage());
     }
-    List<KeyRange> sourceRanges = p.collection != null
-        ? MongoBackfill.plan(p.collection, config.partitions) : planTable(config.source,
-            p.relation);
+    List<KeyRange> sourceRanges = p.readsCollection()
+        ? MongoBackfill.plan(p.collection(), config.partitions) : planTable(config.source,
+            p.relation());
     describeSides(p, target, key, canonicalizer);
 
     Pipeline pipeline = Pipeline.create(options);
     PCollection<KV<String, RowDigest>> source = pipeline
         .apply("Source.Ranges", tasks(sourceRanges))
         .apply("Source.Distribute", Reshuffle.viaRandomKey())
-        .apply("Source.Read", p.collection != null ? MongoBackfill.read(p.collection, config)
-            : ReadRanges.from(config.source, p.relation, p.sourceLayout)
+        .apply("Source.Read", p.readsCollection() ? MongoBackfill.read(p.collection(), config)
+            : ReadRanges.from(config.source, p.relation(), p.sourceLayout())
                 .withChunkSize(config.batchSize).withZeroDatesAsNull(config.zeroDatesAsNull)
                 .withBackpressure(config.stepOutputsInMemory))
-        .apply("Source.Map", MapChunks.with(p.mapper, p.sourceKeyColumns(), p.sourceName()))
-        .apply("Source.Digest", ChunkDigests.of(canonicalizer, p.mapper.targetLayout()));
+        .apply("Source.Map", MapChunks.with(p.mapper(), p.sourceKeyColumns(), p.sourceName()))
+        .apply("Source.Digest", ChunkDigests.of(canonicalizer, p.mapper().targetLayout()));
     PCollection<KV<String, RowDigest>> targetRows = pipeline
         .apply("Target.Ranges", tasks(target.ranges))
         .apply("Target.Distribute", Reshuffle.viaRandomKey())
@@ -167,17 +167,17 @@ final class MongoReconcile {
     }
   }
 
-  private TargetSide targetCollection(Prepared p, List<String> key) {
+  private TargetSide targetCollection(JobPlan p, List<String> key) {
     if (key.size() != 1) {
       throw new SpecException(config.origin, "target.key", "a collection is compared by one"
           + " key field, got " + key);
     }
     // Both sides render subdocuments alike: Extended JSON between collections, plain JSON
     // against a table's json columns.
-    JsonStyle style = p.collection != null ? p.collection.jsonStyle() : JsonStyle.PLAIN;
+    JsonStyle style = p.readsCollection() ? p.collection().jsonStyle() : JsonStyle.PLAIN;
     CollectionSource collection = CollectionSource.of(config.mongo.targetEndpoint,
         config.mongo.targetCollection).withKey(key.get(0))
-        .withFields(p.mapper.targetLayout().names()).withJsonStyle(style);
+        .withFields(p.mapper().targetLayout().names()).withJsonStyle(style);
     TargetSide t = new TargetSide();
     try (MongoClient client = collection.endpoint().connect()) {
       collection = collection.describe(client);
@@ -189,7 +189,7 @@ final class MongoReconcile {
     return t;
   }
 
-  private TargetSide targetTable(Prepared p, List<String> key) throws Exception {
+  private TargetSide targetTable(JobPlan p, List<String> key) throws Exception {
     TargetTable table = BackfillPipeline.describeTarget(config, p);
     SourceRelation relation = SourceRelation.table(table.name(), key);
     TargetSide t = new TargetSide();
@@ -251,7 +251,7 @@ final class MongoReconcile {
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
   }
 
-  private void describeSides(Prepared p, TargetSide target, List<String> key,
+  private void describeSides(JobPlan p, TargetSide target, List<String> key,
       RowCanonicalizer canonicalizer) {
     report.method = "full";
     report.source = new ReconcileReport.Side();

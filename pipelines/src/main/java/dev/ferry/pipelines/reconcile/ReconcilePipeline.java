@@ -2,6 +2,7 @@ package dev.ferry.pipelines.reconcile;
 
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.job.JobMain;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.reconcile.BucketComparison;
@@ -23,7 +24,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,17 +53,12 @@ public final class ReconcilePipeline {
 
   /** Parses flags, runs, prints the summary; never throws for a failed run (see exit code). */
   public static ReconcileReport run(String[] args) {
-    PipelineOptionsFactory.register(ReconcileOptions.class);
-    ReconcileOptions options;
-    try {
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(ReconcileOptions.class);
-    } catch (IllegalArgumentException e) {
+    return JobMain.run(args, ReconcileOptions.class, ReconcilePipeline::run, message -> {
       ReconcileReport report = new ReconcileReport();
-      invalid(report, e.getMessage());
+      invalid(report, message);
       LOG.error(report.toConsole());
       return report;
-    }
-    return run(options, Secrets.fromSystem());
+    });
   }
 
   public static ReconcileReport run(ReconcileOptions options, Secrets secrets) {

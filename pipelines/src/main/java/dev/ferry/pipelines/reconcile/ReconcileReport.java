@@ -6,9 +6,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.pipelines.job.ExitCodes;
-import dev.ferry.pipelines.report.html.ReportPages;
-import dev.ferry.pipelines.spec.ReportFiles;
-import java.io.IOException;
+import dev.ferry.pipelines.report.JobReport;
+import dev.ferry.pipelines.report.html.HtmlPage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +23,7 @@ import java.util.Map;
     "mismatchesByColumn", "sourceRowsRejectedByMapping", "missingRejectedByMapping",
     "missingDeadLettered", "accepted", "sample", "examples", "differencesFile",
     "repair", "serverCheck"})
-public final class ReconcileReport {
+public final class ReconcileReport implements JobReport {
   /** Exit codes: those of every command ({@link ExitCodes}). */
 
   @JsonProperty public String job;
@@ -160,12 +159,6 @@ public final class ReconcileReport {
     @JsonProperty public Map<String, Long> notRepaired = new LinkedHashMap<>();
   }
 
-  /** Writes the JSON report to {@code location} and the HTML page beside it. */
-  public void writeTo(String location) throws IOException {
-    ReportFiles.writeJson(location, this);
-    ReportPages.writeBeside(location, ReconcilePage.of(this));
-  }
-
   private static final int CONSOLE_KEYS_PER_CLASS = 5;
   private static final int CONSOLE_VALUE_CHARS = 60;
 
@@ -231,6 +224,7 @@ public final class ReconcileReport {
   }
 
   /** The human summary printed at the end of a run. */
+  @Override
   public String toConsole() {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format("%n== ferry reconcile %s: %s ==%n", job,
@@ -305,5 +299,10 @@ public final class ReconcileReport {
     }
     sb.append(String.format("  took          %.1f s%n  exit code     %d%n", seconds, exitCode));
     return sb.toString();
+  }
+
+  @Override
+  public HtmlPage page() {
+    return ReconcilePage.of(this);
   }
 }

@@ -7,6 +7,7 @@ import dev.ferry.jdbc.Dialect;
 import dev.ferry.map.RecordMapper;
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
+import dev.ferry.pipelines.job.JobPlan;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.plan.KeyRange;
 import dev.ferry.plan.KeyRangePlanner;
@@ -104,10 +105,10 @@ final class ReconcileSetup implements AutoCloseable {
   private static ReconcileSetup prepare(BackfillConfig config, ReconcileSettings settings,
       BothSides<PushdownPlan.Server> servers, SideConnections sourceConnections,
       SideConnections targetConnections) throws SQLException {
-    BackfillPipeline.Prepared prepared = BackfillPipeline.prepareSource(config);
-    SourceRelation relation = prepared.relation;
-    Layout sourceLayout = prepared.sourceLayout;
-    RecordMapper mapper = prepared.mapper;
+    JobPlan prepared = BackfillPipeline.prepareSource(config);
+    SourceRelation relation = prepared.relation();
+    Layout sourceLayout = prepared.sourceLayout();
+    RecordMapper mapper = prepared.mapper();
     List<String> rangeKey = new ArrayList<>();
     Map<String, String> keyCopies = new HashMap<>();
     for (String k : relation.keyColumns()) {

@@ -2,6 +2,7 @@ package dev.ferry.pipelines.sync;
 
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.job.JobMain;
 import dev.ferry.pipelines.reconcile.ReconcileOptions;
 import dev.ferry.pipelines.reconcile.ReconcilePipeline;
 import dev.ferry.pipelines.reconcile.ReconcileReport;
@@ -11,7 +12,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * {@code ferry cutover}, once the application's writes to the source are stopped (and {@code
@@ -39,8 +39,7 @@ public final class CutoverCommand {
     SyncOptions options;
     SyncSetup setup;
     try {
-      PipelineOptionsFactory.register(SyncOptions.class);
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(SyncOptions.class);
+      options = JobMain.options(args, SyncOptions.class);
       setup = SyncSetup.of(BackfillConfig.from(options, secrets), options.getServerId());
     } catch (SpecException | IllegalArgumentException e) {
       System.err.println("ferry cutover: " + e.getMessage());
@@ -57,9 +56,8 @@ public final class CutoverCommand {
     System.out.println("ferry cutover " + job + ": caught up; reconciling (fast path)");
     ReconcileReport report;
     try {
-      PipelineOptionsFactory.register(ReconcileOptions.class);
-      report = ReconcilePipeline.run(PipelineOptionsFactory.fromArgs(reconcileArgs(args))
-          .withValidation().as(ReconcileOptions.class), secrets);
+      report = ReconcilePipeline.run(JobMain.options(reconcileArgs(args),
+          ReconcileOptions.class), secrets);
     } catch (IllegalArgumentException e) {
       System.err.println("ferry cutover: reconcile flags: " + e.getMessage());
       return ExitCodes.INVALID;

@@ -37,9 +37,9 @@ final class Sequences {
 
   private static void restart(SyncedTable synced, Connection t, Connection s, List<String> done)
       throws SQLException {
-    String table = Dialect.POSTGRESQL.quoteQualified(synced.prepared.target.name());
-    for (String sourceColumn : synced.prepared.sourceLayout.names()) {
-      String column = synced.prepared.mapper.outputFor(sourceColumn);
+    String table = Dialect.POSTGRESQL.quoteQualified(synced.prepared.table().name());
+    for (String sourceColumn : synced.prepared.sourceLayout().names()) {
+      String column = synced.prepared.mapper().outputFor(sourceColumn);
       if (column == null) {
         continue;
       }

@@ -2,12 +2,12 @@ package dev.ferry.pipelines.sync;
 
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.job.JobMain;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,15 +28,10 @@ public final class SyncCommand {
   }
 
   public static int run(String[] args) {
-    SyncOptions options;
-    try {
-      PipelineOptionsFactory.register(SyncOptions.class);
-      options = PipelineOptionsFactory.fromArgs(args).withValidation().as(SyncOptions.class);
-    } catch (IllegalArgumentException e) {
-      System.err.println("ferry sync: " + e.getMessage());
+    return JobMain.run(args, SyncOptions.class, SyncCommand::run, message -> {
+      System.err.println("ferry sync: " + message);
       return ExitCodes.INVALID;
-    }
-    return run(options, Secrets.fromSystem());
+    });
   }
 
   public static int run(SyncOptions options, Secrets secrets) {

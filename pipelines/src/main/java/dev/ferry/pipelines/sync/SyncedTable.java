@@ -2,6 +2,8 @@ package dev.ferry.pipelines.sync;
 
 import dev.ferry.pipelines.backfill.BackfillConfig;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
+import dev.ferry.pipelines.job.JobPlan;
+import dev.ferry.pipelines.job.JobTarget;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -12,11 +14,11 @@ import java.util.List;
  */
 final class SyncedTable {
   final BackfillConfig config;
-  final BackfillPipeline.Prepared prepared;
+  final JobPlan prepared;
   /** The source table's name parts, {@code [db, table]} or {@code [table]}. */
   final List<String> sourceTable;
 
-  private SyncedTable(BackfillConfig config, BackfillPipeline.Prepared prepared,
+  private SyncedTable(BackfillConfig config, JobPlan prepared,
       List<String> sourceTable) {
     this.config = config;
     this.prepared = prepared;
@@ -28,8 +30,9 @@ final class SyncedTable {
    * when it reads it through a query (a migration's conversions in SQL).
    */
   static SyncedTable of(BackfillConfig config, List<String> sourceTable) throws SQLException {
-    BackfillPipeline.Prepared prepared = BackfillPipeline.prepareSource(config);
-    prepared.target = BackfillPipeline.describeTarget(config, prepared);
+    JobPlan prepared = BackfillPipeline.prepareSource(config);
+    prepared = prepared.withTarget(new JobTarget.Table(
+        BackfillPipeline.describeTarget(config, prepared)));
     return new SyncedTable(config, prepared, sourceTable);
   }
 
@@ -38,6 +41,6 @@ final class SyncedTable {
   }
 
   List<String> syncedColumns() {
-    return prepared.sourceLayout.names();
+    return prepared.sourceLayout().names();
   }
 }

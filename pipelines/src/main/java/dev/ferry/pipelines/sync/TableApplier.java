@@ -74,11 +74,11 @@ final class TableApplier {
   TableApplier(SyncedTable synced) {
     this.sourceDialect = synced.config.source.dialect();
     this.sourceTable = synced.prepared.sourceName();
-    this.sourceLayout = synced.prepared.sourceLayout;
+    this.sourceLayout = synced.prepared.sourceLayout();
     this.sourceKey = synced.keyColumns();
     this.sourceKeyIndexes = sourceLayout.indexesOf(sourceKey);
-    this.mapper = synced.prepared.mapper;
-    this.table = synced.prepared.target;
+    this.mapper = synced.prepared.mapper();
+    this.table = synced.prepared.table();
     this.zeroDatesAsNull = synced.config.zeroDatesAsNull;
     Dialect td = synced.config.target.dialect();
     binders = new ValueBinder[table.columns().size()];
@@ -109,7 +109,7 @@ final class TableApplier {
     deleteSql = "DELETE FROM " + td.quoteQualified(table.name()) + " WHERE "
         + String.join(" AND ", where);
     selectPrefix = "SELECT " + SourceColumns.selectList(sourceDialect, sourceLayout) + " FROM "
-        + synced.prepared.relation.fromClause(sourceDialect) + " WHERE ";
+        + synced.prepared.relation().fromClause(sourceDialect) + " WHERE ";
     deadLetters = new SyncDeadLetters(synced.config.job, td, synced.config.stateSchema);
   }
 

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /** Runs the backfill job in-process on the DirectRunner, with its checks on, as a user would. */
-final class Backfills {
+public final class Backfills {
   private Backfills() {}
 
   static RunSummary run(Map<String, String> env, String... args) {
@@ -32,7 +32,7 @@ final class Backfills {
   }
 
   /** The flags with {@code more} added, replacing flags of the same name. */
-  static List<String> with(List<String> flags, String... more) {
+  public static List<String> with(List<String> flags, String... more) {
     List<String> all = new ArrayList<>(flags);
     for (String flag : more) {
       String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=') + 1) : flag;

@@ -2,6 +2,7 @@ package dev.ferry.pipelines.reliability;
 
 import dev.ferry.pipelines.backfill.BackfillOptions;
 import dev.ferry.pipelines.backfill.BackfillPipeline;
+import dev.ferry.pipelines.backfill.Backfills;
 import dev.ferry.pipelines.backfill.RunSummary;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.testing.TestDatabase;
@@ -30,13 +31,7 @@ final class Runs {
 
   /** The flags with {@code more} added, replacing flags of the same name. */
   static List<String> with(List<String> flags, String... more) {
-    List<String> all = new ArrayList<>(flags);
-    for (String flag : more) {
-      String name = flag.contains("=") ? flag.substring(0, flag.indexOf('=') + 1) : flag;
-      all.removeIf(f -> f.startsWith(name));
-      all.add(flag);
-    }
-    return all;
+    return Backfills.with(flags, more);
   }
 
   /** Runs the backfill job in this JVM on the DirectRunner, with its checks on. */

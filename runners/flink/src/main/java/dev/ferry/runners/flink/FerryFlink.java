@@ -1,10 +1,10 @@
 package dev.ferry.runners.flink;
 
-import dev.ferry.pipelines.job.ExitCodes;
 import dev.ferry.pipelines.cli.Ferry;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
+import dev.ferry.pipelines.job.ExitCodes;
+import dev.ferry.pipelines.job.Flags;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,10 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FerryFlink {
   /** Flags and the values ferry runs with on Flink unless told otherwise. */
-  private static final String[][] DEFAULTS = {
-      {"fasterCopy", "true"},
-      {"useDataStreamForBatch", "true"},
-  };
+  private static final Map<String, String> DEFAULTS = flinkDefaults();
 
   private static final Logger LOG = LoggerFactory.getLogger(FerryFlink.class);
 
@@ -53,7 +50,7 @@ public final class FerryFlink {
   }
 
   public static int run(String[] args) {
-    String unreachable = FlinkMasterProbe.problem(value(args, "flinkMaster"),
+    String unreachable = FlinkMasterProbe.problem(Flags.value(args, "flinkMaster"),
         FlinkMasterProbe.TIMEOUT_MILLIS);
     if (unreachable != null) {
       LOG.error(unreachable);
@@ -67,30 +64,19 @@ public final class FerryFlink {
     if (args.length == 0 || args[0].startsWith("--") || args[0].equals("help")) {
       return args;
     }
-    List<String> out = new ArrayList<>(Arrays.asList(args));
-    String runner = value(args, "runner");
+    String runner = Flags.value(args, "runner");
     if (runner == null) {
-      out.add("--runner=FlinkRunner");
-    } else if (!runner.equals("FlinkRunner") && !runner.endsWith(".FlinkRunner")) {
+      args = Flags.withDefaults(args, Map.of("runner", "FlinkRunner"));
+    } else if (!Flags.namesRunner(runner, "FlinkRunner")) {
       return args;
     }
-    for (String[] d : DEFAULTS) {
-      if (value(args, d[0]) == null) {
-        out.add("--" + d[0] + "=" + d[1]);
-      }
-    }
-    return out.toArray(new String[0]);
+    return Flags.withDefaults(args, DEFAULTS);
   }
 
-  private static String value(String[] args, String flag) {
-    for (String a : args) {
-      if (a.equals("--" + flag)) {
-        return "true";
-      }
-      if (a.startsWith("--" + flag + "=")) {
-        return a.substring(flag.length() + 3);
-      }
-    }
-    return null;
+  private static Map<String, String> flinkDefaults() {
+    Map<String, String> defaults = new LinkedHashMap<>();
+    defaults.put("fasterCopy", "true");
+    defaults.put("useDataStreamForBatch", "true");
+    return defaults;
   }
 }
