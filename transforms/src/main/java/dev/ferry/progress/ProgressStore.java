@@ -223,16 +223,11 @@ public final class ProgressStore implements JobState {
   @Override
   public void startRun(String job, String runId, String fingerprint, String kind,
       String sinceValue) throws SQLException {
-    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET);
-        PreparedStatement ps = c.prepareStatement("INSERT INTO " + tables.table(StateTables.RUNS)
-            + " (job, run_id, fingerprint, kind, started_at, status, since_value)"
-            + " VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP, 'running', ?)")) {
-      ps.setString(1, job);
-      ps.setString(2, runId);
-      ps.setString(3, fingerprint);
-      ps.setString(4, kind);
-      ps.setString(5, sinceValue);
-      ps.executeUpdate();
+    try (Connection c = endpoint.connect(JdbcEndpoint.Role.TARGET)) {
+      StateTables.update(c, "INSERT INTO " + tables.table(StateTables.RUNS)
+          + " (job, run_id, fingerprint, kind, started_at, status, since_value)"
+          + " VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP, 'running', ?)", job, runId, fingerprint, kind,
+          sinceValue);
     }
   }
 
@@ -339,18 +334,10 @@ public final class ProgressStore implements JobState {
 
   private void finishRun(Connection c, String job, String runId, String status,
       String watermark, long rowsRead, long rowsWritten, long rowsDead) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("UPDATE " + tables.table(StateTables.RUNS)
-            + " SET finished_at = CURRENT_TIMESTAMP, status = ?, watermark = ?, rows_read = ?,"
-            + " rows_written = ?, rows_dead = ? WHERE job = ? AND run_id = ?")) {
-      ps.setString(1, status);
-      ps.setString(2, watermark);
-      ps.setLong(3, rowsRead);
-      ps.setLong(4, rowsWritten);
-      ps.setLong(5, rowsDead);
-      ps.setString(6, job);
-      ps.setString(7, runId);
-      ps.executeUpdate();
-    }
+    StateTables.update(c, "UPDATE " + tables.table(StateTables.RUNS)
+        + " SET finished_at = CURRENT_TIMESTAMP, status = ?, watermark = ?, rows_read = ?,"
+        + " rows_written = ?, rows_dead = ? WHERE job = ? AND run_id = ?", status, watermark,
+        rowsRead, rowsWritten, rowsDead, job, runId);
   }
 
   /**

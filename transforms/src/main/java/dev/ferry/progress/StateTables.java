@@ -108,4 +108,15 @@ public final class StateTables {
         + " error = VALUES(error), source_row = VALUES(source_row), run_id = VALUES(run_id),"
         + " created_at = VALUES(created_at)";
   }
+
+  /** Runs one statement of the state tables with {@code params} bound in order. */
+  static int update(java.sql.Connection c, String sql, Object... params)
+      throws java.sql.SQLException {
+    try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      return ps.executeUpdate();
+    }
+  }
 }

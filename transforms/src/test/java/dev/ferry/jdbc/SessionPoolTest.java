@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * user changed, left open or left behind is gone, and a session the server dropped is replaced.
  */
 class SessionPoolTest {
+  private static final String PID = "SELECT pg_backend_pid()";
 
   private static JdbcEndpoint endpoint(TestDatabase db) {
     return new JdbcEndpoint(db.jdbcUrl(), db.user(), db.password());
@@ -37,7 +38,7 @@ class SessionPoolTest {
     JdbcEndpoint target = endpoint(db);
     String pid;
     try (Connection c = target.connect(Role.TARGET); Statement s = c.createStatement()) {
-      pid = text(c, "SELECT pg_backend_pid()");
+      pid = text(c, PID);
       s.execute("SET TIME ZONE 'Europe/Berlin'");
       s.execute("SET synchronous_commit TO on");
       s.execute("SET search_path TO pg_catalog");
@@ -50,7 +51,7 @@ class SessionPoolTest {
       // closed with the transaction open and never committed
     }
     try (Connection c = target.connect(Role.TARGET)) {
-      assertEquals(pid, text(c, "SELECT pg_backend_pid()"), "the same server session");
+      assertEquals(pid, text(c, PID), "the same server session");
       assertEquals("UTC", text(c, "SHOW TIME ZONE"));
       assertEquals("off", text(c, "SHOW synchronous_commit"), "a target's setting, again");
       assertEquals("\"$user\", public", text(c, "SHOW search_path"));
@@ -61,7 +62,14 @@ class SessionPoolTest {
       assertFalse(c.isReadOnly());
     }
     try (Connection c = target.connect(Role.SOURCE)) {
-      assertNotEquals(pid, text(c, "SELECT pg_backend_pid()"), "a source session is apart");
+      assertNotEquals(pid, text(c, PID), "a source session is apart");
+    }
+  }
+
+  /** The server's id of the session {@code sql} names, in a session borrowed and returned. */
+  private static String sessionId(JdbcEndpoint endpoint, String sql) throws SQLException {
+    try (Connection c = endpoint.connect(Role.SOURCE)) {
+      return text(c, sql);
     }
   }
 
@@ -69,39 +77,25 @@ class SessionPoolTest {
   void aSessionTheServerDroppedIsReplaced() throws Exception {
     TestDatabase db = EmbeddedDatabases.newPostgres();
     JdbcEndpoint source = endpoint(db);
-    String pid;
-    try (Connection c = source.connect(Role.SOURCE)) {
-      pid = text(c, "SELECT pg_backend_pid()");
-    }
+    String pid = sessionId(source, PID);
     db.execute("SELECT pg_terminate_backend(" + pid + ")");
-    try (Connection c = source.connect(Role.SOURCE)) {
-      assertNotEquals(pid, text(c, "SELECT pg_backend_pid()"));
-      assertEquals("UTC", text(c, "SHOW TIME ZONE"));
-    }
+    assertNotEquals(pid, sessionId(source, PID));
+    assertEquals("UTC", sessionId(source, "SHOW TIME ZONE"));
   }
 
   @Test
   void aDiscardedSessionIsNeverHandedOutAgain() throws Exception {
-    TestDatabase db = EmbeddedDatabases.newPostgres();
-    JdbcEndpoint source = endpoint(db);
+    JdbcEndpoint source = endpoint(EmbeddedDatabases.newPostgres());
     Connection c = source.connect(Role.SOURCE);
-    String pid = text(c, "SELECT pg_backend_pid()");
+    String pid = text(c, PID);
     JdbcEndpoint.discard(c);
-    try (Connection next = source.connect(Role.SOURCE)) {
-      assertNotEquals(pid, text(next, "SELECT pg_backend_pid()"));
-    }
+    assertNotEquals(pid, sessionId(source, PID));
   }
 
   @Test
   void mariaDbSessionsAreOpenedAnew() throws Exception {
-    TestDatabase db = EmbeddedDatabases.newMariaDb();
-    JdbcEndpoint source = endpoint(db);
-    String first;
-    try (Connection c = source.connect(Role.SOURCE)) {
-      first = text(c, "SELECT CONNECTION_ID()");
-    }
-    try (Connection c = source.connect(Role.SOURCE)) {
-      assertNotEquals(first, text(c, "SELECT CONNECTION_ID()"));
-    }
+    JdbcEndpoint source = endpoint(EmbeddedDatabases.newMariaDb());
+    String id = "SELECT CONNECTION_ID()";
+    assertNotEquals(sessionId(source, id), sessionId(source, id));
   }
 }

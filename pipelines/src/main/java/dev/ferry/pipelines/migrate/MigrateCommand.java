@@ -91,7 +91,7 @@ public final class MigrateCommand {
       TableCheck check = new ReconcileCheck(options, settings, target.url(), secrets);
       MigrationSync sync = new MigrationSync(options, secrets, settings, target, plan, summary);
       if (options.getCutover()) {
-        new MigrationCutover(options, settings, target, plan, summary, sync).run(check);
+        new MigrationCutover(sync).run(check);
       } else {
         MigrationRun run = new MigrationRun(options, secrets, settings, target, plan, check,
             summary);

@@ -27,25 +27,15 @@ import java.util.concurrent.ConcurrentHashMap;
 final class MigrationCutover {
   private static final String COMMAND = "ferry migrate --cutover";
 
-  private final MigrateOptions options;
-  private final MigrateSettings settings;
-  private final JdbcEndpoint target;
-  private final MigrationPlan plan;
-  private final MigrationSummary summary;
   private final MigrationSync sync;
   private final MigrationState state;
 
-  MigrationCutover(MigrateOptions options, MigrateSettings settings, JdbcEndpoint target,
-      MigrationPlan plan, MigrationSummary summary, MigrationSync sync) {
-    this.options = options;
-    this.settings = settings;
-    this.target = target;
-    this.plan = plan;
-    this.summary = summary;
+  /** The cutover of the migration {@code sync} streams into, with its options and summary. */
+  MigrationCutover(MigrationSync sync) {
     this.sync = sync;
-    this.state = new MigrationState(settings.stateSchema, sync.name);
-    summary.command = "migrate --cutover";
-    summary.migration = sync.name;
+    this.state = new MigrationState(sync.settings.stateSchema, sync.name);
+    sync.summary.command = "migrate --cutover";
+    sync.summary.migration = sync.name;
   }
 
   void run(TableCheck check) throws Exception {
@@ -59,7 +49,7 @@ final class MigrationCutover {
           + " it was made without --sync. Run ferry migrate --sync=true --reload=<every table>");
       return;
     }
-    int caughtUp = stream.catchUp(options, COMMAND);
+    int caughtUp = stream.catchUp(sync.options, COMMAND);
     if (caughtUp != ExitCodes.OK) {
       notReady(caughtUp, "not caught up with the source (exit " + caughtUp + ", the reason is"
           + " printed above)");
@@ -67,13 +57,13 @@ final class MigrationCutover {
     }
     System.out.println(COMMAND + " " + sync.name + ": caught up; reconciling every table (fast"
         + " path)");
-    summary.check = check.name();
+    sync.summary.check = check.name();
     Map<String, TableCheck.Outcome> outcomes = new ConcurrentHashMap<>();
-    new ParallelTables(options.getParallelTables()).run(plan.tables, "cutover-check",
+    new ParallelTables(sync.options.getParallelTables()).run(sync.plan.tables, "cutover-check",
         task -> outcomes.put(task.sourceTable(), check.check(task)));
     List<String> differing = new ArrayList<>();
-    try (Connection c = target.connect(JdbcEndpoint.Role.TARGET)) {
-      for (TableTask task : plan.tables) {
+    try (Connection c = sync.target.connect(JdbcEndpoint.Role.TARGET)) {
+      for (TableTask task : sync.plan.tables) {
         TableCheck.Outcome outcome = outcomes.get(task.sourceTable());
         Phase phase = outcome.clean() ? Phase.VERIFIED : Phase.CONSTRAINED;
         String detail = (outcome.clean() ? "" : "differences: ") + outcome.detail();
@@ -98,21 +88,21 @@ final class MigrationCutover {
       return;
     }
     List<String> sequences = stream.restartSequences();
-    summary.identityRestarts = sequences.size();
-    summary.status = "ready to switch";
-    summary.exitCode = ExitCodes.OK;
+    sync.summary.identityRestarts = sequences.size();
+    sync.summary.status = "ready to switch";
+    sync.summary.exitCode = ExitCodes.OK;
     System.out.println(verdict(stream, sequences, (System.nanoTime() - started) / 1e9));
   }
 
   /** Whether every table was loaded and constrained; otherwise says what to run. */
   private boolean migrated() throws Exception {
     Map<String, Entry> entries;
-    try (Connection c = target.connect(JdbcEndpoint.Role.TARGET)) {
+    try (Connection c = sync.target.connect(JdbcEndpoint.Role.TARGET)) {
       state.ensureTable(c);
       entries = state.load(c);
     }
     List<String> pending = new ArrayList<>();
-    for (TableTask task : plan.tables) {
+    for (TableTask task : sync.plan.tables) {
       Entry entry = entries.get(task.sourceTable());
       if (entry == null || !entry.phase().reached(Phase.CONSTRAINED)) {
         pending.add(task.sourceTable());
@@ -126,7 +116,7 @@ final class MigrationCutover {
   }
 
   private void result(TableTask task, Phase phase, String detail) {
-    for (MigrationSummary.TableResult r : summary.tables) {
+    for (MigrationSummary.TableResult r : sync.summary.tables) {
       if (r.table.equals(task.sourceTable())) {
         r.phase = phase.name();
         r.detail = detail;
@@ -135,17 +125,18 @@ final class MigrationCutover {
   }
 
   private void notReady(int exitCode, String why) {
-    summary.status = "not ready";
-    summary.exitCode = exitCode;
-    summary.error = why;
+    sync.summary.status = "not ready";
+    sync.summary.exitCode = exitCode;
+    sync.summary.error = why;
   }
 
   private String verdict(DatabaseSync stream, List<String> sequences, double seconds) {
     StringBuilder sb = new StringBuilder();
     sb.append(COMMAND).append(' ').append(sync.name).append(": READY TO SWITCH (")
         .append(String.format("%.1f", seconds)).append(" s) — every one of the ")
-        .append(plan.tables.size()).append(" tables at ").append(target)
-        .append(" holds exactly what the source ").append(settings.source).append(" holds\n");
+        .append(sync.plan.tables.size()).append(" tables at ").append(sync.target)
+        .append(" holds exactly what the source ").append(sync.settings.source)
+        .append(" holds\n");
     for (String s : sequences) {
       sb.append("  sequence: ").append(s).append('\n');
     }

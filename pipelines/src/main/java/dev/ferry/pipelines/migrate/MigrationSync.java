@@ -39,12 +39,12 @@ final class MigrationSync {
   private static final Pattern ADD_FOREIGN_KEY = Pattern.compile(
       "^(ALTER TABLE .+?) ADD CONSTRAINT (\"(?:[^\"]|\"\")*\"|\\S+) FOREIGN KEY ");
 
-  private final MigrateOptions options;
+  final MigrateOptions options;
   private final Secrets secrets;
-  private final MigrateSettings settings;
-  private final JdbcEndpoint target;
-  private final MigrationPlan plan;
-  private final MigrationSummary summary;
+  final MigrateSettings settings;
+  final JdbcEndpoint target;
+  final MigrationPlan plan;
+  final MigrationSummary summary;
   final String name;
   /** Made once the target tables exist: each table's job describes its target table. */
   private DatabaseSync sync;
