@@ -249,7 +249,7 @@ public interface ColumnReader extends Serializable {
       if (parsed != null) {
         return parsed;
       }
-      String raw = mysqlTemporalText(rs, i);
+      String raw = mysqlTemporalText(rs, i, bytes);
       if (isZeroDate(raw)) {
         throw new ZeroDateException(raw);
       }
@@ -265,7 +265,7 @@ public interface ColumnReader extends Serializable {
       if (parsed != null) {
         return parsed;
       }
-      return parseMysqlDatetime(mysqlTemporalText(rs, i));
+      return parseMysqlDatetime(mysqlTemporalText(rs, i, raw));
     }
 
     static Object mysqlTimestamp(ResultSet rs, int i) throws SQLException {
@@ -274,19 +274,17 @@ public interface ColumnReader extends Serializable {
     }
 
     static Object mysqlTime(ResultSet rs, int i) throws SQLException {
-      return mysqlTemporalText(rs, i);
+      byte[] raw = rs.getBytes(i);
+      return raw == null ? null : mysqlTemporalText(rs, i, raw);
     }
 
     /**
      * A temporal value's text. Connector/J's getString formats temporal values anew with
      * String.format, which cost a third of a MariaDB read; the text protocol's own bytes are
      * already that text. Rows of the binary protocol (server-side cursors) go through getString.
+     * {@code raw} is the column's bytes, already fetched by the caller.
      */
-    private static String mysqlTemporalText(ResultSet rs, int i) throws SQLException {
-      byte[] raw = rs.getBytes(i);
-      if (raw == null) {
-        return null;
-      }
+    private static String mysqlTemporalText(ResultSet rs, int i, byte[] raw) throws SQLException {
       if (MySqlDatetimeText.isText(raw)) {
         return new String(raw, java.nio.charset.StandardCharsets.US_ASCII);
       }
