@@ -2,7 +2,7 @@ package dev.ferry.plan;
 
 import dev.ferry.jdbc.Dialect;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -19,21 +19,6 @@ public final class RangeSql implements java.io.Serializable {
   public RangeSql(Dialect dialect, List<String> keyColumns) {
     this.dialect = dialect;
     this.keys = keyColumns;
-  }
-
-  /** The key columns as a comparable tuple: {@code "id"} or {@code ("a", "b")}. */
-  public String tuple() {
-    if (keys.size() == 1) {
-      return dialect.quote(keys.get(0));
-    }
-    return "(" + dialect.columnList(keys) + ")";
-  }
-
-  private String placeholders() {
-    if (keys.size() == 1) {
-      return "?";
-    }
-    return "(" + String.join(", ", Collections.nCopies(keys.size(), "?")) + ")";
   }
 
   /** ORDER BY clause on the key columns; none for a table without a key. */
@@ -82,16 +67,11 @@ public final class RangeSql implements java.io.Serializable {
 
   /** The key compared with {@code bound} by {@code op}; its values appended to {@code params}. */
   private String compare(String op, Object[] bound, List<Object> params) {
-    if (keys.size() > 1 && dialect == Dialect.MYSQL) {
-      List<String> columns = new ArrayList<>();
-      for (String k : keys) {
-        columns.add(dialect.quote(k));
-      }
-      params.addAll(RowComparison.values(List.of(bound)));
-      return RowComparison.sql(columns, op);
+    List<String> columns = new ArrayList<>();
+    for (String k : keys) {
+      columns.add(dialect.quote(k));
     }
-    Collections.addAll(params, bound);
-    return tuple() + " " + op + " " + placeholders();
+    return RowComparison.compare(dialect, columns, op, Arrays.asList(bound), params);
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.ferry.plan;
 
+import dev.ferry.jdbc.Dialect;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -17,11 +19,30 @@ public final class RowComparison {
   private RowComparison() {}
 
   /**
-   * The comparison of {@code columns} (SQL expressions, in key order) with as many {@code ?}
-   * placeholders as {@link #values} returns; {@code op} is one of {@code >=}, {@code >} or
-   * {@code <}.
+   * The key {@code columns} (SQL expressions, in key order) compared by {@code op} ({@code >=},
+   * {@code >} or {@code <}) with the key row {@code bound}: a plain comparison for one column, a
+   * row-value comparison on PostgreSQL, written out lexicographically on MySQL. The values to
+   * bind are appended to {@code params} in placeholder order.
    */
-  public static String sql(List<String> columns, String op) {
+  public static String compare(Dialect dialect, List<String> columns, String op, List<?> bound,
+      List<Object> params) {
+    if (columns.size() == 1) {
+      params.add(bound.get(0));
+      return columns.get(0) + " " + op + " ?";
+    }
+    if (dialect == Dialect.MYSQL) {
+      for (int i = 0; i < bound.size(); i++) {
+        params.addAll(bound.subList(0, i + 1));
+      }
+      return writtenOut(columns, op);
+    }
+    params.addAll(bound);
+    return "(" + String.join(", ", columns) + ") " + op + " ("
+        + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
+  }
+
+  /** {@code (a > ? OR (a = ? AND b >= ?))}: placeholders for each term's prefix of the row. */
+  private static String writtenOut(List<String> columns, String op) {
     String strict = switch (op) {
       case ">=", ">" -> ">";
       case "<" -> "<";
@@ -38,14 +59,5 @@ public final class RowComparison {
       terms.add(i == 0 ? term.toString() : "(" + term + ")");
     }
     return "(" + String.join(" OR ", terms) + ")";
-  }
-
-  /** The values to bind to {@link #sql}'s placeholders, in order, for the key row {@code row}. */
-  public static List<Object> values(List<?> row) {
-    List<Object> out = new ArrayList<>();
-    for (int i = 0; i < row.size(); i++) {
-      out.addAll(row.subList(0, i + 1));
-    }
-    return out;
   }
 }

@@ -44,24 +44,23 @@ final class KeyPredicates implements Serializable {
         : "CAST(CONVERT(" + q + " USING utf8mb4) AS BINARY)";
   }
 
-  private String tuple() {
-    if (keys.size() == 1) {
-      return ordered(keys.get(0));
-    }
+  /** The key columns in the binary order of {@link #range}. */
+  private List<String> orderedColumns() {
     List<String> parts = new ArrayList<>();
     for (Column c : keys) {
       parts.add(ordered(c));
     }
-    return "(" + String.join(", ", parts) + ")";
+    return parts;
+  }
+
+  private String tuple() {
+    String columns = String.join(", ", orderedColumns());
+    return keys.size() == 1 ? columns : "(" + columns + ")";
   }
 
   /** The key columns for ORDER BY, in the binary order of {@link #range}. */
   String orderBy() {
-    List<String> parts = new ArrayList<>();
-    for (Column c : keys) {
-      parts.add(ordered(c));
-    }
-    return String.join(", ", parts);
+    return String.join(", ", orderedColumns());
   }
 
   private String placeholders() {
@@ -97,21 +96,9 @@ final class KeyPredicates implements Serializable {
     return String.join(" AND ", terms);
   }
 
-  /**
-   * The key compared with {@code bound}: a row comparison on PostgreSQL, written out on MySQL,
-   * whose optimizer reads only that form as an index range ({@link RowComparison}).
-   */
+  /** The key, in binary order, compared with {@code bound} ({@link RowComparison}). */
   private String compare(String op, List<Object> bound, List<Object> params) {
-    if (keys.size() > 1 && dialect == Dialect.MYSQL) {
-      List<String> columns = new ArrayList<>();
-      for (Column c : keys) {
-        columns.add(ordered(c));
-      }
-      params.addAll(RowComparison.values(bound));
-      return RowComparison.sql(columns, op);
-    }
-    params.addAll(bound);
-    return tuple() + " " + op + " " + placeholders();
+    return RowComparison.compare(dialect, orderedColumns(), op, bound, params);
   }
 
   /** Keys between two integers, both inclusive, for value buckets of a single integer key. */
