@@ -519,8 +519,6 @@ prepare_uuid() {
 # those updated, one in ten deleted, and as many extra rows inserted.
 DST2_DIFFS=
 prepare_dst2() {
-  want hr           && step_hr
-  want tables200    && step_tables200
   if [[ -n $DST2_DIFFS ]]; then return 0; fi
   log "preparing dst2.records (copy of src with ~1/$CHANGE_EVERY rows changed)"
   pg_copy_table src records dst2 records
