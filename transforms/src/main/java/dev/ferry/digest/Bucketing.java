@@ -7,10 +7,11 @@ import java.io.Serializable;
  * Splits key ranges into small buckets whose digests are compared, so that a few changed rows
  * in a big table send only their buckets, not their whole ranges, to the row-level join.
  *
- * <p>A single integer key is bucketed by value ({@code key / width}, truncating, the same in
- * Java, PostgreSQL and MySQL), so a bucket is a contiguous interval that an index range scan
- * reads back. Any other key is bucketed by a hash of its canonical text modulo a bucket count;
- * reading such a bucket back scans its key range.
+ * <p>A key whose leading column is an integer is bucketed by that column's value
+ * ({@code key / width}, truncating, the same in Java, PostgreSQL and MySQL), so a bucket is a
+ * contiguous interval of the key order that an index range scan reads back, and the databases
+ * compute it from the column itself, without hashing the key. Any other key is bucketed by a hash
+ * of its canonical text modulo a bucket count; reading such a bucket back scans its key range.
  */
 public final class Bucketing implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -23,7 +24,7 @@ public final class Bucketing implements Serializable {
     this.buckets = buckets;
   }
 
-  /** Integer keys: bucket {@code key / width}. */
+  /** Keys led by an integer column: bucket {@code leading column / width}. */
   public static Bucketing byKeyValue(long width) {
     if (width < 1) {
       throw new IllegalArgumentException("bucket width must be at least 1, got " + width);
@@ -51,14 +52,23 @@ public final class Bucketing implements Serializable {
     return buckets;
   }
 
-  /** The bucket of a row from its canonical key ({@link RowCanonicalizer#key}). */
+  /**
+   * The bucket of a row from its canonical key ({@link RowCanonicalizer#key}). By value, the
+   * leading column's text is read by its encoded length; a key with a NULL anywhere is in bucket
+   * 0, as the SQL puts the whole NULL-key range in one bucket.
+   */
   public long bucketOf(String canonicalKey) {
     if (byValue()) {
       int colon = canonicalKey.indexOf(':');
       if (canonicalKey.charAt(0) != 'n' || colon < 0) {
         return 0;
       }
-      return Long.parseLong(canonicalKey.substring(colon + 1)) / width;
+      // Integer text is ASCII: its byte length is its char length.
+      int end = colon + 1 + Integer.parseInt(canonicalKey.substring(1, colon));
+      if (end < canonicalKey.length() && CanonicalColumn.hasNull(canonicalKey, end)) {
+        return 0;
+      }
+      return Long.parseLong(canonicalKey.substring(colon + 1, end)) / width;
     }
     if (buckets == 1) {
       return 0;

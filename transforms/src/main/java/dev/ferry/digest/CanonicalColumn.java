@@ -148,6 +148,20 @@ final class CanonicalColumn implements Serializable {
     }
   }
 
+  /** True when an encoded value from {@code from} on in {@code encoded} is NULL. */
+  static boolean hasNull(String encoded, int from) {
+    int p = from;
+    while (p < encoded.length()) {
+      if (encoded.charAt(p) == NULL) {
+        return true;
+      }
+      int colon = encoded.indexOf(':', p);
+      p = Hashes.advanceUtf8(encoded, colon + 1,
+          Integer.parseInt(encoded.substring(p + 1, colon)));
+    }
+    return false;
+  }
+
   static void appendEncoded(StringBuilder out, char tag, String text) {
     out.append(tag).append(Hashes.utf8Length(text)).append(':').append(text);
   }

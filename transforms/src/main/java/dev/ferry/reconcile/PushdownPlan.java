@@ -265,6 +265,9 @@ public final class PushdownPlan implements Serializable {
     Dialect d = side.dialect();
     SqlCanonical.Form row = isSource(side) ? sourceRow : targetRow;
     SqlCanonical.Form key = isSource(side) ? sourceKey : targetKey;
+    if (d == Dialect.MYSQL) {
+      return mysqlDigestQuery(side, bucketing, nullKeys, rangeWhere, row, key);
+    }
     StringBuilder inner = new StringBuilder("SELECT ")
         .append(d.quote(side.relation().keyColumns().get(0))).append(" AS ferry_key");
     List<String> rowAliases = aliases("ferry_c", row.texts().size());
@@ -298,6 +301,27 @@ public final class PushdownPlan implements Serializable {
     }
     return query.append(" FROM (").append(hashes).append(") ferry_hashes GROUP BY ferry_bucket")
         .toString();
+  }
+
+  /**
+   * {@link #digestQuery} for MySQL and MariaDB, which materialize every fenced derived table: the
+   * texts are written in place inside the hash (each evaluated where it is referenced), and only
+   * the bucket and the hash go through the one derived table that keeps the hash from being
+   * computed once per piece. Materializing the texts cost more than evaluating them twice.
+   */
+  private static String mysqlDigestQuery(ReconcileSide side, Bucketing bucketing,
+      boolean nullKeys, String rangeWhere, SqlCanonical.Form row, SqlCanonical.Form key) {
+    Dialect d = side.dialect();
+    String bucket = nullKeys ? "0"
+        : bucketing.sql(d, d.quote(side.relation().keyColumns().get(0)), key.sql());
+    StringBuilder query = new StringBuilder("SELECT ferry_bucket, count(*)");
+    for (int piece = 1; piece <= 4; piece++) {
+      query.append(", ").append(SqlCanonical.pieceSum(d, "ferry_hash", piece));
+    }
+    return query.append(" FROM (SELECT ").append(bucket).append(" AS ferry_bucket, ")
+        .append(SqlCanonical.md5(d, row.sql())).append(" AS ferry_hash FROM ")
+        .append(side.relation().fromClause(d)).append(" WHERE ").append(rangeWhere)
+        .append(SqlCanonical.fence(d)).append(") ferry_hashes GROUP BY ferry_bucket").toString();
   }
 
   /**

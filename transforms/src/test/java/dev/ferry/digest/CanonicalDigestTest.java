@@ -224,6 +224,19 @@ class CanonicalDigestTest {
   }
 
   @Test
+  void compositeKeysBucketByTheirLeadingInteger() {
+    RowCanonicalizer c = RowCanonicalizer.of(new Layout(List.of(col("emp", Types.INTEGER,
+        "int4"), col("note", Types.VARCHAR, "text"))), Dialect.POSTGRESQL, List.of("emp", "note"),
+        CanonicalRules.exact(), Set.of());
+    Bucketing b = Bucketing.byKeyValue(10);
+    assertEquals(12, b.bucketOf(c.key(new Object[] {123L, "4:5 é"})));
+    assertEquals(-12, b.bucketOf(c.key(new Object[] {-123L, "77"})));
+    // A NULL anywhere puts the key in the NULL-key range's single bucket, as in SQL.
+    assertEquals(0, b.bucketOf(c.key(new Object[] {123L, null})));
+    assertEquals(0, b.bucketOf(c.key(new Object[] {null, "x"})));
+  }
+
+  @Test
   void rulesRejectNonsense() {
     assertThrows(IllegalArgumentException.class,
         () -> CanonicalRules.exact().withFloatTolerance(-1));

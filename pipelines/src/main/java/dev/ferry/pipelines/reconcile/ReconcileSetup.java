@@ -229,15 +229,16 @@ final class ReconcileSetup implements AutoCloseable {
   }
 
   /**
-   * Value buckets of about {@code bucketRows} rows for a single integer key on both sides, hash
-   * buckets otherwise.
+   * Value buckets of about {@code bucketRows} rows for a key led by an integer column on both
+   * sides, hash buckets otherwise. A composite key's leading column must span about as many
+   * values as there are buckets: a tenant id with five values would make five huge buckets.
    */
   private static Bucketing bucketing(Connection c, BackfillConfig config,
       SourceRelation relation, Layout source, Layout compared, List<String> rangeKey,
       List<KeyRange> ranges, int bucketRows) throws SQLException {
     long rows = Math.max(1, ranges.stream().mapToLong(KeyRange::estimatedRows).sum());
-    if (rangeKey.size() == 1 && integral(source.column(source.indexOf(relation.keyColumns()
-        .get(0)))) && integral(compared.column(compared.indexOf(rangeKey.get(0))))) {
+    if (integral(source.column(source.indexOf(relation.keyColumns().get(0))))
+        && integral(compared.column(compared.indexOf(rangeKey.get(0))))) {
       Dialect d = config.source.dialect();
       String key = d.quote(relation.keyColumns().get(0));
       try (Statement s = c.createStatement();
@@ -246,9 +247,11 @@ final class ReconcileSetup implements AutoCloseable {
         rs.next();
         double span = rs.getObject(1) == null ? 1
             : (double) rs.getLong(2) - (double) rs.getLong(1) + 1;
-        long width = (long) Math.max(1, Math.min(Long.MAX_VALUE / 4,
-            Math.ceil(span * bucketRows / rows)));
-        return Bucketing.byKeyValue(width);
+        if (rangeKey.size() == 1 || span * bucketRows >= rows) {
+          long width = (long) Math.max(1, Math.min(Long.MAX_VALUE / 4,
+              Math.ceil(span * bucketRows / rows)));
+          return Bucketing.byKeyValue(width);
+        }
       }
     }
     long perRange = Math.max(1, rows / Math.max(1, ranges.size()));
