@@ -173,6 +173,33 @@ class ReconcilePostgresTest {
     return report;
   }
 
+  /**
+   * A composite key led by an integer buckets by that integer's value; with native row hashes the
+   * differing buckets are merged by key as for a single key, in the launcher and the pipeline.
+   */
+  @Test
+  void compositeKeysLedByAnIntegerBucketByItsValue() throws Exception {
+    TestDatabase src = EmbeddedDatabases.newPostgres();
+    TestDatabase dst = EmbeddedDatabases.newPostgres();
+    String ddl = "create table pay(emp int, since date, amount int, primary key (emp, since))";
+    src.execute(ddl, "insert into pay select g / 2, date '2020-01-01' + g, g * 7"
+        + " from generate_series(2, 6001) g");
+    dst.execute(ddl);
+    ReconcileHarness h = new ReconcileHarness(src, dst, "pay");
+    h.backfill();
+    dst.execute("delete from pay where emp = 7 and since = '2020-01-15'",
+        "insert into pay values (99999, '2001-01-01', 1)",
+        "update pay set amount = -1 where emp = 3 and since = '2020-01-07'");
+    assertEquals(expect("missing {\"emp\":7,\"since\":\"2020-01-15\"}",
+        "extra {\"emp\":99999,\"since\":\"2001-01-01\"}",
+        "mismatched {\"emp\":3,\"since\":\"2020-01-07\"} [amount]"),
+        h.differences("fast", "--fastPath"));
+    JsonNode fast = h.report("fast").get("fastPath");
+    assertTrue(fast.get("buckets").asText().startsWith("key / "), fast.toString());
+    assertTrue(fast.get("rowsInEqualBuckets").asInt() > 5000, fast.toString());
+    assertSameAsThePipeline(h, "fast", "--fastPath");
+  }
+
   @Test
   void reviewedRepairThenDuplicatesInATargetWithoutPrimaryKey() throws Exception {
     ReconcileHarness h = copied();
