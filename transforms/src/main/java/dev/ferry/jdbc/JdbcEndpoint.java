@@ -141,8 +141,11 @@ public final class JdbcEndpoint implements Serializable {
       props.setProperty("characterEncoding", "UTF-8");
       // The server converts every text column to UTF-8 as its own CONVERT(v USING utf8mb4)
       // does. Left to the driver (character_set_results NULL), a latin1 column is decoded with
-      // Java's Cp1252, which turns bytes 0x81, 0x8D, 0x8F, 0x90 and 0x9D into U+FFFD.
-      props.setProperty("characterSetResults", "utf8mb4");
+      // Java's Cp1252, which turns bytes 0x81, 0x8D, 0x8F, 0x90 and 0x9D into U+FFFD. Named as
+      // Java names it: the driver maps UTF-8 to utf8mb4, while "utf8mb4" first fails a Java
+      // charset lookup that instantiates every charset provider (a tenth of the JVM's CPU when
+      // migrating 200 small tables, each read over several sessions).
+      props.setProperty("characterSetResults", "UTF-8");
       if (role == Role.TARGET) {
         props.setProperty("rewriteBatchedStatements", "true");
       }

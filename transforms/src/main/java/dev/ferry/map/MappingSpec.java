@@ -41,6 +41,8 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = false)
 public final class MappingSpec implements Serializable {
   private static final long serialVersionUID = 1L;
+  /** One mapper for every fingerprint: a new one introspects the classes all over again. */
+  private static final ObjectMapper FINGERPRINT_JSON = new ObjectMapper();
   private static final ObjectMapper YAML =
       new ObjectMapper(new YAMLFactory())
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -86,7 +88,7 @@ public final class MappingSpec implements Serializable {
   /** A stable hash of the mapping's content; part of a job's fingerprint. */
   public String fingerprint() {
     try {
-      return Sha256.hex(new ObjectMapper().writeValueAsBytes(this));
+      return Sha256.hex(FINGERPRINT_JSON.writeValueAsBytes(this));
     } catch (IOException e) {
       throw new IllegalStateException("cannot fingerprint mapping", e);
     }
