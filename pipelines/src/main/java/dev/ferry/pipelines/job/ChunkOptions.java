@@ -14,7 +14,8 @@ public interface ChunkOptions extends PipelineOptions {
 
   void setPartitions(Integer value);
 
-  @Description("Rows per chunk (one write transaction and checkpoint). Default 1000.")
+  @Description("Rows per chunk (one write transaction and checkpoint). Default 1000; 10000"
+      + " for the load of ferry migrate.")
   Integer getBatchSize();
 
   void setBatchSize(Integer value);

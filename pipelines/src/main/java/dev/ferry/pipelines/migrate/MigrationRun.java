@@ -219,7 +219,8 @@ final class MigrationRun {
     List<BackfillOptions> jobs = new ArrayList<>();
     for (TableTask task : batch) {
       BackfillOptions backfill = OptionsCopy.of(options).as(BackfillOptions.class);
-      task.configure(backfill, settings, loadUrl, settings.reload.contains(task.sourceTable()));
+      task.configureLoad(backfill, settings, loadUrl,
+          settings.reload.contains(task.sourceTable()));
       LOG.info("loading {} into {} (job {})", task.sourceTable(), task.quotedTarget(),
           task.job());
       jobs.add(backfill);
