@@ -40,7 +40,7 @@ class FerryTest {
     org.junit.jupiter.api.Assertions.assertTrue(help.indexOf("(ReconcileOptions)")
         < help.indexOf("source (BackfillOptions)"), help);
     for (String expected : List.of("  --fastPath", "  --sourceUrl=<String>",
-        "Rows per chunk (one write transaction and checkpoint). Default 1000.",
+        "Rows per chunk (one write transaction and checkpoint). Default 1000;",
         "target (BackfillOptions)", "catch-up (BackfillOptions)")) {
       org.junit.jupiter.api.Assertions.assertTrue(help.contains(expected), expected + "\n"
           + help);
