@@ -295,6 +295,14 @@ public final class PushdownPlan implements Serializable {
     String hashes = "SELECT " + bucket + " AS ferry_bucket, "
         + SqlCanonical.md5(d, row.encodedOver(rowAliases)) + " AS ferry_hash FROM (" + inner
         + ") ferry_texts" + SqlCanonical.fence(d);
+    return md5Digests(d, hashes);
+  }
+
+  /**
+   * Row count and the four 28-bit piece sums per bucket over {@code hashes}, a query of
+   * {@code ferry_bucket} and {@code ferry_hash} (hex MD5) per row.
+   */
+  private static String md5Digests(Dialect d, String hashes) {
     StringBuilder query = new StringBuilder("SELECT ferry_bucket, count(*)");
     for (int piece = 1; piece <= 4; piece++) {
       query.append(", ").append(SqlCanonical.pieceSum(d, "ferry_hash", piece));
@@ -314,14 +322,9 @@ public final class PushdownPlan implements Serializable {
     Dialect d = side.dialect();
     String bucket = nullKeys ? "0"
         : bucketing.sql(d, d.quote(side.relation().keyColumns().get(0)), key.sql());
-    StringBuilder query = new StringBuilder("SELECT ferry_bucket, count(*)");
-    for (int piece = 1; piece <= 4; piece++) {
-      query.append(", ").append(SqlCanonical.pieceSum(d, "ferry_hash", piece));
-    }
-    return query.append(" FROM (SELECT ").append(bucket).append(" AS ferry_bucket, ")
-        .append(SqlCanonical.md5(d, row.sql())).append(" AS ferry_hash FROM ")
-        .append(side.relation().fromClause(d)).append(" WHERE ").append(rangeWhere)
-        .append(SqlCanonical.fence(d)).append(") ferry_hashes GROUP BY ferry_bucket").toString();
+    return md5Digests(d, "SELECT " + bucket + " AS ferry_bucket, "
+        + SqlCanonical.md5(d, row.sql()) + " AS ferry_hash FROM "
+        + side.relation().fromClause(d) + " WHERE " + rangeWhere + SqlCanonical.fence(d));
   }
 
   /**
