@@ -42,6 +42,21 @@ public final class SqlErrors {
     return false;
   }
 
+  /**
+   * True when the error or one chained to it ({@link SQLException#getNextException}: a batch's
+   * rows) has a SQLState starting with {@code statePrefix}.
+   */
+  public static boolean hasState(SQLException e, String statePrefix) {
+    for (SQLException cur = e; cur != null; cur = cur.getNextException() == cur ? null
+        : cur.getNextException()) {
+      String state = cur.getSQLState();
+      if (state != null && state.startsWith(statePrefix)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when the error is about the values of a row, not about the connection or the job. */
   public static boolean isDataError(SQLException e) {
     if (isTransient(e)) {

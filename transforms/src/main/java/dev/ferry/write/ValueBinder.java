@@ -129,6 +129,12 @@ public final class ValueBinder implements Serializable {
     return column;
   }
 
+  /** Why a value could not be converted ({@link #convert}), naming this column once. */
+  public String failure(ConversionException e) {
+    String message = e.getMessage();
+    return message.startsWith("column ") ? message : "column " + column + ": " + message;
+  }
+
   /** The value as the column takes it, or why it cannot be written. */
   public Object convert(Object value) throws ConversionException {
     if (value == null) {

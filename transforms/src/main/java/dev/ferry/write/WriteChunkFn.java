@@ -2,6 +2,7 @@ package dev.ferry.write;
 
 import dev.ferry.jdbc.Dialect;
 import dev.ferry.jdbc.JdbcEndpoint;
+import dev.ferry.jdbc.Savepoints;
 import dev.ferry.jdbc.SqlErrors;
 import dev.ferry.progress.Checkpoint;
 import dev.ferry.progress.CheckpointSequencer;
@@ -18,7 +19,6 @@ import dev.ferry.retry.Backoff;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
@@ -192,12 +192,8 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
       try {
         out[i] = binders[i].convert(mapped.get(i));
       } catch (ConversionException e) {
-        String message = e.getMessage();
-        if (!message.startsWith("column ")) {
-          message = "column " + binders[i].column() + ": " + message;
-        }
         dead.add(deadLetter(source, binders[i].column(), "target " + config.table.displayName()
-            + ", " + message));
+            + ", " + binders[i].failure(e)));
         return null;
       }
     }
@@ -240,7 +236,7 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
    * COPY into staging and upsert; when a chunk holds a row the target rejects, {@code isolate}
    * writes it again row by row. Returns how many rows were rejected.
    */
-  private int copyOrIsolate(int range, SqlAction insert, SqlAction upsert,
+  private int copyOrIsolate(int range, Savepoints.Action insert, Savepoints.Action upsert,
       RejectedCount isolate) throws SQLException {
     if (!rangesWithExistingKeys.contains(range)) {
       SQLException rejected = underSavepoint(insert);
@@ -259,29 +255,12 @@ final class WriteChunkFn extends DoFn<Chunk, Void> {
     return isolate.write();
   }
 
-  /** One statement sequence to run under a savepoint. */
-  @FunctionalInterface
-  private interface SqlAction {
-    void run() throws SQLException;
-  }
-
   /**
-   * Runs {@code action} under a savepoint. Returns null when it succeeded, or the data error it
-   * rolled back to the savepoint; any other error is thrown.
+   * Runs {@code action} under a savepoint ({@link Savepoints#attempt}). Returns null when it
+   * succeeded, or the data error it rolled back to the savepoint; any other error is thrown.
    */
-  private SQLException underSavepoint(SqlAction action) throws SQLException {
-    Savepoint savepoint = connection.setSavepoint();
-    try {
-      action.run();
-      connection.releaseSavepoint(savepoint);
-      return null;
-    } catch (SQLException e) {
-      if (!SqlErrors.isDataError(e)) {
-        throw e;
-      }
-      connection.rollback(savepoint);
-      return e;
-    }
+  private SQLException underSavepoint(Savepoints.Action action) throws SQLException {
+    return Savepoints.attempt(connection, action, SqlErrors::isDataError);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.ferry.pipelines.job;
 
+import dev.ferry.jdbc.SqlErrors;
 import java.sql.SQLException;
 
 /**
@@ -42,14 +43,8 @@ public final class ExitCodes {
    */
   public static boolean isAuthenticationFailure(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof SQLException) {
-        for (SQLException e = (SQLException) t; e != null; e = e.getNextException() == e ? null
-            : e.getNextException()) {
-          String state = e.getSQLState();
-          if (state != null && state.startsWith("28")) {
-            return true;
-          }
-        }
+      if (t instanceof SQLException && SqlErrors.hasState((SQLException) t, "28")) {
+        return true;
       }
     }
     return false;

@@ -2,6 +2,7 @@ package dev.ferry.pipelines.sync;
 
 import dev.ferry.jdbc.ColumnReader;
 import dev.ferry.jdbc.Dialect;
+import dev.ferry.jdbc.Savepoints;
 import dev.ferry.jdbc.SqlErrors;
 import dev.ferry.map.MappingException;
 import dev.ferry.map.RecordMapper;
@@ -18,7 +19,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -235,10 +235,8 @@ final class TableApplier {
       try {
         out[i] = binders[i].convert(mapped[i]);
       } catch (ConversionException e) {
-        String message = e.getMessage().startsWith("column ") ? e.getMessage()
-            : "column " + binders[i].column() + ": " + e.getMessage();
         dead.add(deadLetter(DeadLetter.Stage.WRITE, keyOf(row), binders[i].column(), "target "
-            + table.displayName() + ", " + message, row));
+            + table.displayName() + ", " + binders[i].failure(e), row));
         return null;
       }
     }
@@ -253,23 +251,20 @@ final class TableApplier {
     if (pending.bound.isEmpty()) {
       return 0;
     }
-    Savepoint savepoint = target.setSavepoint();
-    try {
-      for (Object[] row : pending.bound) {
-        for (int i = 0; i < row.length; i++) {
-          binders[i].bind(upsert, i + 1, row[i]);
+    SQLException refused = Savepoints.attempt(target, () -> {
+      try {
+        for (Object[] row : pending.bound) {
+          bind(row);
+          upsert.addBatch();
         }
-        upsert.addBatch();
-      }
-      upsert.executeBatch();
-      target.releaseSavepoint(savepoint);
-      return pending.bound.size();
-    } catch (SQLException e) {
-      upsert.clearBatch();
-      if (!foreignKey(e) && !SqlErrors.isDataError(e)) {
+        upsert.executeBatch();
+      } catch (SQLException e) {
+        upsert.clearBatch();
         throw e;
       }
-      target.rollback(savepoint);
+    }, e -> foreignKey(e) || SqlErrors.isDataError(e));
+    if (refused == null) {
+      return pending.bound.size();
     }
     long written = 0;
     for (int r = 0; r < pending.bound.size(); r++) {
@@ -286,27 +281,25 @@ final class TableApplier {
    */
   private boolean upsertRow(Connection target, Object[] source, Object[] bound, Pending pending)
       throws SQLException {
-    Savepoint savepoint = target.setSavepoint();
-    try {
-      for (int i = 0; i < bound.length; i++) {
-        binders[i].bind(upsert, i + 1, bound[i]);
-      }
+    SQLException refused = Savepoints.attempt(target, () -> {
+      bind(bound);
       upsert.executeUpdate();
-      target.releaseSavepoint(savepoint);
+    }, e -> foreignKey(e) || SqlErrors.isDataError(e));
+    if (refused == null) {
       return true;
-    } catch (SQLException e) {
-      if (foreignKey(e)) {
-        target.rollback(savepoint);
-        pending.deferred++;
-        return false;
-      }
-      if (!SqlErrors.isDataError(e)) {
-        throw e;
-      }
-      target.rollback(savepoint);
+    }
+    if (foreignKey(refused)) {
+      pending.deferred++;
+    } else {
       pending.dead.add(deadLetter(DeadLetter.Stage.WRITE, keyOf(source), null, "target "
-          + table.displayName() + " rejected the row: " + SqlErrors.message(e), source));
-      return false;
+          + table.displayName() + " rejected the row: " + SqlErrors.message(refused), source));
+    }
+    return false;
+  }
+
+  private void bind(Object[] bound) throws SQLException {
+    for (int i = 0; i < bound.length; i++) {
+      binders[i].bind(upsert, i + 1, bound[i]);
     }
   }
 
@@ -317,12 +310,7 @@ final class TableApplier {
    * insert). Such a row is deferred, not dead-lettered: that later batch applies its key again.
    */
   private static boolean foreignKey(SQLException e) {
-    for (SQLException cur = e; cur != null; cur = cur.getNextException()) {
-      if (FOREIGN_KEY_VIOLATION.equals(cur.getSQLState())) {
-        return true;
-      }
-    }
-    return false;
+    return SqlErrors.hasState(e, FOREIGN_KEY_VIOLATION);
   }
 
   /**
@@ -333,35 +321,22 @@ final class TableApplier {
     if (pending.gone.isEmpty()) {
       return 0;
     }
-    Savepoint savepoint = target.setSavepoint();
-    try {
-      long deleted = 0;
+    long[] deleted = {0};
+    if (Savepoints.attempt(target, () -> {
       for (KeyChange k : pending.gone) {
-        deleted += deleteRow(k);
+        deleted[0] += deleteRow(k);
       }
-      target.releaseSavepoint(savepoint);
-      return deleted;
-    } catch (SQLException e) {
-      if (!foreignKey(e)) {
-        throw e;
-      }
-      target.rollback(savepoint);
+    }, TableApplier::foreignKey) == null) {
+      return deleted[0];
     }
-    long deleted = 0;
+    deleted[0] = 0;
     for (KeyChange k : pending.gone) {
-      Savepoint one = target.setSavepoint();
-      try {
-        deleted += deleteRow(k);
-        target.releaseSavepoint(one);
-      } catch (SQLException e) {
-        if (!foreignKey(e)) {
-          throw e;
-        }
-        target.rollback(one);
+      if (Savepoints.attempt(target, () -> deleted[0] += deleteRow(k),
+          TableApplier::foreignKey) != null) {
         pending.deferred++;
       }
     }
-    return deleted;
+    return deleted[0];
   }
 
   private int deleteRow(KeyChange k) throws SQLException {
