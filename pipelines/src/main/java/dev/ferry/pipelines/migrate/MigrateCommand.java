@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>created</b>: enum types and CREATE TABLE with primary keys (a table that already exists
  *       is kept and reported);
  *   <li><b>loaded</b>: every table copied by the backfill job {@code migrate-<db>-<table>} with its
- *       mapping file, {@code --parallelTables} at a time, largest first; small tables share a
- *       pipeline ({@link LoadBatches});
+ *       mapping file, largest first, up to {@code --parallelTables} large tables and small ones
+ *       beside them in one pipeline ({@link LoadBatches});
  *   <li><b>constrained</b>: once all tables are loaded, indexes, CHECK constraints and foreign keys
  *       (those of cycles and self-references can only hold now), and identity sequences restarted
  *       past the loaded ids; then the ON UPDATE CURRENT_TIMESTAMP triggers and the views that

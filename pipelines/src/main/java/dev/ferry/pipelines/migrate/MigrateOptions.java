@@ -118,8 +118,8 @@ public interface MigrateOptions extends ConnectionOptions, ChunkOptions, SyncStr
 
   void setReportFile(String value);
 
-  @Description("Tables loaded, and then checked, at the same time; each has its own pipeline."
-      + " Default 4.")
+  @Description("Large tables (of more than one key range) loaded, and then checked, at the same"
+      + " time, in one pipeline; small tables join them, ten tables to a pipeline. Default 4.")
   @Default.Integer(4)
   int getParallelTables();
 

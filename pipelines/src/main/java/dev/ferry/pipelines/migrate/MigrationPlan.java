@@ -13,6 +13,7 @@ import dev.ferry.schema.ColumnConversion;
 import dev.ferry.schema.ForeignKeyDef;
 import dev.ferry.schema.IdentityRestart;
 import dev.ferry.schema.IndexDef;
+import dev.ferry.schema.MappingOptions;
 import dev.ferry.schema.MySqlCatalog;
 import dev.ferry.schema.MySqlObjects;
 import dev.ferry.schema.MySqlValueConversions;
@@ -261,6 +262,19 @@ final class MigrationPlan {
    * The schema translation's warnings and every view, trigger and routine: none of them is
    * carried over without a word.
    */
+  /**
+   * The target URL for the load: PostgreSQL enum columns take the backfill's text parameters
+   * only when the driver sends text untyped; otherwise the server refuses varchar for the enum
+   * type.
+   */
+  String loadUrl(String url, MappingOptions options) {
+    if (options.enumStyle() != MappingOptions.EnumStyle.POSTGRES_ENUM
+        || ddl.createTypes().isEmpty() || url.contains("stringtype=")) {
+      return url;
+    }
+    return url + (url.contains("?") ? "&" : "?") + "stringtype=unspecified";
+  }
+
   int warnings() {
     return ddl.report().warnings().size() + objects.size();
   }

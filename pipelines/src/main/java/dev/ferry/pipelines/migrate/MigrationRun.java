@@ -13,7 +13,6 @@ import dev.ferry.pipelines.profile.Failures;
 import dev.ferry.pipelines.spec.Secrets;
 import dev.ferry.pipelines.spec.SpecException;
 import dev.ferry.progress.ProgressStore;
-import dev.ferry.schema.MappingOptions;
 import dev.ferry.schema.Warning;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -198,24 +197,26 @@ final class MigrationRun {
   }
 
   /**
-   * Copies every table that is not loaded yet, {@code --parallelTables} at a time: foreign keys
-   * and indexes come after the load, so tables load in any order. After a failure no further
-   * table starts; those already copying finish and are recorded.
+   * Copies every table that is not loaded yet in batches ({@link LoadBatches}), {@code
+   * --parallelTables} large tables at a time: foreign keys and indexes come after the load, so
+   * tables load in any order. After a failure no further batch starts; those already copying
+   * finish and are recorded.
    */
   private void load() throws Exception {
-    String loadUrl = loadUrl();
+    String loadUrl = plan.loadUrl(target.url(), settings.mappingOptions);
     List<TableTask> pending = plan.tables.stream()
         .filter(t -> !phases.get(t.sourceTable()).reached(Phase.LOADED)).toList();
     if (!pending.isEmpty()) {
       // Created once here: several backfills creating the same state tables at once would race.
       new ProgressStore(target, settings.stateSchema).ensureTables();
     }
-    tables.run(LoadBatches.of(pending), LoadBatches::rows, "load",
-        batch -> load(batch, loadUrl));
+    tables.run(LoadBatches.of(pending, options.getParallelTables()), LoadBatches.LoadBatch::rows,
+        LoadBatches.LoadBatch::weight, "load", batch -> load(batch, loadUrl));
   }
 
-  /** Copies a batch of tables with one pipeline (or one table with its own). */
-  private void load(List<TableTask> batch, String loadUrl) throws Exception {
+  /** Copies a batch of tables with one pipeline (or one table with its own), then checks them. */
+  private void load(LoadBatches.LoadBatch loading, String loadUrl) throws Exception {
+    List<TableTask> batch = loading.tables();
     List<BackfillOptions> jobs = new ArrayList<>();
     for (TableTask task : batch) {
       BackfillOptions backfill = OptionsCopy.of(options).as(BackfillOptions.class);
@@ -240,7 +241,8 @@ final class MigrationRun {
       throw failure;
     }
     if (sync == null) {
-      batch.forEach(this::checkEarly);
+      // As many at once as the batch's large tables: the slots it holds.
+      new ParallelTables(loading.weight()).run(batch, "check", this::checkEarly);
     }
   }
 
@@ -272,19 +274,6 @@ final class MigrationRun {
       state.record(c, task, Phase.LOADED, run.jobRowsWritten, detail);
     }
     phases.put(task.sourceTable(), Phase.LOADED);
-  }
-
-  /**
-   * PostgreSQL enum columns take the backfill's text parameters only when the driver sends text
-   * untyped; otherwise the server refuses varchar for the enum type.
-   */
-  private String loadUrl() {
-    String url = target.url();
-    if (settings.mappingOptions.enumStyle() != MappingOptions.EnumStyle.POSTGRES_ENUM
-        || plan.ddl.createTypes().isEmpty() || url.contains("stringtype=")) {
-      return url;
-    }
-    return url + (url.contains("?") ? "&" : "?") + "stringtype=unspecified";
   }
 
   /**

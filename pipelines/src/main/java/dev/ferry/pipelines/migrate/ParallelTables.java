@@ -7,8 +7,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToIntFunction;
 import java.util.function.ToLongFunction;
 
 /**
@@ -39,15 +41,17 @@ final class ParallelTables {
 
   /** Runs {@code step} for every table; returns when all started ones are done. */
   void run(List<TableTask> tables, String what, Step<TableTask> step) throws Exception {
-    run(tables, t -> t.rows().value(), what, step);
+    run(tables, t -> t.rows().value(), t -> 1, what, step);
   }
 
   /**
    * Runs {@code step} for every unit (a table, or a batch of tables), largest {@code rows}
-   * first; returns when all started ones are done.
+   * first, each taking {@code weight} of the {@code concurrency} slots (at most all of them);
+   * returns when all started ones are done. Units start in that order: a heavy one waits for
+   * its slots and the lighter ones behind it wait with it.
    */
-  <T> void run(List<T> units, ToLongFunction<T> rows, String what, Step<T> step)
-      throws Exception {
+  <T> void run(List<T> units, ToLongFunction<T> rows, ToIntFunction<T> weight, String what,
+      Step<T> step) throws Exception {
     if (units.isEmpty()) {
       return;
     }
@@ -56,6 +60,7 @@ final class ParallelTables {
     int threads = Math.min(concurrency, order.size());
     AtomicReference<Exception> first = new AtomicReference<>();
     AtomicInteger number = new AtomicInteger();
+    Semaphore slots = new Semaphore(concurrency, true);
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "ferry-" + what + "-" + number.incrementAndGet());
       t.setDaemon(true);
@@ -65,13 +70,16 @@ final class ParallelTables {
       List<Future<?>> running = new ArrayList<>();
       for (T unit : order) {
         running.add(pool.submit(() -> {
-          if (first.get() != null) {
-            return null;
-          }
+          int taken = Math.min(concurrency, Math.max(1, weight.applyAsInt(unit)));
+          slots.acquire(taken);
           try {
-            step.run(unit);
+            if (first.get() == null) {
+              step.run(unit);
+            }
           } catch (Exception e) {
             first.compareAndSet(null, e);
+          } finally {
+            slots.release(taken);
           }
           return null;
         }));

@@ -15,9 +15,16 @@ final class Migrations {
 
   static MigrateOptions options(TestDatabase source, TestDatabase target, Path mappings,
       String... more) {
+    List<String> small = new ArrayList<>(List.of("--partitions=2", "--batchSize=200"));
+    small.addAll(List.of(more));
+    return optionsAtDefaults(source, target, mappings, small.toArray(new String[0]));
+  }
+
+  /** Options with migrate's own key ranges and load chunks, as a user runs it. */
+  static MigrateOptions optionsAtDefaults(TestDatabase source, TestDatabase target,
+      Path mappings, String... more) {
     List<String> args = new ArrayList<>(List.of("--sourceUrl=" + source.jdbcUrl(),
-        "--sourceUser=" + source.user(), "--mappingsDir=" + mappings, "--partitions=2",
-        "--batchSize=200"));
+        "--sourceUser=" + source.user(), "--mappingsDir=" + mappings));
     if (target != null) {
       args.add("--targetUrl=" + target.jdbcUrl());
       args.add("--targetUser=" + target.user());
