@@ -158,12 +158,15 @@ run_ferry_migrate() {
   pg_db "$dst"
   rm -rf "$WORK/mappings-$id"
   pg_admin postgres -c CHECKPOINT
+  # The benchmark's user is called ferry, like ferry's state schema: "$user" in the
+  # search_path would otherwise put the tables there, which migrate refuses.
   # shellcheck disable=SC2086
   run_timed "$id" java -Xmx"$JAVA_HEAP" -jar "$DIRECT_JAR" migrate \
     --sourceUrl="jdbc:mysql://$HOST:$MY_PORT/$src" --sourceUser=ferry \
     --sourcePasswordEnv=FERRY_SOURCE_PASSWORD \
     --targetUrl="jdbc:postgresql://$HOST:$PG_PORT/$dst" --targetUser=ferry \
-    --targetPasswordEnv=FERRY_TARGET_PASSWORD --mappingsDir="$WORK/mappings-$id" $FERRY_ARGS
+    --targetPasswordEnv=FERRY_TARGET_PASSWORD --targetSchema=public \
+    --mappingsDir="$WORK/mappings-$id" $FERRY_ARGS
 }
 
 # compare_db ID LABEL BASE DB WANT TABLE=COLUMNS...: records OK when every table's fingerprint

@@ -126,6 +126,7 @@ final class MigrationRun {
   private void create() throws Exception {
     try (Connection c = target.connect(JdbcEndpoint.Role.TARGET);
         Statement s = c.createStatement()) {
+      StateSchemaCheck.check(c, settings);
       for (Optional<String> schema : List.of(settings.targetSchema,
           settings.stateSchema.stream().findFirst())) {
         if (schema.isPresent()) {
