@@ -59,16 +59,14 @@ public final class Bucketing implements Serializable {
    */
   public long bucketOf(String canonicalKey) {
     if (byValue()) {
-      int colon = canonicalKey.indexOf(':');
-      if (canonicalKey.charAt(0) != 'n' || colon < 0) {
+      if (canonicalKey.charAt(0) != 'n') {
         return 0;
       }
-      // Integer text is ASCII: its byte length is its char length.
-      int end = colon + 1 + Integer.parseInt(canonicalKey.substring(1, colon));
-      if (end < canonicalKey.length() && CanonicalColumn.hasNull(canonicalKey, end)) {
+      int end = CanonicalColumn.elementEnd(canonicalKey, 0);
+      if (CanonicalColumn.hasNull(canonicalKey, end)) {
         return 0;
       }
-      return Long.parseLong(canonicalKey.substring(colon + 1, end)) / width;
+      return Long.parseLong(canonicalKey.substring(canonicalKey.indexOf(':') + 1, end)) / width;
     }
     if (buckets == 1) {
       return 0;

@@ -150,16 +150,25 @@ final class CanonicalColumn implements Serializable {
 
   /** True when an encoded value from {@code from} on in {@code encoded} is NULL. */
   static boolean hasNull(String encoded, int from) {
-    int p = from;
-    while (p < encoded.length()) {
+    for (int p = from; p < encoded.length(); p = elementEnd(encoded, p)) {
       if (encoded.charAt(p) == NULL) {
         return true;
       }
-      int colon = encoded.indexOf(':', p);
-      p = Hashes.advanceUtf8(encoded, colon + 1,
-          Integer.parseInt(encoded.substring(p + 1, colon)));
     }
     return false;
+  }
+
+  /**
+   * Where the encoded element starting at {@code p} (a tag, its text's UTF-8 length, a colon and
+   * the text; or the NULL mark alone) ends in {@code encoded}.
+   */
+  static int elementEnd(String encoded, int p) {
+    if (encoded.charAt(p) == NULL) {
+      return p + 1;
+    }
+    int colon = encoded.indexOf(':', p);
+    return Hashes.advanceUtf8(encoded, colon + 1,
+        Integer.parseInt(encoded.substring(p + 1, colon)));
   }
 
   static void appendEncoded(StringBuilder out, char tag, String text) {

@@ -211,14 +211,10 @@ public final class RowCanonicalizer implements Serializable {
     Object[] values = new Object[keyColumns.length];
     int p = 0;
     for (int i = 0; i < values.length; i++) {
-      char tag = key.charAt(p++);
-      if (tag == CanonicalColumn.NULL) {
-        values[i] = null;
-        continue;
-      }
-      int colon = key.indexOf(':', p);
-      int end = Hashes.advanceUtf8(key, colon + 1, Integer.parseInt(key.substring(p, colon)));
-      values[i] = keyColumns[i].decode(tag, key.substring(colon + 1, end));
+      int end = CanonicalColumn.elementEnd(key, p);
+      char tag = key.charAt(p);
+      values[i] = tag == CanonicalColumn.NULL ? null
+          : keyColumns[i].decode(tag, key.substring(key.indexOf(':', p) + 1, end));
       p = end;
     }
     if (p != key.length()) {
