@@ -37,6 +37,8 @@ final class MigrateSettings {
   final Optional<JdbcEndpoint> target;
   final Optional<String> targetSchema;
   final List<String> stateSchema;
+  /** True when --stateSchema was given: tables beside the state are then the user's choice. */
+  final boolean stateSchemaChosen;
   final Set<String> include;
   final Set<String> exclude;
   final Set<String> reload;
@@ -69,6 +71,7 @@ final class MigrateSettings {
         ? single("targetSchema", s) : naming.apply(single("targetSchema", s)));
     stateSchema = List.of(o.getStateSchema() == null ? DEFAULT_STATE_SCHEMA
         : single("stateSchema", o.getStateSchema()));
+    stateSchemaChosen = o.getStateSchema() != null;
     include = names(o.getTables());
     exclude = names(o.getExclude());
     reload = names(o.getReload());

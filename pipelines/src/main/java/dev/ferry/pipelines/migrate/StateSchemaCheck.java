@@ -12,14 +12,15 @@ import java.sql.Statement;
  * --targetSchema} the tables are created in the search_path's first schema, and PostgreSQL's
  * default path begins with {@code "$user"}: for a user named like the state schema ({@code
  * ferry}), that schema comes first as soon as ferry creates it, and the application's tables
- * would be mixed with ferry's state.
+ * would be mixed with ferry's state. A --stateSchema given by the user (public, to keep the state
+ * beside the tables) is their choice and not refused.
  */
 final class StateSchemaCheck {
   private StateSchemaCheck() {}
 
   /** @throws SpecException naming --targetSchema when the tables would go to the state schema */
   static void check(Connection c, MigrateSettings settings) throws SQLException {
-    if (settings.targetSchema.isPresent() || settings.stateSchema.isEmpty()) {
+    if (settings.targetSchema.isPresent() || settings.stateSchemaChosen) {
       return;
     }
     String state = settings.stateSchema.get(0);
@@ -46,8 +47,7 @@ final class StateSchemaCheck {
     if (state.equals(creation)) {
       throw new SpecException("flags", "targetSchema", "required for user " + user + ": the"
           + " search_path would create the tables in ferry's state schema " + state + "; pass"
-          + " --targetSchema=" + (other == null ? "<schema>" : other) + ", or --stateSchema"
-          + " with another name");
+          + " --targetSchema=" + (other == null ? "<schema>" : other) + ", or --stateSchema");
     }
   }
 }
