@@ -259,10 +259,6 @@ final class MigrationPlan {
   }
 
   /**
-   * The schema translation's warnings and every view, trigger and routine: none of them is
-   * carried over without a word.
-   */
-  /**
    * The target URL for the load: PostgreSQL enum columns take the backfill's text parameters
    * only when the driver sends text untyped; otherwise the server refuses varchar for the enum
    * type.
@@ -275,6 +271,10 @@ final class MigrationPlan {
     return url + (url.contains("?") ? "&" : "?") + "stringtype=unspecified";
   }
 
+  /**
+   * The schema translation's warnings and every view, trigger and routine: none of them is
+   * carried over without a word.
+   */
   int warnings() {
     return ddl.report().warnings().size() + objects.size();
   }
