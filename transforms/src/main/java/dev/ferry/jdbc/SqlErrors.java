@@ -19,7 +19,7 @@ public final class SqlErrors {
   private SqlErrors() {}
 
   public static boolean isTransient(SQLException e) {
-    for (SQLException cur = e; cur != null; cur = cur.getNextException()) {
+    for (SQLException cur = e; cur != null; cur = chained(cur)) {
       if (cur instanceof SQLTransientException || cur instanceof SQLRecoverableException) {
         return true;
       }
@@ -35,11 +35,14 @@ public final class SqlErrors {
       if (MYSQL_TRANSIENT_ERRORS.contains(cur.getErrorCode())) {
         return true;
       }
-      if (cur.getNextException() == cur) {
-        break;
-      }
     }
     return false;
+  }
+
+  /** The error chained to {@code e} (a batch's next row); null at the end or at a self-chain. */
+  private static SQLException chained(SQLException e) {
+    SQLException next = e.getNextException();
+    return next == e ? null : next;
   }
 
   /**
@@ -47,8 +50,7 @@ public final class SqlErrors {
    * rows) has a SQLState starting with {@code statePrefix}.
    */
   public static boolean hasState(SQLException e, String statePrefix) {
-    for (SQLException cur = e; cur != null; cur = cur.getNextException() == cur ? null
-        : cur.getNextException()) {
+    for (SQLException cur = e; cur != null; cur = chained(cur)) {
       String state = cur.getSQLState();
       if (state != null && state.startsWith(statePrefix)) {
         return true;
