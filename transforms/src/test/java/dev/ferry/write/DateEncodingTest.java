@@ -3,10 +3,6 @@ package dev.ferry.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.jdbc.Describe;
-import dev.ferry.jdbc.Dialect;
-import dev.ferry.jdbc.JdbcEndpoint;
-import dev.ferry.record.Layout;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
 import java.sql.Connection;
@@ -28,13 +24,7 @@ class DateEncodingTest {
         LocalDate.MAX, LocalDate.MIN);
     TestDatabase db = EmbeddedDatabases.newPostgres();
     db.execute("CREATE TABLE d (id bigint PRIMARY KEY, day date)");
-    JdbcEndpoint endpoint = new JdbcEndpoint(db.jdbcUrl(), db.user(), db.password());
-    Layout layout;
-    try (Connection c = db.connect()) {
-      layout = Describe.relation(c, Dialect.POSTGRESQL.quote("d"));
-    }
-    TargetTable table = TargetTable.describe(endpoint, List.of("d"), layout.names(),
-        List.of("id"));
+    TargetTable table = CopyTargets.keyedById(db, "d");
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < dates.size(); i++) {
       rows.add(new Object[] {(long) i, dates.get(i)});

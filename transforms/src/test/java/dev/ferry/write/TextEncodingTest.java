@@ -4,12 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.jdbc.Describe;
 import dev.ferry.jdbc.Dialect;
-import dev.ferry.jdbc.JdbcEndpoint;
 import dev.ferry.record.Column;
 import dev.ferry.record.ConversionException;
-import dev.ferry.record.Layout;
 import dev.ferry.testing.EmbeddedDatabases;
 import dev.ferry.testing.TestDatabase;
 import java.sql.Connection;
@@ -52,13 +49,7 @@ class TextEncodingTest {
   void copyWritesEveryCharacterBackExactly() throws Exception {
     TestDatabase db = EmbeddedDatabases.newPostgres();
     db.execute("CREATE TABLE t (id bigint PRIMARY KEY, body text, n bigint)");
-    JdbcEndpoint endpoint = new JdbcEndpoint(db.jdbcUrl(), db.user(), db.password());
-    Layout layout;
-    try (Connection c = db.connect()) {
-      layout = Describe.relation(c, Dialect.POSTGRESQL.quote("t"));
-    }
-    TargetTable table = TargetTable.describe(endpoint, List.of("t"), layout.names(),
-        List.of("id"));
+    TargetTable table = CopyTargets.keyedById(db, "t");
     List<String> values = trickyValues();
     List<Object[]> rows = new ArrayList<>();
     long[] numbers = {0, -1, 7, Long.MAX_VALUE, Long.MIN_VALUE, -1234567890123L};
